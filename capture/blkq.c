@@ -1,0 +1,204 @@
+/* capture/blkq.c - see blkq.h. */
+#include "capture/blkq.h"
+#include "capture/console.h"
+#include "capture/timer.h"
+#include "capture/x86.h"
+#include "crashcap/status.h"
+
+struct slot {
+	int busy;
+	struct blk_req req;
+	unsigned tries;
+	struct deadline due;
+};
+
+static struct blkdev *dev;
+static uint64_t win_start, win_count;   /* device sectors */
+static struct slot slots[BLK_MAX_SLOTS];
+static uint64_t submitted_end;          /* window bytes: end of the highest write */
+static int failed;                      /* CC_ERR_* once a request failed for good */
+static uint64_t failed_at;              /* window byte offset of that request */
+
+int blkq_init(struct blkdev *d, uint64_t lba_start, uint64_t lba_count)
+{
+	dev = d;
+	if (lba_count == 0 && lba_start < d->sectors)
+		lba_count = d->sectors - lba_start;
+	if (lba_start >= d->sectors || lba_count > d->sectors - lba_start) {
+		cc_log("target sectors %lu+%lu do not lie on %s (%lu sectors)", lba_start, lba_count, d->name, d->sectors);
+		return CC_ERR_PARAMS;
+	}
+	win_start = lba_start;
+	win_count = lba_count;
+	for (unsigned i = 0; i < BLK_MAX_SLOTS; i++)
+		slots[i].busy = 0;
+	submitted_end = 0;
+	failed = 0;
+	failed_at = UINT64_MAX;
+	return CC_OK;
+}
+
+void blkq_clear_failure(void) { failed = 0; }
+
+uint64_t blkq_window_bytes(void) { return win_count * dev->sector_size; }
+
+static uint64_t win_offset(const struct blk_req *r) { return (r->lba - win_start) * dev->sector_size; }
+
+uint64_t blkq_done_prefix(void)
+{
+	uint64_t p = failed_at < submitted_end ? failed_at : submitted_end;
+	for (unsigned i = 0; i < dev->nslots; i++)
+		if (slots[i].busy && slots[i].req.op == BLK_OP_WRITE && win_offset(&slots[i].req) < p)
+			p = win_offset(&slots[i].req);
+	return p;
+}
+
+static int start(unsigned s)
+{
+	struct slot *sl = &slots[s];
+	sl->tries++;
+	sl->due = deadline_ms(BLKQ_TIMEOUT_MS);
+	if (dev->submit(dev, s, &sl->req)) {
+		cc_log("%s refused a request (slot %u)", dev->name, s);
+		return -1;
+	}
+	return 0;
+}
+
+static void give_up(struct slot *sl, int status)
+{
+	if (sl->req.op == BLK_OP_WRITE && win_offset(&sl->req) < failed_at)
+		failed_at = win_offset(&sl->req);
+	failed = status;
+	sl->busy = 0;
+}
+
+/* Wait until at least one slot finishes (or none is busy).  Retries failed
+ * requests; after a timeout resets the device and restarts every request
+ * that was in flight. */
+static void wait_one(void)
+{
+	for (;;) {
+		int any_busy = 0;
+		for (unsigned i = 0; i < dev->nslots; i++)
+			any_busy |= slots[i].busy;
+		if (!any_busy)
+			return;
+		unsigned s;
+		int ok;
+		if (dev->reap(dev, &s, &ok) == 1) {
+			struct slot *sl = &slots[s];
+			if (!sl->busy)
+				continue; /* stale completion after a reset */
+			if (ok) {
+				sl->busy = 0;
+				return;
+			}
+			cc_log("%s: %s of sector %lu (%lu bytes) failed, try %u of %u", dev->name,
+			       sl->req.op == BLK_OP_WRITE ? "write" : sl->req.op == BLK_OP_READ ? "read" : "flush",
+			       sl->req.lba, sl->req.bytes, sl->tries, BLKQ_TRIES);
+			if (sl->tries >= BLKQ_TRIES || start(s))
+				give_up(sl, CC_ERR_IO);
+			if (failed)
+				return;
+			continue;
+		}
+		for (unsigned i = 0; i < dev->nslots; i++) {
+			struct slot *sl = &slots[i];
+			if (!sl->busy || !deadline_passed(&sl->due))
+				continue;
+			cc_log("%s: timeout after %u ms waiting for request on sector %lu (%lu bytes) to complete, try %u of %u",
+			       dev->name, BLKQ_TIMEOUT_MS, sl->req.lba, sl->req.bytes, sl->tries, BLKQ_TRIES);
+			if (sl->tries >= BLKQ_TRIES || dev->recover(dev)) {
+				give_up(sl, CC_ERR_TIMEOUT);
+				return;
+			}
+			/* The reset forgot every request: start them all again. */
+			for (unsigned j = 0; j < dev->nslots; j++)
+				if (slots[j].busy && start(j)) {
+					give_up(&slots[j], CC_ERR_DEVICE);
+					return;
+				}
+			break;
+		}
+		cpu_pause();
+	}
+}
+
+static int free_slot(void)
+{
+	for (;;) {
+		for (unsigned i = 0; i < dev->nslots; i++)
+			if (!slots[i].busy)
+				return (int)i;
+		wait_one();
+		if (failed)
+			return -1;
+	}
+}
+
+static int queue(uint32_t op, uint64_t lba, uint64_t phys, uint64_t bytes)
+{
+	uint64_t ss = dev->sector_size;
+	if (bytes % ss || lba > win_count || bytes / ss > win_count - lba) {
+		cc_log("refusing %lu bytes at target sector %lu: outside the target (%lu sectors)", bytes, lba, win_count);
+		return CC_ERR_PARAMS;
+	}
+	if (phys + bytes > dev->dma_limit) {
+		cc_log("refusing DMA at %lx: %s reaches only below %lx", phys, dev->name, dev->dma_limit);
+		return CC_ERR_DEVICE;
+	}
+	while (bytes && !failed) {
+		uint64_t n = bytes < dev->max_bytes ? bytes : dev->max_bytes;
+		n -= n % ss;
+		int s = free_slot();
+		if (s < 0)
+			break;
+		slots[s] = (struct slot){ .busy = 1, .req = { op, win_start + lba, phys, n } };
+		if (op == BLK_OP_WRITE && (lba * ss + n) > submitted_end)
+			submitted_end = lba * ss + n;
+		if (start((unsigned)s))
+			give_up(&slots[s], CC_ERR_DEVICE);
+		lba += n / ss;
+		phys += n;
+		bytes -= n;
+	}
+	return failed;
+}
+
+int blkq_write(uint64_t lba, uint64_t phys, uint64_t bytes)
+{
+	return failed ? failed : queue(BLK_OP_WRITE, lba, phys, bytes);
+}
+
+int blkq_drain(void)
+{
+	for (;;) {
+		int any = 0;
+		for (unsigned i = 0; i < dev->nslots; i++)
+			any |= slots[i].busy;
+		if (!any || failed)
+			return failed;
+		wait_one();
+	}
+}
+
+int blkq_read(uint64_t lba, uint64_t phys, uint64_t bytes)
+{
+	int st = queue(BLK_OP_READ, lba, phys, bytes);
+	return st ? st : blkq_drain();
+}
+
+int blkq_flush(void)
+{
+	int st = blkq_drain();
+	if (st || !dev->has_flush)
+		return st;
+	int s = free_slot();
+	if (s < 0)
+		return failed;
+	slots[s] = (struct slot){ .busy = 1, .req = { BLK_OP_FLUSH, 0, 0, 0 } };
+	if (start((unsigned)s))
+		give_up(&slots[s], CC_ERR_DEVICE);
+	return blkq_drain();
+}

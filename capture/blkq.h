@@ -1,0 +1,34 @@
+/* capture/blkq.h - the request queue between the dump writer and a disk
+ * driver: splits transfers to the device's limit, keeps up to nslots in
+ * flight, gives each a real-time deadline, retries a failed or timed-out
+ * request a bounded number of times, and refuses any request outside the
+ * target window [lba_start, lba_start + lba_count). */
+#ifndef CAPTURE_BLKQ_H
+#define CAPTURE_BLKQ_H
+#include <stdint.h>
+#include "drivers/blkdev.h"
+
+#define BLKQ_TRIES          4      /* first attempt + 3 retries */
+#define BLKQ_TIMEOUT_MS     15000  /* per request */
+
+/* Sets the window in device sectors.  The window must lie on the device. */
+int blkq_init(struct blkdev *d, uint64_t lba_start, uint64_t lba_count);
+/* Queue a write of `bytes` from physical `phys` at window sector `lba`.
+ * Returns CC_OK, or CC_ERR_* once a request has failed every try (then
+ * nothing more is accepted). */
+int blkq_write(uint64_t lba, uint64_t phys, uint64_t bytes);
+/* Synchronous read into physical `phys` (our own buffer). */
+int blkq_read(uint64_t lba, uint64_t phys, uint64_t bytes);
+/* Wait for everything in flight; CC_OK or CC_ERR_*. */
+int blkq_drain(void);
+/* Drain, then a cache flush where the device has one. */
+int blkq_flush(void);
+/* Bytes of writes known complete, counted from window sector 0 as one
+ * contiguous prefix (what a header may claim as written). */
+uint64_t blkq_done_prefix(void);
+uint64_t blkq_window_bytes(void);
+/* After a failed request: accept requests again (to commit an "incomplete"
+ * header); blkq_done_prefix() still reports where the failure was. */
+void blkq_clear_failure(void);
+
+#endif

@@ -1,0 +1,182 @@
+/* capture/cmdline.c - see cmdline.h. */
+#include "capture/cmdline.h"
+#include "capture/format.h"
+#include "capture/string.h"
+
+/* Parse a decimal or 0x-hex number from [s, s+n); *used gets the length. */
+static int parse_num(const char *s, size_t n, uint64_t *v, size_t *used)
+{
+	size_t i = 0;
+	unsigned base = 10;
+	uint64_t x = 0;
+	if (n >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		base = 16;
+		i = 2;
+	}
+	size_t start = i;
+	for (; i < n; i++) {
+		char c = s[i];
+		unsigned d;
+		if (c >= '0' && c <= '9') d = c - '0';
+		else if (base == 16 && c >= 'a' && c <= 'f') d = c - 'a' + 10;
+		else if (base == 16 && c >= 'A' && c <= 'F') d = c - 'A' + 10;
+		else break;
+		if (x > (UINT64_MAX - d) / base)
+			return -1;
+		x = x * base + d;
+	}
+	if (i == start)
+		return -1;
+	*v = x;
+	*used = i;
+	return 0;
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9') return c - '0';
+	if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+	return -1;
+}
+
+int uuid_parse(const char *s, size_t n, uint8_t out[16])
+{
+	if (n != 36)
+		return -1;
+	int b = 0;
+	for (size_t i = 0; i < n;) {
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (s[i++] != '-')
+				return -1;
+			continue;
+		}
+		int hi = hexval(s[i]), lo = hexval(s[i + 1]);
+		if (hi < 0 || lo < 0)
+			return -1;
+		out[b++] = (uint8_t)(hi << 4 | lo);
+		i += 2;
+	}
+	return 0;
+}
+
+static int parse_action(const char *v, size_t n, uint32_t *out)
+{
+	if (n == 6 && !strncmp(v, "reboot", 6)) *out = CC_ACTION_REBOOT;
+	else if (n == 8 && !strncmp(v, "poweroff", 8)) *out = CC_ACTION_POWEROFF;
+	else if (n == 4 && !strncmp(v, "halt", 4)) *out = CC_ACTION_HALT;
+	else return -1;
+	return 0;
+}
+
+/* Hex number from [*s, end) into *v (at most max); advances *s. */
+static int parse_hex(const char **s, const char *end, uint64_t max, uint64_t *v)
+{
+	const char *q = *s;
+	uint64_t x = 0;
+	while (q < end && hexval(*q) >= 0 && x <= max)
+		x = x * 16 + hexval(*q++);
+	if (q == *s || x > max)
+		return -1;
+	*s = q;
+	*v = x;
+	return 0;
+}
+
+/* "virtio:BB:DD.F" or "virtio:DD.F" (hex, as lspci prints them), then an
+ * optional "@FIRST[+COUNT]" in sectors. */
+static int parse_target(const char *v, size_t n, struct cc_target *t)
+{
+	static const char kind[] = "virtio:";
+	size_t k = sizeof(kind) - 1, used;
+	uint64_t bus = 0, dev, fn;
+	if (n < k || strncmp(v, kind, k))
+		return -1;
+	const char *s = v + k, *end = v + n;
+	if (parse_hex(&s, end, 0xff, &dev))
+		return -1;
+	if (s < end && *s == ':') {
+		s++;
+		bus = dev;
+		if (parse_hex(&s, end, 0x1f, &dev))
+			return -1;
+	}
+	if (dev > 0x1f || s >= end || *s++ != '.' || parse_hex(&s, end, 7, &fn))
+		return -1;
+	t->kind = CC_TARGET_VIRTIO_BLK;
+	t->bus = (uint8_t)bus;
+	t->dev = (uint8_t)dev;
+	t->fn = (uint8_t)fn;
+	t->lba_start = 0;
+	t->lba_count = 0;
+	if (s < end && *s == '@') {
+		s++;
+		if (parse_num(s, end - s, &t->lba_start, &used))
+			return -1;
+		s += used;
+		if (s < end && *s == '+') {
+			s++;
+			if (parse_num(s, end - s, &t->lba_count, &used) || !t->lba_count)
+				return -1;
+			s += used;
+		}
+	}
+	return s == end ? 0 : -1;
+}
+
+int cmdline_parse(const char *s, struct cc_params *p, char *err, size_t errlen)
+{
+	int fail_given = 0;
+	while (*s) {
+		while (*s == ' ' || *s == '\t') s++;
+		const char *w = s;
+		while (*s && *s != ' ' && *s != '\t') s++;
+		size_t n = s - w;
+		if (!n)
+			break;
+		const char *eq = 0;
+		for (size_t i = 0; i < n; i++)
+			if (w[i] == '=') { eq = w + i; break; }
+		if (!eq)
+			continue; /* the image name, or a bare word */
+		size_t kl = eq - w, vl = n - kl - 1;
+		const char *v = eq + 1;
+		uint64_t x;
+		size_t used;
+#define KEY(name) (kl == sizeof(name) - 1 && !strncmp(w, name, kl))
+		if (KEY("target")) {
+			if (parse_target(v, vl, &p->target)) goto bad;
+		} else if (KEY("uuid")) {
+			if (uuid_parse(v, vl, p->target.uuid)) goto bad;
+			p->target.flags |= CC_TF_UUID;
+		} else if (KEY("action")) {
+			if (parse_action(v, vl, &p->action_ok)) goto bad;
+			if (!fail_given) p->action_fail = p->action_ok;
+		} else if (KEY("fail")) {
+			if (parse_action(v, vl, &p->action_fail)) goto bad;
+			fail_given = 1;
+		} else if (KEY("debug_exit")) {
+			if (parse_num(v, vl, &x, &used) || used != vl || !x || x > 0xffff) goto bad;
+			p->debug_exit_port = (uint16_t)x;
+		} else if (KEY("serial")) {
+			if (parse_num(v, vl, &x, &used) || used != vl || !x || x > 0xffff) goto bad;
+			p->serial_port = (uint16_t)x;
+		} else if (KEY("test")) {
+			if (vl == 9 && !strncmp(v, "exception", 9)) p->test_flags |= CC_TEST_EXCEPTION;
+			else goto bad;
+		} else {
+			cc_snprintf(err, errlen, "unknown option '%.*s'", (int)kl, w);
+			return -1;
+		}
+#undef KEY
+		continue;
+bad:
+		cc_snprintf(err, errlen, "bad value in '%.*s'", (int)n, w);
+		return -1;
+	}
+	if (p->target.kind == CC_TARGET_NONE) {
+		cc_snprintf(err, errlen, "no target= given (e.g. target=virtio:00:04.0)");
+		return -1;
+	}
+	return 0;
+}

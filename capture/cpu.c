@@ -1,0 +1,109 @@
+/* capture/cpu.c - IDT setup and the exception report.
+ *
+ * Any CPU exception inside the payload prints the vector, error code, RIP
+ * (also as an offset into the image, to look up in build/capture.lst), CR2
+ * and the general registers, then ends the capture with CC_ERR_EXCEPTION.
+ * An NMI is reported and ignored (another CPU's watchdog, an NMI button). */
+#include "capture/cpu.h"
+#include "capture/action.h"
+#include "capture/console.h"
+#include "capture/x86.h"
+#include "crashcap/status.h"
+
+extern char exception_stubs[];
+extern char image_start[];
+extern char __image_end[];
+
+#define SEL_CODE64      0x10  /* boot/x86.inc */
+#define IDT_TYPE_INTR   0x8e  /* present, DPL 0, 64-bit interrupt gate */
+
+struct idt_entry {
+	uint16_t offset_lo;
+	uint16_t selector;
+	uint8_t  ist;
+	uint8_t  type_attr;
+	uint16_t offset_mid;
+	uint32_t offset_hi;
+	uint32_t reserved;
+};
+_Static_assert(sizeof(struct idt_entry) == 16, "IDT gate is 16 bytes");
+
+struct __attribute__((packed)) idt_ptr {
+	uint16_t limit;
+	uint64_t base;
+};
+
+static struct idt_entry idt[EXC_VECTORS];
+
+uint64_t image_base(void) { return (uint64_t)image_start; }
+uint64_t image_mem_size(void) { return (uint64_t)(__image_end - image_start); }
+
+void idt_init(void)
+{
+	for (int v = 0; v < EXC_VECTORS; v++) {
+		uint64_t h = (uint64_t)exception_stubs + (uint64_t)v * EXC_STUB_SIZE;
+		idt[v] = (struct idt_entry){
+			.offset_lo = (uint16_t)h,
+			.selector = SEL_CODE64,
+			.type_attr = IDT_TYPE_INTR,
+			.offset_mid = (uint16_t)(h >> 16),
+			.offset_hi = (uint32_t)(h >> 32),
+		};
+	}
+	struct idt_ptr p = { sizeof(idt) - 1, (uint64_t)idt };
+	asm volatile("lidt %0" : : "m"(p) : "memory");
+}
+
+static const char exc_names[EXC_VECTORS][6] = {
+	"#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM", "#DF", "#CSO",
+	"#TS", "#NP", "#SS", "#GP", "#PF", "#15", "#MF", "#AC", "#MC", "#XM",
+	"#VE", "#CP", "#22", "#23", "#24", "#25", "#26", "#27", "#HV", "#VC",
+	"#SX", "#31",
+};
+
+static int in_exception;
+
+void cc_exception(struct exc_frame *f)
+{
+	if (f->vector == VEC_NMI) {
+		cc_log("NMI ignored at rip %016lx", f->rip);
+		return;
+	}
+	if (in_exception++) { /* fault while reporting: say the least, stop */
+		cc_log("second exception %lu while reporting the first; halted", f->vector);
+		cli_hlt_forever();
+	}
+	uint64_t base = image_base();
+	cc_log("CPU exception %lu %s, error code %016lx",
+	       f->vector, f->vector < EXC_VECTORS ? exc_names[f->vector] : "?", f->error_code);
+	if (f->rip >= base && f->rip < base + image_mem_size())
+		cprintf("  rip %016lx (image+%lx, see build/capture.lst)  cr2 %016lx\n", f->rip, f->rip - base, read_cr2());
+	else
+		cprintf("  rip %016lx (outside the image)  cr2 %016lx\n", f->rip, read_cr2());
+	cprintf("  rax %016lx rbx %016lx rcx %016lx rdx %016lx\n", f->rax, f->rbx, f->rcx, f->rdx);
+	cprintf("  rsi %016lx rdi %016lx rbp %016lx rsp %016lx\n", f->rsi, f->rdi, f->rbp, f->rsp);
+	cprintf("  r8  %016lx r9  %016lx r10 %016lx r11 %016lx\n", f->r8, f->r9, f->r10, f->r11);
+	cprintf("  r12 %016lx r13 %016lx r14 %016lx r15 %016lx\n", f->r12, f->r13, f->r14, f->r15);
+	cprintf("  cs %04lx ss %04lx rflags %08lx cr3 %016lx cr4 %08lx\n", f->cs, f->ss, f->rflags, read_cr3(), read_cr4());
+	cc_finish(CC_ERR_EXCEPTION);
+}
+
+int cpu_has_1g_pages(void)
+{
+	uint32_t a, b, c, d;
+	cpuid(0x80000000, 0, &a, &b, &c, &d);
+	if (a < 0x80000001)
+		return 0;
+	cpuid(0x80000001, 0, &a, &b, &c, &d);
+	return (d >> 26) & 1; /* EDX.Page1GB */
+}
+
+unsigned cpu_phys_bits(void)
+{
+	uint32_t a, b, c, d;
+	cpuid(0x80000000, 0, &a, &b, &c, &d);
+	if (a < 0x80000008)
+		return 36;
+	cpuid(0x80000008, 0, &a, &b, &c, &d);
+	return a & 0xff;
+}

@@ -1,0 +1,29 @@
+/* capture/cpu.h - our IDT, the exception report, CPU feature queries. */
+#ifndef CAPTURE_CPU_H
+#define CAPTURE_CPU_H
+#include <stdint.h>
+
+/* What boot/exceptions.asm pushes, lowest address first. */
+struct exc_frame {
+	uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
+	uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
+	uint64_t vector, error_code;
+	uint64_t rip, cs, rflags, rsp, ss; /* pushed by the CPU */
+};
+_Static_assert(sizeof(struct exc_frame) == 22 * 8, "exc_frame must match boot/exceptions.asm");
+
+#define EXC_STUB_SIZE 16 /* boot/exceptions.asm */
+#define EXC_VECTORS   32
+#define VEC_NMI       2
+
+void idt_init(void);
+/* Called from boot/exceptions.asm; returns only for an NMI. */
+void cc_exception(struct exc_frame *f);
+/* Address of the first byte of the image (for RIP offsets). */
+uint64_t image_base(void);
+uint64_t image_mem_size(void);
+int cpu_has_1g_pages(void);
+/* Physical address bits from CPUID 0x80000008 (36 if unknown). */
+unsigned cpu_phys_bits(void);
+
+#endif

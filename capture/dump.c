@@ -1,0 +1,176 @@
+/* capture/dump.c - see dump.h. */
+#include "capture/dump.h"
+#include "capture/blkq.h"
+#include "capture/console.h"
+#include "capture/dumphdr.h"
+#include "capture/elfcore.h"
+#include "capture/notes.h"
+#include "capture/ranges.h"
+#include "capture/stream.h"
+#include "capture/string.h"
+#include "capture/timer.h"
+#include "capture/x86.h"
+#include "crashcap/status.h"
+#include "drivers/rtc.h"
+
+#define HEAD_BUF_BYTES     (64 * 1024) /* ELF header, phdrs and notes */
+#define NOTE_BUF_BYTES     (48 * 1024)
+#define PIECE_BYTES        (64ull << 20) /* progress is checked between pieces */
+#define PROGRESS_EVERY_US  5000000ull
+#define PROGRESS_EVERY_PCT 10
+#define NT_CRASHCAP        0x43430001 /* our note: "crashcap direct boot" text */
+
+static uint8_t head_buf[HEAD_BUF_BYTES] __attribute__((aligned(4096)));
+static uint8_t note_buf[NOTE_BUF_BYTES];
+static uint8_t hdr_block[CC_HDR_AREA] __attribute__((aligned(4096)));
+
+static struct cc_dump_header *hdr(void) { return (struct cc_dump_header *)hdr_block; }
+
+static int write_header(void)
+{
+	dumphdr_seal(hdr());
+	int st = blkq_write(0, (uint64_t)hdr_block, CC_HDR_AREA);
+	return st ? st : blkq_flush();
+}
+
+static void make_uuid(uint8_t u[16])
+{
+	uint64_t x = rdtsc() ^ 0x9e3779b97f4a7c15ull;
+	for (int i = 0; i < 16; i++) {
+		x ^= x << 13; x ^= x >> 7; x ^= x << 17; /* xorshift64 */
+		u[i] = (uint8_t)(x >> 24);
+	}
+	u[6] = (u[6] & 0x0f) | 0x40; /* version 4 (random) */
+	u[8] = (u[8] & 0x3f) | 0x80; /* RFC 4122 variant */
+}
+
+/* Step 1: what is on the target now decides whether we may write. */
+static int check_target(const struct cc_params *p, uint8_t uuid[16])
+{
+	int st = blkq_read(0, (uint64_t)hdr_block, CC_HDR_AREA);
+	if (st) {
+		cc_log("could not read the target's header sector");
+		return st;
+	}
+	int valid = dumphdr_check(hdr()) == DUMPHDR_OK;
+	if (p->target.flags & CC_TF_UUID) {
+		if (!valid || memcmp(hdr()->uuid, p->target.uuid, 16)) {
+			const uint8_t *e = p->target.uuid, *f = hdr()->uuid;
+			cc_log("wrong disk: expected crashcap target %02x%02x%02x%02x-..-%02x%02x, found %s %02x%02x%02x%02x-..-%02x%02x; writing nothing",
+			       e[0], e[1], e[2], e[3], e[14], e[15], valid ? "target" : "no crashcap header, bytes",
+			       f[0], f[1], f[2], f[3], f[14], f[15]);
+			return CC_ERR_WRONG_DISK;
+		}
+	}
+	if (valid)
+		memcpy(uuid, hdr()->uuid, 16);
+	else
+		make_uuid(uuid);
+	return CC_OK;
+}
+
+static void progress(uint64_t done, uint64_t total, uint64_t t0_us, int final)
+{
+	static uint64_t last_us, last_pct;
+	uint64_t now = timer_now_us();
+	uint64_t pct = total ? done * 100 / total : 100;
+	if (!final && now - last_us < PROGRESS_EVERY_US && pct < last_pct + PROGRESS_EVERY_PCT)
+		return;
+	last_us = now;
+	last_pct = pct;
+	uint64_t us = now - t0_us ? now - t0_us : 1;
+	cc_log("%3lu%% %lu of %lu MiB, %lu MB/s", pct, done >> 20, total >> 20, done / us);
+}
+
+int dump_run(const struct cc_params *p, struct blkdev *bd)
+{
+	uint8_t uuid[16];
+	int st = blkq_init(bd, p->target.lba_start, p->target.lba_count);
+	if (st)
+		return st;
+	if (blkq_window_bytes() < CC_DATA_OFFSET + ELFCORE_ALIGN) {
+		cc_log("target of %lu bytes cannot hold even the header (%u bytes) and ELF head", blkq_window_bytes(), CC_DATA_OFFSET);
+		return CC_ERR_TARGET_FULL;
+	}
+	st = check_target(p, uuid);
+	if (st)
+		return st;
+
+	/* The ELF head: notes of the crashed kernel, or ours on a direct boot. */
+	struct notes n = { note_buf, sizeof(note_buf), 0, 0, 0 };
+	notes_collect(&n, p);
+	if (!p->nr_note_bufs && !p->vmcoreinfo_paddr)
+		notes_add(&n, "CRASHCAP", NT_CRASHCAP, p->cmdline, (uint32_t)strnlen(p->cmdline, CC_CMDLINE_MAX));
+	if (n.dropped)
+		cc_log("%u notes did not fit in %u bytes and are left out", n.dropped, NOTE_BUF_BYTES);
+	uint64_t total;
+	uint64_t head = elfcore_build(head_buf, sizeof(head_buf), p, n.buf, n.len, &total);
+	if (!head) {
+		cc_log("ELF head for %u ranges and %lu bytes of notes exceeds %u bytes", p->nr_ranges, n.len, HEAD_BUF_BYTES);
+		return CC_ERR_NO_MEMORY;
+	}
+	sink_init(CC_DATA_OFFSET, blkq_window_bytes(), bd->sector_size);
+
+	/* Step 2: header "in progress". */
+	memset(hdr_block, 0, sizeof(hdr_block));
+	struct cc_dump_header *h = hdr();
+	memcpy(h->uuid, uuid, 16);
+	h->state = CC_STATE_IN_PROGRESS;
+	h->encoding = CC_ENC_ELF;
+	h->data_offset = CC_DATA_OFFSET;
+	h->data_total = total;
+	h->target_bytes = blkq_window_bytes();
+	h->start_time = rtc_unix_time();
+	h->status = CC_OK;
+	h->sector_size = bd->sector_size;
+	h->ram_bytes = ranges_total(p);
+	st = write_header();
+	if (st) {
+		cc_log("could not write the header: nothing written");
+		return st;
+	}
+	cc_log("dumping %lu MiB in %u ranges (%u notes) to %s, core file %lu bytes, room for %lu",
+	       h->ram_bytes >> 20, p->nr_ranges, n.count, bd->name, total, sink_capacity());
+	if (total > sink_capacity())
+		cc_log("target too small: the last %lu bytes will be left out", total - sink_capacity());
+
+	/* Step 3: the core file. */
+	uint64_t t0 = timer_now_us();
+	struct encoder enc;
+	encoder_raw_init(&enc);
+	st = enc.put(&enc, (uint64_t)head_buf, head);
+	for (uint32_t i = 0; !st && i < p->nr_ranges && !sink_clipped(); i++) {
+		const struct cc_mem_range *r = &p->ranges[i];
+		for (uint64_t off = 0; !st && off < r->size && !sink_clipped(); off += PIECE_BYTES) {
+			uint64_t len = r->size - off < PIECE_BYTES ? r->size - off : PIECE_BYTES;
+			st = enc.put(&enc, r->src + off, len);
+			progress(enc.in_bytes, total, t0, 0);
+		}
+	}
+	if (!st)
+		st = enc.finish(&enc);
+
+	/* Step 4: everything on the medium. */
+	int st2 = blkq_flush();
+	if (!st)
+		st = st2;
+	if (!st && sink_clipped())
+		st = CC_ERR_TARGET_FULL;
+	progress(st ? blkq_done_prefix() : enc.in_bytes, total, t0, 1);
+
+	/* Step 5: commit. */
+	uint64_t written = blkq_done_prefix();
+	written = written > CC_DATA_OFFSET ? written - CC_DATA_OFFSET : 0;
+	h->state = st ? CC_STATE_INCOMPLETE : CC_STATE_COMPLETE;
+	h->status = (uint32_t)st;
+	h->data_written = st ? (written < total ? written : total) : total;
+	h->end_time = rtc_unix_time();
+	blkq_clear_failure();
+	h->elapsed_ms = timer_now_us() / 1000;
+	int hst = write_header();
+	if (hst)
+		cc_log("could not commit the header (%s): the target still says in progress", cc_status_name((uint32_t)hst));
+	else
+		cc_log("header committed: %s, %lu of %lu bytes", dumphdr_state_name(h->state), h->data_written, total);
+	return st ? st : hst;
+}

@@ -1,0 +1,18 @@
+/* capture/dump.h - one dump, from the target check to the committed
+ * header.  Order (docs/dump-format.md):
+ *   1. read the target's first 4 KiB; if the loader recorded a UUID, the
+ *      header there must carry it, else nothing is written at all;
+ *   2. header "in progress" (state 1), written and drained;
+ *   3. the ELF core file at CC_DATA_OFFSET, clipped at the end of the target;
+ *   4. drain, flush the device cache;
+ *   5. header "complete" with the final size - or "incomplete" with the
+ *      status and how many bytes are known written. */
+#ifndef CAPTURE_DUMP_H
+#define CAPTURE_DUMP_H
+#include "crashcap/params.h"
+#include "drivers/blkdev.h"
+
+/* CC_OK or CC_ERR_*. */
+int dump_run(const struct cc_params *p, struct blkdev *bd);
+
+#endif

@@ -1,0 +1,109 @@
+/* capture/main.c - the capture payload, from entry to the final action.
+ *
+ * boot/head.asm gets here on our own GDT and stack with SSE enabled, from
+ * either entry: params != 0 (kexec hand-over: the loader filled the block)
+ * or mbi != 0 (direct boot: we fill the block from multiboot).  After that
+ * both paths run the same steps, each announced by one console line. */
+#include "capture/action.h"
+#include "capture/console.h"
+#include "capture/cpu.h"
+#include "capture/dump.h"
+#include "capture/mbinfo.h"
+#include "capture/paging.h"
+#include "capture/ranges.h"
+#include "capture/timer.h"
+#include "crashcap/params.h"
+#include "crashcap/status.h"
+#include "drivers/pci.h"
+#include "drivers/virtio_blk.h"
+
+void cc_main(struct cc_params *params, uint32_t mbi) __attribute__((noreturn));
+
+static struct cc_params direct_params; /* the block, on the direct-boot path */
+
+static void fail(uint32_t status) __attribute__((noreturn));
+static void fail(uint32_t status) { cc_finish(status); }
+
+static int check_params(const struct cc_params *p)
+{
+	if (p->magic != CC_PARAMS_MAGIC || p->version != CC_PARAMS_VERSION || p->size != sizeof(*p)) {
+		cc_log("parameter block at %p: magic %lx version %u size %u, expected %lx version %u size %u",
+		       (const void *)p, p->magic, p->version, p->size, (unsigned long)CC_PARAMS_MAGIC, CC_PARAMS_VERSION,
+		       (unsigned)sizeof(*p));
+		return CC_ERR_PARAMS;
+	}
+	if (p->nr_ranges > CC_MAX_RANGES || p->nr_note_bufs > CC_MAX_NOTE_BUFS) {
+		cc_log("parameter block: %u ranges, %u note buffers: over the limits %u, %u",
+		       p->nr_ranges, p->nr_note_bufs, CC_MAX_RANGES, CC_MAX_NOTE_BUFS);
+		return CC_ERR_PARAMS;
+	}
+	return CC_OK;
+}
+
+static void list_pci(void)
+{
+	const struct pci_dev *d;
+	for (unsigned i = 0; (d = pci_device(i)); i++)
+		cc_log("pci %02x:%02x.%x %04x:%04x class %06x", d->bus, d->dev, d->fn, d->vendor, d->device,
+		       d->class_rev >> 8);
+}
+
+void cc_main(struct cc_params *params, uint32_t mbi)
+{
+	struct cc_params *p = params ? params : &direct_params;
+	console_init(params && params->magic == CC_PARAMS_MAGIC ? params->serial_port : 0);
+	idt_init();
+	cc_log("crashcap payload at %lx, %lu KiB in memory, entered by %s", image_base(), image_mem_size() >> 10,
+	       params ? "purgatory" : "multiboot");
+	uint64_t hz = timer_init();
+	if (hz)
+		cc_log("clock: TSC %lu MHz (PIT calibrated)", hz / 1000000);
+	else
+		cc_log("clock: PIT did not answer; assuming a 3 GHz TSC for deadlines");
+
+	if (!params) {
+		char err[128];
+		if (mbinfo_to_params(mbi, p, err, sizeof(err))) {
+			action_configure(p->action_ok, p->action_fail, p->debug_exit_port, 0);
+			cc_log("command line: %s", err);
+			fail(CC_ERR_PARAMS);
+		}
+	}
+	action_configure(p->action_ok, p->action_fail, p->debug_exit_port, p->rsdp_paddr);
+	int st = check_params(p);
+	if (st)
+		fail((uint32_t)st);
+	if (p->serial_port)
+		console_init(p->serial_port);
+	cc_log("%u RAM ranges, %lu MiB to dump; region %lx+%lx", p->nr_ranges, ranges_total(p) >> 20,
+	       p->region_start, p->region_size);
+	if (p->test_flags & CC_TEST_EXCEPTION) {
+		cc_log("test: raising #UD");
+		asm volatile("ud2");
+	}
+
+	st = paging_init(p);
+	if (st)
+		fail((uint32_t)st);
+
+	unsigned ndev = pci_enumerate();
+	const struct cc_target *t = &p->target;
+	const struct pci_dev *dev = pci_find(t->bus, t->dev, t->fn);
+	if (t->kind != CC_TARGET_VIRTIO_BLK) {
+		cc_log("target kind %u is not supported by this payload", t->kind);
+		fail(CC_ERR_PARAMS);
+	}
+	if (!dev || !virtio_blk_is(dev)) {
+		cc_log("no virtio-blk device at %02x:%02x.%x (%s); %u PCI functions found:", t->bus, t->dev, t->fn,
+		       dev ? "another device is there" : "nothing there", ndev);
+		list_pci();
+		fail(CC_ERR_NO_DEVICE);
+	}
+	struct blkdev bd;
+	st = virtio_blk_probe(dev, &bd);
+	if (st)
+		fail((uint32_t)st);
+
+	st = dump_run(p, &bd);
+	cc_finish((uint32_t)st);
+}

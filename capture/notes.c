@@ -1,0 +1,60 @@
+/* capture/notes.c - see notes.h. */
+#include "capture/notes.h"
+#include "capture/elf.h"
+#include "capture/string.h"
+
+static uint32_t align4(uint32_t v) { return (v + 3) & ~3u; }
+
+static int append(struct notes *n, const void *src, size_t len)
+{
+	if (len > n->cap - n->len) {
+		n->dropped++;
+		return -1;
+	}
+	memcpy(n->buf + n->len, src, len);
+	n->len += len;
+	n->count++;
+	return 0;
+}
+
+void notes_walk(struct notes *n, uint64_t paddr, uint64_t size)
+{
+	uint64_t off = 0;
+	while (off + sizeof(Elf64_Nhdr) <= size) {
+		const Elf64_Nhdr *h = (const Elf64_Nhdr *)(paddr + off);
+		if (h->n_namesz == 0)
+			break;
+		uint64_t len = sizeof(*h) + (uint64_t)align4(h->n_namesz) + align4(h->n_descsz);
+		if (len > size - off)
+			break; /* torn note: keep what came before */
+		append(n, h, len);
+		off += len;
+	}
+}
+
+int notes_add(struct notes *n, const char *name, uint32_t type, const void *desc, uint32_t descsz)
+{
+	uint32_t namesz = (uint32_t)strlen(name) + 1;
+	size_t len = sizeof(Elf64_Nhdr) + align4(namesz) + align4(descsz);
+	if (len > n->cap - n->len) {
+		n->dropped++;
+		return -1;
+	}
+	uint8_t *p = n->buf + n->len;
+	memset(p, 0, len);
+	Elf64_Nhdr h = { namesz, descsz, type };
+	memcpy(p, &h, sizeof(h));
+	memcpy(p + sizeof(h), name, namesz);
+	memcpy(p + sizeof(h) + align4(namesz), desc, descsz);
+	n->len += len;
+	n->count++;
+	return 0;
+}
+
+void notes_collect(struct notes *n, const struct cc_params *p)
+{
+	for (uint32_t i = 0; i < p->nr_note_bufs && i < CC_MAX_NOTE_BUFS; i++)
+		notes_walk(n, p->note_bufs[i].paddr, p->note_bufs[i].size);
+	if (p->vmcoreinfo_paddr)
+		notes_walk(n, p->vmcoreinfo_paddr, p->vmcoreinfo_size);
+}

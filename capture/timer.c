@@ -1,0 +1,48 @@
+/* capture/timer.c - TSC calibrated against PIT channel 2.
+ *
+ * Before timer_init() runs (the first console lines), the clock assumes a
+ * deliberately slow-looking 8 GHz TSC: deadlines then last at least as long
+ * as asked on any real CPU, never shorter. */
+#include "capture/timer.h"
+#include "capture/x86.h"
+#include "drivers/pit.h"
+
+#define CALIBRATE_MS        50
+#define TSC_HZ_BEFORE_INIT  8000000000ull /* upper bound on real TSC rates */
+#define TSC_HZ_FALLBACK     3000000000ull
+
+static uint64_t tsc_hz = TSC_HZ_BEFORE_INIT;
+static uint64_t tsc_start;
+
+uint64_t timer_init(void)
+{
+	uint64_t ticks = pit_measure_tsc(CALIBRATE_MS);
+	tsc_hz = ticks ? ticks * (1000 / CALIBRATE_MS) : TSC_HZ_FALLBACK;
+	tsc_start = rdtsc();
+	return ticks ? tsc_hz : 0;
+}
+
+uint64_t timer_now_us(void)
+{
+	uint64_t d = rdtsc() - tsc_start;
+	/* d * 1e6 / hz without overflow for any realistic uptime */
+	return d / tsc_hz * 1000000 + (d % tsc_hz) * 1000000 / tsc_hz;
+}
+
+struct deadline deadline_us(uint64_t us)
+{
+	uint64_t ticks = us / 1000000 * tsc_hz + (us % 1000000) * tsc_hz / 1000000;
+	return (struct deadline){ .end_tsc = rdtsc() + ticks };
+}
+
+int deadline_passed(const struct deadline *d)
+{
+	return (int64_t)(rdtsc() - d->end_tsc) >= 0;
+}
+
+void udelay(uint64_t us)
+{
+	struct deadline d = deadline_us(us);
+	while (!deadline_passed(&d))
+		cpu_pause();
+}

@@ -1,0 +1,12 @@
+/* drivers/rtc.h - MC146818 CMOS real-time clock, read once for the dump
+ * header's timestamps (taken as UTC, as Linux keeps it on x86). */
+#ifndef DRIVERS_RTC_H
+#define DRIVERS_RTC_H
+#include <stdint.h>
+
+/* Unix seconds, or 0 if the clock could not be read consistently. */
+uint64_t rtc_unix_time(void);
+/* Days since 1970-01-01 of a civil date (pure; unit-tested). */
+int64_t days_from_civil(int64_t y, unsigned m, unsigned d);
+
+#endif

@@ -1,0 +1,11 @@
+/* drivers/serial.h - 16550 UART, output only, polled. */
+#ifndef DRIVERS_SERIAL_H
+#define DRIVERS_SERIAL_H
+#include <stdint.h>
+
+#define SERIAL_COM1 0x3f8
+
+void serial_init(uint16_t base);
+void serial_putc(char c);
+
+#endif

@@ -1,0 +1,103 @@
+/* crashcap/params.h - the parameter block: what the payload must know.
+ *
+ * Filled by the loader (kexec path, loader/) or by the payload itself from
+ * the multiboot information (direct-boot path, capture/mbinfo.c); after
+ * that both paths run the same code.  The block is plain data: no pointers,
+ * every address is physical, every field naturally aligned, little endian.
+ * The layout is ABI between `crashcap load` and the payload, so each field
+ * carries its offset and the sizes are asserted below.  Documented in
+ * docs/parameter-block.md.
+ */
+#ifndef CRASHCAP_PARAMS_H
+#define CRASHCAP_PARAMS_H
+
+#include <stdint.h>
+
+#define CC_PARAMS_MAGIC   0x534d415241504343ull /* "CCPARAMS" */
+#define CC_PARAMS_VERSION 1
+
+#define CC_MAX_RANGES     128 /* PT_LOADs the payload can write */
+#define CC_MAX_NOTE_BUFS  256 /* per-CPU crash_notes buffers */
+#define CC_CMDLINE_MAX    256
+
+/* One PT_LOAD: physical range [paddr, paddr+size), its virtual address in
+ * the crashed kernel (0 when unknown), and where its bytes are read from at
+ * capture time (src == paddr except for the backed-up first 640 KiB). */
+struct cc_mem_range {
+	uint64_t paddr;  /* 0x00 */
+	uint64_t size;   /* 0x08 bytes, multiple of 4096 */
+	uint64_t vaddr;  /* 0x10 */
+	uint64_t src;    /* 0x18 */
+};
+
+/* A buffer of ELF notes in the crashed kernel's memory, walked until an
+ * empty note header (n_namesz == 0) or size bytes. */
+struct cc_note_buf {
+	uint64_t paddr;  /* 0x00 */
+	uint64_t size;   /* 0x08 */
+};
+
+#define CC_TARGET_NONE        0
+#define CC_TARGET_VIRTIO_BLK  1
+#define CC_TARGET_AHCI        2
+
+/* The one device the payload may write to, and where on it. */
+struct cc_target {
+	uint32_t kind;        /* 0x00 CC_TARGET_* */
+	uint8_t  bus;         /* 0x04 PCI address of the controller */
+	uint8_t  dev;         /* 0x05 */
+	uint8_t  fn;          /* 0x06 */
+	uint8_t  port;        /* 0x07 AHCI port; 0 for virtio */
+	uint64_t lba_start;   /* 0x08 first sector of the target (partition start) */
+	uint64_t lba_count;   /* 0x10 sectors in the target; 0 = to the end of the disk */
+	uint32_t sector_size; /* 0x18 bytes; 0 = whatever the device reports */
+	uint32_t flags;       /* 0x1c CC_TF_* */
+	uint8_t  uuid[16];    /* 0x20 identity written by the loader (CC_TF_UUID) */
+};
+
+#define CC_TF_UUID   (1u << 0) /* uuid is valid: refuse a target that does not carry it */
+
+/* Final actions. */
+#define CC_ACTION_REBOOT   0
+#define CC_ACTION_POWEROFF 1
+#define CC_ACTION_HALT     2
+
+/* Test-only behaviour (never set by `crashcap load` without a test flag). */
+#define CC_TEST_EXCEPTION  (1u << 0) /* raise #UD after entry: exercises the handler */
+
+struct cc_params {
+	uint64_t magic;                 /* 0x0000 CC_PARAMS_MAGIC */
+	uint32_t version;               /* 0x0008 CC_PARAMS_VERSION */
+	uint32_t size;                  /* 0x000c sizeof(struct cc_params) */
+	uint64_t region_start;          /* 0x0010 payload may write only inside */
+	uint64_t region_size;           /* 0x0018   [region_start, +region_size) */
+	uint32_t action_ok;             /* 0x0020 CC_ACTION_* after a complete dump */
+	uint32_t action_fail;           /* 0x0024 CC_ACTION_* after any failure */
+	uint16_t debug_exit_port;       /* 0x0028 isa-debug-exit port, 0 = none */
+	uint16_t serial_port;           /* 0x002a 16550 base, 0 = COM1 (0x3f8) */
+	uint32_t test_flags;            /* 0x002c CC_TEST_* */
+	uint32_t nr_ranges;             /* 0x0030 */
+	uint32_t nr_note_bufs;          /* 0x0034 */
+	uint64_t vmcoreinfo_paddr;      /* 0x0038 VMCOREINFO note, 0 = none */
+	uint64_t vmcoreinfo_size;       /* 0x0040 */
+	uint64_t rsdp_paddr;            /* 0x0048 ACPI RSDP, 0 = search the BIOS area */
+	struct cc_target target;        /* 0x0050 */
+	char     cmdline[CC_CMDLINE_MAX];                 /* 0x0080 as given */
+	struct cc_mem_range ranges[CC_MAX_RANGES];        /* 0x0180 */
+	struct cc_note_buf note_bufs[CC_MAX_NOTE_BUFS];   /* 0x1180 */
+};                                                    /* 0x2180 */
+
+#define CC_PARAMS_SIZE 0x2180
+
+#ifndef __ASSEMBLER__
+_Static_assert(sizeof(struct cc_mem_range) == 32, "cc_mem_range layout");
+_Static_assert(sizeof(struct cc_note_buf) == 16, "cc_note_buf layout");
+_Static_assert(sizeof(struct cc_target) == 0x30, "cc_target layout");
+_Static_assert(__builtin_offsetof(struct cc_params, target) == 0x50, "params.target");
+_Static_assert(__builtin_offsetof(struct cc_params, cmdline) == 0x80, "params.cmdline");
+_Static_assert(__builtin_offsetof(struct cc_params, ranges) == 0x180, "params.ranges");
+_Static_assert(__builtin_offsetof(struct cc_params, note_bufs) == 0x1180, "params.note_bufs");
+_Static_assert(sizeof(struct cc_params) == CC_PARAMS_SIZE, "cc_params size");
+#endif
+
+#endif
