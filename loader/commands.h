@@ -1,0 +1,12 @@
+/* loader/commands.h - the crashcap subcommands.  Each gets argv with
+ * argv[0] = the subcommand's name and returns the process exit code:
+ * 0 done, 1 failed (one line on stderr said why), 2 bad usage. */
+#ifndef LOADER_COMMANDS_H
+#define LOADER_COMMANDS_H
+
+#define EXIT_USAGE 2
+
+int cmd_status(int argc, char **argv);
+int cmd_save(int argc, char **argv);
+
+#endif

@@ -1,0 +1,72 @@
+/* loader/status.c - `crashcap status DEV`: show the dump header. */
+#include <err.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "capture/dumphdr.h"
+#include "loader/commands.h"
+#include "loader/target_io.h"
+#include "loader/uuid.h"
+
+static const char *state_words(const struct cc_dump_header *h)
+{
+	int short_of_total = h->data_written < h->data_total;
+
+	switch (h->state) {
+	case CC_STATE_EMPTY: return "empty (armed, no dump yet)";
+	case CC_STATE_IN_PROGRESS: return "dump in progress (or interrupted)";
+	case CC_STATE_COMPLETE: return "dump complete";
+	case CC_STATE_INCOMPLETE: return "dump incomplete";
+	case CC_STATE_SAVED: return short_of_total ? "saved (dump incomplete)" : "saved";
+	}
+	return "unknown";
+}
+
+static void print_time(const char *label, uint64_t secs)
+{
+	time_t t = (time_t)secs;
+	struct tm tm;
+	char text[64];
+
+	if (secs == 0 || !gmtime_r(&t, &tm) ||
+	    !strftime(text, sizeof(text), "%Y-%m-%d %H:%M:%S UTC", &tm))
+		printf("%-10s -\n", label);
+	else
+		printf("%-10s %s\n", label, text);
+}
+
+int cmd_status(int argc, char **argv)
+{
+	struct target t;
+	struct cc_dump_header h;
+	char uuid[UUID_TEXT_LEN + 1];
+
+	if (argc != 2) {
+		warnx("usage: crashcap status DEV");
+		return EXIT_USAGE;
+	}
+	if (target_open(&t, argv[1], 0) < 0)
+		return 1;
+	int rc = target_read_header(&t, &h);
+	target_close(&t);
+	if (rc < 0)
+		return 1;
+
+	uuid_format(h.uuid, uuid);
+	unsigned pct = h.data_total ? (unsigned)((double)h.data_written * 100 / (double)h.data_total) : 0;
+
+	printf("%s: crashcap target\n", t.path);
+	printf("%-10s %s", "state", state_words(&h));
+	if (h.state > CC_STATE_SAVED)
+		printf(" (%u)", h.state);
+	putchar('\n');
+	printf("%-10s %s\n", "uuid", uuid);
+	printf("%-10s %llu of %llu bytes (%u%%)\n", "data",
+	       (unsigned long long)h.data_written, (unsigned long long)h.data_total, pct);
+	printf("%-10s %llu bytes (%llu MiB)\n", "ram",
+	       (unsigned long long)h.ram_bytes, (unsigned long long)(h.ram_bytes >> 20));
+	printf("%-10s %s (%u)\n", "status", cc_status_name(h.status), h.status);
+	print_time("started", h.start_time);
+	printf("%-10s %llu ms\n", "elapsed", (unsigned long long)h.elapsed_ms);
+	return 0;
+}

@@ -1,0 +1,118 @@
+/* loader/target_io.c - see target_io.h. */
+#include <errno.h>
+#include <err.h>
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "capture/dumphdr.h"
+#include "loader/target_io.h"
+
+int target_open(struct target *t, const char *path, int writable)
+{
+	struct stat st;
+
+	t->path = path;
+	t->fd = open(path, (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC);
+	if (t->fd < 0) {
+		warn("%s", path);
+		return -1;
+	}
+	if (fstat(t->fd, &st) < 0) {
+		warn("%s: stat", path);
+		goto fail;
+	}
+	t->is_blockdev = S_ISBLK(st.st_mode);
+	if (t->is_blockdev) {
+		if (ioctl(t->fd, BLKGETSIZE64, &t->size) < 0) {
+			warn("%s: BLKGETSIZE64", path);
+			goto fail;
+		}
+	} else if (S_ISREG(st.st_mode)) {
+		t->size = (uint64_t)st.st_size;
+	} else {
+		warnx("%s: not a block device or a regular file", path);
+		goto fail;
+	}
+	return 0;
+fail:
+	close(t->fd);
+	t->fd = -1;
+	return -1;
+}
+
+void target_close(struct target *t)
+{
+	if (t->fd >= 0)
+		close(t->fd);
+	t->fd = -1;
+}
+
+int target_pread(const struct target *t, void *buf, size_t len, uint64_t off)
+{
+	char *p = buf;
+	while (len) {
+		ssize_t n = pread(t->fd, p, len, (off_t)off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0) {
+			errno = EIO; /* the target ended early */
+			return -1;
+		}
+		p += n;
+		off += (uint64_t)n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int target_read_header(const struct target *t, struct cc_dump_header *h)
+{
+	if (t->size < sizeof(*h)) {
+		warnx("%s: no crashcap header (only %llu bytes)", t->path,
+		      (unsigned long long)t->size);
+		return -1;
+	}
+	if (target_pread(t, h, sizeof(*h), 0) < 0) {
+		warn("%s: reading the header", t->path);
+		return -1;
+	}
+	switch (dumphdr_check(h)) {
+	case DUMPHDR_OK:
+		return 0;
+	case DUMPHDR_NO_MAGIC:
+		warnx("%s: no crashcap header", t->path);
+		return -1;
+	case DUMPHDR_BAD_VERSION:
+		warnx("%s: crashcap header version %u size %u, this crashcap reads version %u size %zu",
+		      t->path, h->version, h->header_size, CC_HDR_VERSION, sizeof(*h));
+		return -1;
+	case DUMPHDR_BAD_SUM:
+		warnx("%s: crashcap header damaged (checksum 0x%08x, computed 0x%08x)",
+		      t->path, h->checksum, dumphdr_checksum(h));
+		return -1;
+	}
+	warnx("%s: crashcap header rejected", t->path);
+	return -1;
+}
+
+int target_write_header(const struct target *t, struct cc_dump_header *h)
+{
+	dumphdr_seal(h);
+	ssize_t n = pwrite(t->fd, h, sizeof(*h), 0);
+	if (n != (ssize_t)sizeof(*h)) {
+		if (n >= 0)
+			errno = EIO;
+		warn("%s: writing the header", t->path);
+		return -1;
+	}
+	if (fsync(t->fd) < 0) {
+		warn("%s: fsync after writing the header", t->path);
+		return -1;
+	}
+	return 0;
+}

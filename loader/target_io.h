@@ -1,0 +1,32 @@
+/* loader/target_io.h - the crashcap target: a block device or a disk image
+ * file, with the dump header at offset 0 (include/crashcap/dumphdr.h).
+ * Every function that fails has already printed one line on stderr. */
+#ifndef LOADER_TARGET_IO_H
+#define LOADER_TARGET_IO_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "crashcap/dumphdr.h"
+
+struct target {
+	int fd;
+	const char *path;
+	uint64_t size;      /* bytes: BLKGETSIZE64 or st_size */
+	int is_blockdev;
+};
+
+/* Open PATH read-only or read-write: 0, or -1. */
+int target_open(struct target *t, const char *path, int writable);
+void target_close(struct target *t);
+
+/* Read exactly len bytes at off (retrying short reads): 0, or -1 with
+ * errno set (EIO also for an unexpected end of the target).  Silent: the
+ * caller words the message. */
+int target_pread(const struct target *t, void *buf, size_t len, uint64_t off);
+
+/* Read the header and validate it (magic, version, checksum): 0, or -1. */
+int target_read_header(const struct target *t, struct cc_dump_header *h);
+/* Seal h (dumphdr_seal), write it at offset 0 and fsync: 0, or -1. */
+int target_write_header(const struct target *t, struct cc_dump_header *h);
+
+#endif

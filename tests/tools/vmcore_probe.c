@@ -1,0 +1,359 @@
+/* tests/tools/vmcore_probe.c - inspect and check an ELF64 core file, as
+ * written by the capture payload, for the QEMU tests.
+ *
+ *   vmcore-probe FILE --layout
+ *       one line per PT_LOAD: "paddr size vaddr offset" (hex; size is
+ *       p_memsz), one line per note of each PT_NOTE: "note NAME type descsz"
+ *       (decimal), in program header order.
+ *   vmcore-probe FILE --check-layout
+ *       PT_LOADs sorted by p_paddr and not overlapping, p_offset page
+ *       aligned, p_filesz == p_memsz, the file as long as the last segment.
+ *   vmcore-probe FILE --expect PADDR:PATTERNFILE...
+ *       the bytes at physical address PADDR (hex) equal PATTERNFILE; prints
+ *       "ok PADDR", "MISMATCH PADDR at +OFFSET" or "NOT COVERED PADDR" (the
+ *       range must lie inside one PT_LOAD).
+ *
+ * Modes combine.  Exit status: 0 all checks passed, 1 a check failed, 2
+ * bad usage or FILE is not a valid x86-64 ELF64 core (one line says why). */
+#include <elf.h>
+#include <err.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define PAGE 4096
+#define MAX_NOTES_BYTES (64u << 20)  /* refuse absurd PT_NOTE sizes */
+#define CMP_CHUNK (1u << 20)
+
+struct core {
+	int fd;
+	const char *path;
+	uint64_t size;
+	Elf64_Ehdr eh;
+	Elf64_Phdr *ph;
+	unsigned phnum;
+};
+
+static int read_at(const struct core *c, void *buf, size_t len, uint64_t off)
+{
+	char *p = buf;
+	while (len) {
+		ssize_t n = pread(c->fd, p, len, (off_t)off);
+		if (n <= 0)
+			return -1;
+		p += n;
+		off += (uint64_t)n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* [off, off+len) inside the file, without overflow. */
+static int in_file(const struct core *c, uint64_t off, uint64_t len)
+{
+	return off <= c->size && len <= c->size - off;
+}
+
+static const char *check_ehdr(const struct core *c)
+{
+	const Elf64_Ehdr *e = &c->eh;
+	if (memcmp(e->e_ident, ELFMAG, SELFMAG))
+		return "not an ELF file (bad magic)";
+	if (e->e_ident[EI_CLASS] != ELFCLASS64)
+		return "not ELFCLASS64";
+	if (e->e_ident[EI_DATA] != ELFDATA2LSB)
+		return "not little endian (ELFDATA2LSB)";
+	if (e->e_type != ET_CORE)
+		return "e_type is not ET_CORE";
+	if (e->e_machine != EM_X86_64)
+		return "e_machine is not EM_X86_64";
+	if (e->e_phentsize != sizeof(Elf64_Phdr))
+		return "e_phentsize is not sizeof(Elf64_Phdr)";
+	if (e->e_phnum == 0)
+		return "no program headers";
+	if (e->e_phnum == PN_XNUM)
+		return "e_phnum is PN_XNUM (extended numbering is not supported)";
+	if (!in_file(c, e->e_phoff, (uint64_t)e->e_phnum * sizeof(Elf64_Phdr)))
+		return "program headers extend past the end of the file";
+	return NULL;
+}
+
+/* Open and validate FILE: 0, or -1 after one line on stderr. */
+static int core_open(struct core *c, const char *path)
+{
+	struct stat st;
+	const char *why;
+
+	c->path = path;
+	c->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (c->fd < 0 || fstat(c->fd, &st) < 0) {
+		warn("%s", path);
+		return -1;
+	}
+	c->size = (uint64_t)st.st_size;
+	if (c->size < sizeof(c->eh)) {
+		warnx("%s: too short for an ELF header (%llu bytes)", path, (unsigned long long)c->size);
+		return -1;
+	}
+	if (read_at(c, &c->eh, sizeof(c->eh), 0) < 0) {
+		warn("%s: reading the ELF header", path);
+		return -1;
+	}
+	if ((why = check_ehdr(c))) {
+		warnx("%s: %s", path, why);
+		return -1;
+	}
+	c->phnum = c->eh.e_phnum;
+	c->ph = calloc(c->phnum, sizeof(Elf64_Phdr));
+	if (!c->ph || read_at(c, c->ph, c->phnum * sizeof(Elf64_Phdr), c->eh.e_phoff) < 0) {
+		warn("%s: reading the program headers", path);
+		return -1;
+	}
+	for (unsigned i = 0; i < c->phnum; i++) {
+		const Elf64_Phdr *p = &c->ph[i];
+		if ((p->p_type == PT_LOAD || p->p_type == PT_NOTE) && !in_file(c, p->p_offset, p->p_filesz)) {
+			warnx("%s: program header %u: p_offset 0x%llx + p_filesz 0x%llx is past the end of the file (0x%llx bytes)",
+			      path, i, (unsigned long long)p->p_offset, (unsigned long long)p->p_filesz,
+			      (unsigned long long)c->size);
+			return -1;
+		}
+		if (p->p_type == PT_LOAD && p->p_filesz > p->p_memsz) {
+			warnx("%s: program header %u: p_filesz 0x%llx > p_memsz 0x%llx", path, i,
+			      (unsigned long long)p->p_filesz, (unsigned long long)p->p_memsz);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void print_name(const char *name, uint32_t namesz)
+{
+	if (namesz <= 1) {
+		fputs("-", stdout);
+		return;
+	}
+	for (uint32_t i = 0; i < namesz - 1 && name[i]; i++)
+		putchar(name[i] > ' ' && name[i] < 0x7f ? name[i] : '?');
+}
+
+#define ALIGN4(x) (((uint64_t)(x) + 3) & ~(uint64_t)3)
+
+/* Print the notes of PT_NOTE number i: 0, or -1 after one line. */
+static int print_notes(const struct core *c, unsigned i)
+{
+	const Elf64_Phdr *p = &c->ph[i];
+	if (p->p_filesz > MAX_NOTES_BYTES) {
+		warnx("%s: PT_NOTE %u is %llu bytes, more than this tool reads", c->path, i,
+		      (unsigned long long)p->p_filesz);
+		return -1;
+	}
+	char *buf = malloc(p->p_filesz + 1);
+	if (!buf || read_at(c, buf, p->p_filesz, p->p_offset) < 0) {
+		warn("%s: reading PT_NOTE %u", c->path, i);
+		free(buf);
+		return -1;
+	}
+	uint64_t pos = 0;
+	int rc = 0;
+	while (pos < p->p_filesz) {
+		Elf64_Nhdr n;
+		if (p->p_filesz - pos < sizeof(n)) {
+			warnx("%s: PT_NOTE %u: truncated note header at +0x%llx", c->path, i, (unsigned long long)pos);
+			rc = -1;
+			break;
+		}
+		memcpy(&n, buf + pos, sizeof(n));
+		uint64_t name_at = pos + sizeof(n), desc_at = name_at + ALIGN4(n.n_namesz);
+		uint64_t end = desc_at + ALIGN4(n.n_descsz);
+		if (end > p->p_filesz) {
+			warnx("%s: PT_NOTE %u: note at +0x%llx runs past the segment end", c->path, i,
+			      (unsigned long long)pos);
+			rc = -1;
+			break;
+		}
+		fputs("note ", stdout);
+		print_name(buf + name_at, n.n_namesz);
+		printf(" %u %u\n", n.n_type, n.n_descsz);
+		pos = end;
+	}
+	free(buf);
+	return rc;
+}
+
+static int print_layout(const struct core *c)
+{
+	for (unsigned i = 0; i < c->phnum; i++) {
+		const Elf64_Phdr *p = &c->ph[i];
+		if (p->p_type == PT_LOAD)
+			printf("0x%llx 0x%llx 0x%llx 0x%llx\n", (unsigned long long)p->p_paddr,
+			       (unsigned long long)p->p_memsz, (unsigned long long)p->p_vaddr,
+			       (unsigned long long)p->p_offset);
+		else if (p->p_type == PT_NOTE && print_notes(c, i) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* One line per violation; 0 if the layout is right, else -1. */
+static int check_layout(const struct core *c)
+{
+	const Elf64_Phdr *prev = NULL;
+	uint64_t file_end = 0;
+	int bad = 0, loads = 0;
+
+	for (unsigned i = 0; i < c->phnum; i++) {
+		const Elf64_Phdr *p = &c->ph[i];
+		if (p->p_type != PT_LOAD)
+			continue;
+		loads++;
+		if (p->p_offset % PAGE) {
+			printf("BAD LAYOUT PT_LOAD %u: p_offset 0x%llx not page aligned\n", i,
+			       (unsigned long long)p->p_offset);
+			bad = 1;
+		}
+		if (p->p_filesz != p->p_memsz) {
+			printf("BAD LAYOUT PT_LOAD %u: p_filesz 0x%llx != p_memsz 0x%llx\n", i,
+			       (unsigned long long)p->p_filesz, (unsigned long long)p->p_memsz);
+			bad = 1;
+		}
+		if (prev && p->p_paddr < prev->p_paddr) {
+			printf("BAD LAYOUT PT_LOAD %u: paddr 0x%llx below the previous 0x%llx (not sorted)\n", i,
+			       (unsigned long long)p->p_paddr, (unsigned long long)prev->p_paddr);
+			bad = 1;
+		} else if (prev && p->p_paddr - prev->p_paddr < prev->p_memsz) {
+			printf("BAD LAYOUT PT_LOAD %u: paddr 0x%llx overlaps the previous segment (0x%llx + 0x%llx)\n", i,
+			       (unsigned long long)p->p_paddr, (unsigned long long)prev->p_paddr,
+			       (unsigned long long)prev->p_memsz);
+			bad = 1;
+		}
+		if (p->p_offset + p->p_filesz > file_end)
+			file_end = p->p_offset + p->p_filesz;
+		prev = p;
+	}
+	if (!loads) {
+		printf("BAD LAYOUT no PT_LOAD\n");
+		bad = 1;
+	}
+	if (file_end > c->size) { /* core_open already refuses this; kept for the record */
+		printf("BAD LAYOUT file is 0x%llx bytes, segments end at 0x%llx\n",
+		       (unsigned long long)c->size, (unsigned long long)file_end);
+		bad = 1;
+	}
+	if (!bad)
+		printf("layout ok: %d PT_LOADs\n", loads);
+	return bad ? -1 : 0;
+}
+
+static const Elf64_Phdr *find_load(const struct core *c, uint64_t paddr, uint64_t len)
+{
+	for (unsigned i = 0; i < c->phnum; i++) {
+		const Elf64_Phdr *p = &c->ph[i];
+		if (p->p_type == PT_LOAD && paddr >= p->p_paddr &&
+		    paddr - p->p_paddr <= p->p_memsz && len <= p->p_memsz - (paddr - p->p_paddr))
+			return p;
+	}
+	return NULL;
+}
+
+/* Compare len bytes of the core at paddr with pat: -1 if equal, else the
+ * offset of the first difference.  Bytes past p_filesz read as zero. */
+static long long compare(const struct core *c, const Elf64_Phdr *p, uint64_t paddr,
+			 const unsigned char *pat, uint64_t len, unsigned char *buf)
+{
+	uint64_t rel = paddr - p->p_paddr;
+	for (uint64_t done = 0; done < len;) {
+		uint64_t n = len - done < CMP_CHUNK ? len - done : CMP_CHUNK;
+		uint64_t at = rel + done, from_file = 0;
+		if (at < p->p_filesz)
+			from_file = p->p_filesz - at < n ? p->p_filesz - at : n;
+		if (from_file && read_at(c, buf, from_file, p->p_offset + at) < 0)
+			err(2, "%s: reading at 0x%llx", c->path, (unsigned long long)(p->p_offset + at));
+		memset(buf + from_file, 0, n - from_file);
+		for (uint64_t k = 0; k < n; k++)
+			if (buf[k] != pat[done + k])
+				return (long long)(done + k);
+		done += n;
+	}
+	return -1;
+}
+
+static unsigned char *slurp(const char *path, uint64_t *len)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0)
+		err(2, "%s", path);
+	if (!S_ISREG(st.st_mode) || st.st_size == 0)
+		errx(2, "%s: pattern file must be a non-empty regular file", path);
+	unsigned char *buf = malloc((size_t)st.st_size);
+	ssize_t n = buf ? read(fd, buf, (size_t)st.st_size) : -1;
+	if (n != st.st_size)
+		err(2, "%s: reading", path);
+	close(fd);
+	*len = (uint64_t)st.st_size;
+	return buf;
+}
+
+/* One --expect argument: 0 if ok, -1 if the check failed. */
+static int expect_one(const struct core *c, const char *arg, unsigned char *buf)
+{
+	char *end;
+	uint64_t paddr = strtoull(arg, &end, 16), len;
+
+	if (end == arg || *end != ':' || !end[1])
+		errx(2, "--expect wants PADDR:PATTERNFILE with PADDR in hex, not '%s'", arg);
+	unsigned char *pat = slurp(end + 1, &len);
+	const Elf64_Phdr *p = find_load(c, paddr, len);
+	long long diff = p ? compare(c, p, paddr, pat, len, buf) : -1;
+	free(pat);
+	if (!p)
+		printf("NOT COVERED 0x%llx\n", (unsigned long long)paddr);
+	else if (diff >= 0)
+		printf("MISMATCH 0x%llx at +0x%llx\n", (unsigned long long)paddr, diff);
+	else
+		printf("ok 0x%llx\n", (unsigned long long)paddr);
+	return p && diff < 0 ? 0 : -1;
+}
+
+int main(int argc, char **argv)
+{
+	static const char usage[] = "usage: vmcore-probe FILE [--layout] [--check-layout] [--expect PADDR:PATTERNFILE...]";
+	int layout = 0, check = 0, first_expect = 0, nexpect = 0, failed = 0;
+	struct core c;
+
+	if (argc < 3)
+		errx(2, "%s", usage);
+	for (int i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "--layout"))
+			layout = 1;
+		else if (!strcmp(argv[i], "--check-layout"))
+			check = 1;
+		else if (!strcmp(argv[i], "--expect")) {
+			if (first_expect)
+				errx(2, "--expect given twice: list all PADDR:PATTERNFILE after one --expect");
+			first_expect = i + 1;
+			while (i + 1 < argc && strncmp(argv[i + 1], "--", 2))
+				i++, nexpect++;
+			if (!nexpect)
+				errx(2, "--expect needs at least one PADDR:PATTERNFILE");
+		} else
+			errx(2, "unknown argument '%s' (%s)", argv[i], usage);
+	}
+	if (core_open(&c, argv[1]) < 0)
+		return 2;
+	if (layout && print_layout(&c) < 0)
+		return 2;
+	if (check && check_layout(&c) < 0)
+		failed = 1;
+	unsigned char *buf = malloc(CMP_CHUNK);
+	if (!buf)
+		errx(2, "out of memory");
+	for (int k = 0; k < nexpect; k++)
+		if (expect_one(&c, argv[first_expect + k], buf) < 0)
+			failed = 1;
+	free(buf);
+	return failed;
+}

@@ -1,0 +1,32 @@
+# tests/unit/unit.mk - host unit tests of the pure modules, included by the
+# top-level Makefile.
+#
+# Each tests/unit/test_NAME.c becomes build/unit/test_NAME, compiled hosted
+# with HOST_CFLAGS and linked with the sources listed in UNIT_DEPS_test_NAME
+# (objects from the $(B)/host/%.o rule in loader/loader.mk).  A new test is
+# one .c file plus, if it needs modules, one UNIT_DEPS_ line here.  Each test
+# prints one "file:line: ..." line per failed check and exits non-zero if
+# any failed (tests/unit/check.h).
+
+UNIT_DEPS_test_format  := capture/format.c
+UNIT_DEPS_test_crc32   := capture/crc32.c
+UNIT_DEPS_test_dumphdr := capture/dumphdr.c capture/crc32.c
+
+UNIT_NAMES := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
+UNIT_TESTS := $(UNIT_NAMES:%=$(B)/unit/%)
+
+define UNIT_TEST_RULE
+$(B)/unit/$(1): $(B)/host/tests/unit/$(1).o $(addprefix $(B)/host/,$(UNIT_DEPS_$(1):.c=.o))
+	@mkdir -p $$(@D)
+	@echo "  HOSTLD  $$@"
+	$$(Q)$$(CC) -o $$@ $$^
+endef
+$(foreach t,$(UNIT_NAMES),$(eval $(call UNIT_TEST_RULE,$(t))))
+
+HOST_TARGETS += $(UNIT_TESTS)
+
+# Build and run every unit test (make check also runs them, via tests/run).
+unit: $(UNIT_TESTS)
+	$(Q)fail=0; for t in $(UNIT_TESTS); do $$t || fail=1; done; exit $$fail
+
+.PHONY: unit
