@@ -3,7 +3,8 @@
 #include "capture/elf.h"
 #include "capture/string.h"
 
-static uint32_t align4(uint32_t v) { return (v + 3) & ~3u; }
+/* 64-bit: a corrupt size near 4 GiB must not wrap to a small length */
+static uint64_t align4(uint64_t v) { return (v + 3) & ~3ull; }
 
 static int append(struct notes *n, const void *src, size_t len)
 {
@@ -24,7 +25,7 @@ void notes_walk(struct notes *n, uint64_t paddr, uint64_t size)
 		const Elf64_Nhdr *h = (const Elf64_Nhdr *)(paddr + off);
 		if (h->n_namesz == 0)
 			break;
-		uint64_t len = sizeof(*h) + (uint64_t)align4(h->n_namesz) + align4(h->n_descsz);
+		uint64_t len = sizeof(*h) + align4(h->n_namesz) + align4(h->n_descsz);
 		if (len > size - off)
 			break; /* torn note: keep what came before */
 		append(n, h, len);

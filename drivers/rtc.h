@@ -6,7 +6,5 @@
 
 /* Unix seconds, or 0 if the clock could not be read consistently. */
 uint64_t rtc_unix_time(void);
-/* Days since 1970-01-01 of a civil date (pure; unit-tested). */
-int64_t days_from_civil(int64_t y, unsigned m, unsigned d);
 
 #endif

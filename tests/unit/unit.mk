@@ -11,6 +11,18 @@
 UNIT_DEPS_test_format  := capture/format.c
 UNIT_DEPS_test_crc32   := capture/crc32.c
 UNIT_DEPS_test_dumphdr := capture/dumphdr.c capture/crc32.c
+UNIT_DEPS_test_iomem   := loader/iomem.c
+UNIT_DEPS_test_layout  := loader/layout.c
+UNIT_DEPS_test_stage   := loader/stage.c loader/iomem.c loader/layout.c capture/ranges.c \
+	capture/elfcore.c purgatory/sha256.c purgatory/verify.c
+UNIT_DEPS_test_blockdev := loader/blockdev.c loader/sysfile.c
+UNIT_DEPS_test_pagetable   := capture/pagetable.c
+UNIT_DEPS_test_ranges      := capture/ranges.c
+UNIT_DEPS_test_elfcore     := capture/elfcore.c
+UNIT_DEPS_test_notes       := capture/notes.c
+UNIT_DEPS_test_cmdline     := capture/cmdline.c capture/format.c
+UNIT_DEPS_test_virtio_ring := drivers/virtio_ring.c
+UNIT_DEPS_test_rtc         := drivers/civil_time.c
 
 UNIT_NAMES := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 UNIT_TESTS := $(UNIT_NAMES:%=$(B)/unit/%)
