@@ -69,8 +69,11 @@ static int check_target(const struct cc_params *p, uint8_t uuid[16])
 	return CC_OK;
 }
 
-static void progress(uint64_t done, uint64_t total, uint64_t t0_us, int final)
+/* Progress counts bytes known written, not merely queued. */
+static void progress(uint64_t total, uint64_t t0_us, int final)
 {
+	uint64_t done = blkq_done_prefix();
+	done = done > CC_DATA_OFFSET ? done - CC_DATA_OFFSET : 0;
 	static uint64_t last_us, last_pct;
 	uint64_t now = timer_now_us();
 	uint64_t pct = total ? done * 100 / total : 100;
@@ -144,7 +147,7 @@ int dump_run(const struct cc_params *p, struct blkdev *bd)
 		for (uint64_t off = 0; !st && off < r->size && !sink_clipped(); off += PIECE_BYTES) {
 			uint64_t len = r->size - off < PIECE_BYTES ? r->size - off : PIECE_BYTES;
 			st = enc.put(&enc, r->src + off, len);
-			progress(enc.in_bytes, total, t0, 0);
+			progress(total, t0, 0);
 		}
 	}
 	if (!st)
@@ -156,7 +159,7 @@ int dump_run(const struct cc_params *p, struct blkdev *bd)
 		st = st2;
 	if (!st && sink_clipped())
 		st = CC_ERR_TARGET_FULL;
-	progress(st ? blkq_done_prefix() : enc.in_bytes, total, t0, 1);
+	progress(total, t0, 1);
 
 	/* Step 5: commit. */
 	uint64_t written = blkq_done_prefix();
