@@ -110,17 +110,17 @@ $(B)/check-pic.ok: $(B)/capture.bin $(B)/capture-alt.bin
 host: $(HOST_TARGETS)
 
 # ---- tests ---------------------------------------------------------------------------------
-check: all $(UNIT_TESTS)
-	$(Q)tests/run --unit-only
+check: all
+	$(Q)tests/run --no-deps --unit-only
 
-test: all $(UNIT_TESTS)
+test: all
 	$(Q)tests/run --no-deps
 
 drill: all
 	$(Q)tests/qemu/drill --no-deps
 
 bench: all
-	$(Q)tests/qemu/bench
+	$(Q)tests/qemu/bench --no-deps
 
 clean:
 	rm -rf $(B)
