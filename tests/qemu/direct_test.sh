@@ -5,7 +5,7 @@
 # the middle of a disk full of random bytes, and the host checks real bytes:
 # the header, the core file (readelf, layout against QEMU's memory map, every
 # pattern at its address) and that not one byte outside the window changed.
-# Cases: pc-modern pc-legacy q35-modern q35-legacy bridge highmem-q35
+# Cases: pc-modern pc-legacy q35-modern q35-legacy cpu-max bridge highmem-q35
 #        highmem-pc small-target io-error no-device bad-cmdline exception
 #        poweroff wrong-uuid right-uuid
 set -u
@@ -26,6 +26,8 @@ pc-modern) ;;
 pc-legacy) virtio=legacy ;;
 q35-modern) machine=q35 ;;
 q35-legacy) machine=q35 virtio=legacy ;;
+cpu-max) # a CPU with 1 GiB pages: the page-table builder uses them
+	machine=q35 mem_mib=3072 extra_qemu=(-cpu max) patterns=(0x1000000:1024 0x7f000000:1024 0x100000000:2048 0x13ff00000:1024) ;;
 bridge) # behind a PCI-PCI bridge: enumeration must follow secondary buses
 	extra_qemu=(-device pci-bridge,id=br1,chassis_nr=1,addr=05.0); busarg="bus=br1,addr=01.0"; bdf=01:01.0 ;;
 highmem-q35) machine=q35 mem_mib=5120
@@ -135,8 +137,9 @@ core_checks() { # the full set for a complete dump
 }
 
 case $CASE in
-pc-modern|pc-legacy|q35-modern|q35-legacy|bridge|highmem-q35|highmem-pc|right-uuid|poweroff)
+pc-modern|pc-legacy|q35-modern|q35-legacy|cpu-max|bridge|highmem-q35|highmem-pc|right-uuid|poweroff)
 	core_checks
+	[ "$CASE" = cpu-max ] && check_console "$W/console.log" "page tables: 4-level, 1 GiB/2 MiB pages" "1 GiB pages used when the CPU has them"
 	check_console "$W/console.log" "virtio-blk $bdf up, [0-9]+ sectors, $virtio" "console names the device and its mode"
 	check_console "$W/console.log" "capture: +[0-9]+% [0-9]+ of [0-9]+ MiB, [0-9]+ MB/s" "console reports progress"
 	[ "$CASE" = right-uuid ] && { [ "$(status_field "$W/target" uuid)" = 11111111-2222-4333-8444-555555555555 ] && ok "UUID kept" || fail "UUID not kept"; }
