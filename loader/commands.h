@@ -8,5 +8,7 @@
 
 int cmd_status(int argc, char **argv);
 int cmd_save(int argc, char **argv);
+int cmd_load(int argc, char **argv);
+int cmd_unload(int argc, char **argv);
 
 #endif

@@ -4,8 +4,8 @@
 # Host objects: every hosted build of a source file X.c, for the command,
 # the test tools (tests/tools/tools.mk) and the unit tests
 # (tests/unit/unit.mk), is $(B)/host/X.o, built by the one rule below.  The
-# pure capture/ modules are compiled hosted from the same sources the
-# payload uses, never copied.
+# pure capture/ modules (and the purgatory's SHA-256) are compiled hosted
+# from the same sources the payload uses, never copied.
 
 $(B)/host/%.o: %.c
 	@mkdir -p $(@D)
@@ -14,11 +14,21 @@ $(B)/host/%.o: %.c
 
 CRASHCAP_SRC := loader/main.c loader/status.c loader/save.c loader/sparse_copy.c \
 	loader/progress.c loader/target_io.c loader/uuid.c \
-	capture/dumphdr.c capture/crc32.c
+	loader/load.c loader/iomem.c loader/sysinfo.c loader/sysfile.c loader/blockdev.c \
+	loader/layout.c loader/stage.c loader/kexec.c loader/dryrun.c loader/images.c \
+	capture/dumphdr.c capture/crc32.c capture/ranges.c capture/elfcore.c \
+	purgatory/sha256.c
 CRASHCAP_OBJ := $(CRASHCAP_SRC:%.c=$(B)/host/%.o)
 
+# The purgatory and the payload are built into the command (loader/images.c
+# includes them with .incbin), so one static file carries all three.
+$(B)/host/loader/images.o: HOST_CFLAGS += -DCC_PURGATORY_BIN='"$(abspath $(B)/purgatory.bin)"' \
+	-DCC_CAPTURE_BIN='"$(abspath $(B)/capture.bin)"'
+$(B)/host/loader/images.o: $(B)/purgatory.bin $(B)/capture.bin
+
+# Static: it runs inside a busybox initramfs with no C library.
 $(B)/crashcap: $(CRASHCAP_OBJ)
 	@echo "  HOSTLD  $@"
-	$(Q)$(CC) -o $@ $^
+	$(Q)$(CC) -static -o $@ $^
 
 HOST_TARGETS += $(B)/crashcap

@@ -13,6 +13,8 @@ struct command {
 static const struct command commands[] = {
 	{ "status", cmd_status },
 	{ "save", cmd_save },
+	{ "load", cmd_load },
+	{ "unload", cmd_unload },
 };
 
 static const char usage_text[] =
@@ -20,9 +22,31 @@ static const char usage_text[] =
 	"\n"
 	"DEV is the crashcap target: a block device or a disk image file.\n"
 	"\n"
-	"  crashcap status DEV\n"
-	"      Show the dump header of DEV: state, uuid, bytes written, RAM size,\n"
-	"      why the capture ended, start time (UTC) and duration.\n"
+	"  crashcap load --target DEV [--action reboot|poweroff|halt] [--force]\n"
+	"                [--dry-run FILE]\n"
+	"      Arm DEV and load the capture payload as the crash kernel (as root;\n"
+	"      needs a crashkernel= reservation, e.g. crashkernel=16M). DEV is a\n"
+	"      virtio-blk disk or partition that nothing uses; it gets a fresh\n"
+	"      header (state empty, new uuid). After a panic the payload writes\n"
+	"      the dump to DEV, then takes --action (default reboot).\n"
+	"      --force    discard an unsaved dump or a filesystem signature on DEV\n"
+	"                 (never overrides a mounted, swap or otherwise busy DEV).\n"
+	"      --dry-run FILE  write what would be loaded to FILE instead (format in\n"
+	"                 docs/loader.md); loads nothing and does not write DEV.\n"
+	"      Test only: --root DIR (read proc/ and sys/ below DIR; needs --dry-run),\n"
+	"      --test-target-pci BB:DD.F (DEV is a plain file standing in for a\n"
+	"      virtio-blk disk at that PCI address; needs --dry-run),\n"
+	"      --test-bad-digest (stage a wrong digest: the purgatory must refuse),\n"
+	"      --test-exception (the payload raises #UD), --qemu-exit PORT (the\n"
+	"      payload ends QEMU through isa-debug-exit at PORT).\n"
+	"\n"
+	"  crashcap unload\n"
+	"      Unload the crash image (crashcap's or any other kexec -p one).\n"
+	"\n"
+	"  crashcap status [DEV]\n"
+	"      Show whether a crash image is loaded and, with DEV, the dump header\n"
+	"      of DEV: state, uuid, bytes written, RAM size, why the capture ended,\n"
+	"      start time (UTC) and duration.\n"
 	"\n"
 	"  crashcap save DEV -o FILE [--force]\n"
 	"      Copy the dump (an ELF64 core file) out of DEV into FILE, sparse\n"

@@ -1,10 +1,14 @@
-/* loader/status.c - `crashcap status DEV`: show the dump header. */
+/* loader/status.c - `crashcap status [DEV]`: whether a crash image is
+ * loaded, and the dump header of DEV. */
+#include <errno.h>
 #include <err.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "capture/dumphdr.h"
 #include "loader/commands.h"
+#include "loader/kexec.h"
 #include "loader/target_io.h"
 #include "loader/uuid.h"
 
@@ -35,16 +39,33 @@ static void print_time(const char *label, uint64_t secs)
 		printf("%-10s %s\n", label, text);
 }
 
+/* kexec_crash_loaded says only that some crash image is loaded: ours
+ * after `crashcap load`, or a kdump kernel loaded by kexec -p. */
+static void print_loaded(void)
+{
+	int loaded = kexec_crash_loaded("");
+
+	if (loaded == 1)
+		printf("%-10s a crash image is loaded\n", "kexec");
+	else if (loaded == 0)
+		printf("%-10s no crash image loaded (crashcap load arms one)\n", "kexec");
+	else
+		printf("%-10s unknown (/sys/kernel/kexec_crash_loaded: %s)\n", "kexec", strerror(errno));
+}
+
 int cmd_status(int argc, char **argv)
 {
 	struct target t;
 	struct cc_dump_header h;
 	char uuid[UUID_TEXT_LEN + 1];
 
-	if (argc != 2) {
-		warnx("usage: crashcap status DEV");
+	if (argc > 2) {
+		warnx("usage: crashcap status [DEV]");
 		return EXIT_USAGE;
 	}
+	print_loaded();
+	if (argc == 1)
+		return 0;
 	if (target_open(&t, argv[1], 0) < 0)
 		return 1;
 	int rc = target_read_header(&t, &h);

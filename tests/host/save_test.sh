@@ -117,8 +117,8 @@ run "$CRASHCAP" save full.img
 check "save without -o: one line, exit 2" eval 'failed_one_line && [ "$rc" -eq 2 ]'
 run "$CRASHCAP" save full.img -o x.core --frobnicate
 check "unknown option: one line, exit 2" eval 'failed_one_line && [ "$rc" -eq 2 ]'
-run "$CRASHCAP" status
-check "status without DEV: one line, exit 2" eval 'failed_one_line && [ "$rc" -eq 2 ]'
+run "$CRASHCAP" status a.img b.img
+check "status with two DEVs: one line, exit 2" eval 'failed_one_line && [ "$rc" -eq 2 ]'
 
 if [ "$failures" -ne 0 ]; then
 	echo "save_test: $failures failed"

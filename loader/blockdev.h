@@ -1,0 +1,75 @@
+/* loader/blockdev.h - from the DEV given to `crashcap load` to what the
+ * payload needs: the controller's PCI address, the sector range on the
+ * disk, and the assurance that nothing uses DEV now.
+ *
+ * DEV is a whole disk or a partition.  sysfs: /sys/dev/block/MAJ:MIN is
+ * DEV's directory (for a partition, a subdirectory of its disk with the
+ * files partition, start and size, in 512-byte units); the disk's device
+ * link leads to virtioN for virtio-blk, whose parent is the PCI function.
+ * Every function that fails has printed one line on stderr. */
+#ifndef LOADER_BLOCKDEV_H
+#define LOADER_BLOCKDEV_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define BLOCKDEV_NAME_MAX 64
+#define BLOCKDEV_MAX_PARTS 128
+
+struct blockdev {
+	const char *path;              /* as given */
+	int is_file;                   /* a regular file (dry-run tests only) */
+	dev_t rdev;                    /* block device number, or 0 */
+	dev_t file_dev;                /* for a file: st_dev and st_ino */
+	ino_t file_ino;
+	char name[BLOCKDEV_NAME_MAX];  /* "vdb1" */
+	char disk[BLOCKDEV_NAME_MAX];  /* "vdb" (== name for a whole disk) */
+	int is_partition;
+	uint64_t start512;             /* first 512-byte sector on the disk */
+	uint64_t count512;             /* 512-byte sectors of DEV */
+	uint32_t logical_block_size;   /* the disk's, for information */
+	uint32_t kind;                 /* CC_TARGET_* */
+	uint8_t bus, dev, fn;          /* the controller's PCI function */
+	char controller[128];          /* "virtio-blk 0000:00:04.0", for messages */
+	/* A whole disk's partitions (name, number), for the in-use checks. */
+	unsigned nparts;
+	char part_name[BLOCKDEV_MAX_PARTS][BLOCKDEV_NAME_MAX];
+	dev_t part_rdev[BLOCKDEV_MAX_PARTS];
+};
+
+/* Parse "BB:DD.F" (hex, as lspci prints) or "DDDD:BB:DD.F" with domain 0:
+ * 0, or -1.  Pure. */
+int blockdev_parse_pci(const char *s, uint8_t *bus, uint8_t *dev, uint8_t *fn);
+
+/* Resolve the block device path: stat it, find its sysfs directory below
+ * root, its sector range and its controller (only virtio-blk on PCI is
+ * accepted for now).  0, or -1. */
+int blockdev_resolve(const char *root, const char *path, struct blockdev *b);
+
+/* Dry-run tests only: a regular file stands for a virtio-blk disk at the
+ * given PCI address, all its bytes (whole 512-byte sectors) the target. */
+int blockdev_from_file(const char *path, const char *pci, struct blockdev *b);
+
+/* Refuse a target in use: mounted (/proc/self/mountinfo, by MAJ:MIN and
+ * by mount source), swap (/proc/swaps), or held by device-mapper/md
+ * (sysfs holders).  For a whole disk its partitions count too.  Applies
+ * with or without --force: a dump would destroy a live filesystem.
+ * 0 (unused), or -1. */
+int blockdev_check_unused(const char *root, const struct blockdev *b);
+
+/* One line of /proc/self/mountinfo: MAJ:MIN (field 3), the mount point
+ * (field 5) and the mount source (after " - " and the fs type).  0, or -1
+ * if the line does not parse.  Pure (host-tested in test_blockdev.c). */
+int blockdev_mountinfo_line(const char *line, unsigned *maj, unsigned *min,
+			    char *mnt, size_t mnt_size, char *src, size_t src_size);
+
+/* Bytes to read from the start of a target for blockdev_signature(). */
+#define BLOCKDEV_SIG_BYTES (72 * 1024)
+
+/* The name of a filesystem, swap area, LUKS volume or partition table
+ * whose signature starts buf (len bytes from offset 0 of the target), or
+ * NULL.  Only a few common ones; a crashcap header is not one.  Pure. */
+const char *blockdev_signature(const uint8_t *buf, size_t len);
+
+#endif

@@ -1,0 +1,36 @@
+/* loader/dryrun.h - `crashcap load --dry-run FILE`: what would have been
+ * passed to kexec_load, written to FILE instead.
+ *
+ * Format (also in docs/loader.md): a text head of lines, numbers in hex
+ * with 0x, NUL-padded to DRYRUN_HEAD_SIZE bytes:
+ *
+ *   crashcap-dry-run 1
+ *   entry 0x...                        kexec_load entry (purgatory entry)
+ *   flags 0x3e0001                     kexec_load flags
+ *   region 0xSTART 0xEND               the crash region used, end exclusive
+ *   segments N
+ *   segment NAME mem 0x.. memsz 0x.. bufsz 0x.. offset 0x.. hashed 0|1   (N lines)
+ *   header offset 0x.. size 0x..       the dump header the load writes at byte 0 of DEV
+ *   end
+ *
+ * then each segment's bufsz bytes at its offset (4 KiB aligned), in
+ * segment order, then the header.  The memory image of a segment is its
+ * bytes followed by memsz - bufsz zeros, as the kernel loads it. */
+#ifndef LOADER_DRYRUN_H
+#define LOADER_DRYRUN_H
+
+#include <stdint.h>
+#include "crashcap/dumphdr.h"
+#include "loader/layout.h"
+
+#define DRYRUN_VERSION   1
+#define DRYRUN_HEAD_SIZE 4096
+#define DRYRUN_MAX_SEGMENTS 16
+
+/* Write the file (mode 0644, replacing it).  0, or -1 after one line on
+ * stderr. */
+int dryrun_write(const char *file, uint64_t entry, unsigned long flags, uint64_t region_start,
+		 uint64_t region_end, const struct segment *segs, unsigned n,
+		 const struct cc_dump_header *hdr);
+
+#endif

@@ -1,0 +1,18 @@
+/* loader/images.h - build/purgatory.bin and build/capture.bin, built into
+ * the crashcap binary (loader/loader.mk), so the one static file is all a
+ * busybox initramfs needs and the three can never come from different
+ * builds. */
+#ifndef LOADER_IMAGES_H
+#define LOADER_IMAGES_H
+
+#include <stddef.h>
+
+struct image {
+	const void *data;
+	size_t size;
+};
+
+struct image images_purgatory(void);
+struct image images_payload(void);
+
+#endif

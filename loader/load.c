@@ -1,0 +1,528 @@
+/* loader/load.c - `crashcap load` and `crashcap unload`.
+ *
+ * load: everything is read and checked first (privileges, lockdown, the
+ * memory map, the target, the kernel's notes and addresses), then staged
+ * in memory (segments placed in the crash region, parameter block,
+ * digest, patched purgatory).  Only then is anything changed: the target
+ * gets a fresh header (state empty, new UUID) and kexec_load() is called;
+ * if the kernel refuses, the old header is put back.  Every refusal is one
+ * line on stderr and exit status 1.  Layout and file format: docs/loader.md. */
+#include <errno.h>
+#include <err.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <unistd.h>
+
+#include "capture/dumphdr.h"
+#include "crashcap/status.h"
+#include "loader/blockdev.h"
+#include "loader/commands.h"
+#include "loader/dryrun.h"
+#include "loader/images.h"
+#include "loader/iomem.h"
+#include "loader/kexec.h"
+#include "loader/layout.h"
+#include "loader/stage.h"
+#include "loader/sysfile.h"
+#include "loader/sysinfo.h"
+#include "loader/target_io.h"
+#include "loader/uuid.h"
+
+#define COM1 0x3f8
+#define MIB (1ull << 20)
+#define KIB 1024ull
+#define CRASHKERNEL_STEP_MIB 16 /* suggest crashkernel= sizes in these steps */
+
+struct load_args {
+	const char *target;
+	const char *dry_run;     /* FILE, or NULL for a real load */
+	const char *root;        /* "" or the --root DIR (dry runs only) */
+	const char *test_pci;    /* --test-target-pci (dry runs only) */
+	uint32_t action;
+	int force;
+	int bad_digest;          /* --test-bad-digest */
+	int test_exception;      /* --test-exception */
+	uint16_t qemu_exit;      /* --qemu-exit PORT, 0 = none */
+};
+
+enum { SEG_PURGATORY, SEG_PAYLOAD, SEG_PARAMS, SEG_BACKUP, NR_SEGS };
+
+/* Everything a load is made of; static storage: cc_params alone is 8 KiB. */
+static struct {
+	struct iomem mem;
+	uint64_t region_start, region_end;   /* the crash region used, end exclusive */
+	unsigned nr_crash_regions;
+	struct blockdev bd;
+	struct target t;
+	struct crash_notes notes;
+	struct ktext kt;
+	uint64_t page_offset;
+	struct cc_image_header img;
+	struct cc_purgatory_header purg;
+	void *purg_copy;                     /* the purgatory image, patched */
+	struct cc_params params;
+	struct cc_purgatory_info info;
+	struct segment segs[NR_SEGS];
+	uint64_t entry;
+	uint64_t slack;
+	struct cc_dump_header hdr;
+} L;
+
+static const char *const action_names[] = {
+	[CC_ACTION_REBOOT] = "reboot",
+	[CC_ACTION_POWEROFF] = "poweroff",
+	[CC_ACTION_HALT] = "halt",
+};
+
+static int parse_action(const char *s, uint32_t *action)
+{
+	for (uint32_t i = 0; i < sizeof(action_names) / sizeof(action_names[0]); i++)
+		if (!strcmp(s, action_names[i])) {
+			*action = i;
+			return 0;
+		}
+	return -1;
+}
+
+static int parse_args(int argc, char **argv, struct load_args *a)
+{
+	enum { O_ACTION = 256, O_DRY_RUN, O_ROOT, O_TEST_PCI, O_BAD_DIGEST, O_QEMU_EXIT, O_TEST_EXC };
+	static const struct option longopts[] = {
+		{ "target", required_argument, NULL, 't' },
+		{ "force", no_argument, NULL, 'f' },
+		{ "action", required_argument, NULL, O_ACTION },
+		{ "dry-run", required_argument, NULL, O_DRY_RUN },
+		{ "root", required_argument, NULL, O_ROOT },
+		{ "test-target-pci", required_argument, NULL, O_TEST_PCI },
+		{ "test-bad-digest", no_argument, NULL, O_BAD_DIGEST },
+		{ "qemu-exit", required_argument, NULL, O_QEMU_EXIT },
+		{ "test-exception", no_argument, NULL, O_TEST_EXC },
+		{ NULL, 0, NULL, 0 },
+	};
+	static char root[SYSFILE_PATH_MAX];
+	char *end;
+	unsigned long port;
+	int c;
+
+	memset(a, 0, sizeof(*a));
+	a->root = "";
+	a->action = CC_ACTION_REBOOT;
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":t:f", longopts, NULL)) != -1) {
+		switch (c) {
+		case 't':
+			a->target = optarg;
+			break;
+		case 'f':
+			a->force = 1;
+			break;
+		case O_ACTION:
+			if (parse_action(optarg, &a->action) < 0) {
+				warnx("load: --action %s: use reboot, poweroff or halt", optarg);
+				return -1;
+			}
+			break;
+		case O_DRY_RUN:
+			a->dry_run = optarg;
+			break;
+		case O_ROOT:
+			/* "DIR/" + "/proc/iomem" would still work; keep paths tidy. */
+			snprintf(root, sizeof(root), "%s", optarg);
+			for (size_t n = strlen(root); n > 1 && root[n - 1] == '/'; n--)
+				root[n - 1] = '\0';
+			a->root = root;
+			break;
+		case O_TEST_PCI:
+			a->test_pci = optarg;
+			break;
+		case O_BAD_DIGEST:
+			a->bad_digest = 1;
+			break;
+		case O_QEMU_EXIT:
+			errno = 0;
+			port = strtoul(optarg, &end, 0);
+			if (errno || *end || end == optarg || port == 0 || port > 0xffff) {
+				warnx("load: --qemu-exit %s: give an I/O port, 1..0xffff (QEMU isa-debug-exit iobase)", optarg);
+				return -1;
+			}
+			a->qemu_exit = (uint16_t)port;
+			break;
+		case O_TEST_EXC:
+			a->test_exception = 1;
+			break;
+		case ':':
+			warnx("load: %s needs an argument", argv[optind - 1]);
+			return -1;
+		default:
+			warnx("load: unknown option '%s' (see crashcap --help)", argv[optind - 1]);
+			return -1;
+		}
+	}
+	if (optind != argc || !a->target) {
+		warnx("usage: crashcap load --target DEV [--action reboot|poweroff|halt] [--force] [--dry-run FILE]");
+		return -1;
+	}
+	if (a->root[0] && !a->dry_run) {
+		warnx("load: --root reads a fake /proc and /sys: it is for tests and needs --dry-run");
+		return -1;
+	}
+	if (a->test_pci && !a->dry_run) {
+		warnx("load: --test-target-pci stands a file in for a disk: it is for tests and needs --dry-run");
+		return -1;
+	}
+	return 0;
+}
+
+static unsigned long long kib(uint64_t bytes) { return (unsigned long long)((bytes + KIB - 1) / KIB); }
+static unsigned long long mib(uint64_t bytes) { return (unsigned long long)(bytes / MIB); }
+static unsigned long long mib_up(uint64_t bytes) { return (unsigned long long)((bytes + MIB - 1) / MIB); }
+
+/* Step 1: the memory map and the crash region. */
+static int read_memory_map(const char *root)
+{
+	char *text = sysfile_read_all(root, "/proc/iomem", NULL);
+	if (!text) {
+		warn("cannot read %s/proc/iomem", root);
+		return -1;
+	}
+	int rc = iomem_parse(text, &L.mem);
+	free(text);
+	switch (rc) {
+	case IOMEM_OK:
+		break;
+	case IOMEM_HIDDEN:
+		warnx("%s/proc/iomem shows every address as 0, as it does to users without CAP_SYS_ADMIN: "
+		      "run crashcap load as root", root);
+		return -1;
+	case IOMEM_EMPTY:
+		warnx("%s/proc/iomem has no line of the form START-END : NAME", root);
+		return -1;
+	default:
+		warnx("out of memory reading /proc/iomem");
+		return -1;
+	}
+	int ci = iomem_crash_region(&L.mem, &L.nr_crash_regions);
+	if (ci < 0) {
+		warnx("no memory is reserved for a crash kernel (no \"Crash kernel\" in /proc/iomem): "
+		      "add crashkernel=16M to the kernel command line and reboot");
+		return -1;
+	}
+	L.region_start = L.mem.res[ci].start;
+	L.region_end = L.mem.res[ci].end + 1;
+	return 0;
+}
+
+/* Step 2: the target, and whether we may write it. */
+static int open_target(const struct load_args *a)
+{
+	int rc = a->test_pci ? blockdev_from_file(a->target, a->test_pci, &L.bd)
+			     : blockdev_resolve(a->root, a->target, &L.bd);
+	if (rc < 0 || blockdev_check_unused(a->root, &L.bd) < 0)
+		return -1;
+	if (L.bd.count512 * 512 < CC_DATA_OFFSET + LAYOUT_PAGE) {
+		warnx("target %s has %llu bytes: too small even for the crashcap header and the start of a dump (%llu)",
+		      a->target, (unsigned long long)L.bd.count512 * 512, (unsigned long long)CC_DATA_OFFSET + LAYOUT_PAGE);
+		return -1;
+	}
+	if (target_open(&L.t, a->target, !a->dry_run) < 0)
+		return -1;
+
+	/* What is there now: an unsaved dump, or someone's data? */
+	static uint8_t head[BLOCKDEV_SIG_BYTES];
+	size_t len = L.t.size < sizeof(head) ? (size_t)L.t.size : sizeof(head);
+	if (target_pread(&L.t, head, len, 0) < 0) {
+		warn("target %s: reading its first %zu bytes", a->target, len);
+		return -1;
+	}
+	const struct cc_dump_header *old = (const void *)head;
+	if (len >= sizeof(*old) && dumphdr_check(old) == DUMPHDR_OK) {
+		int unsaved = old->state == CC_STATE_IN_PROGRESS || old->state == CC_STATE_COMPLETE ||
+			      old->state == CC_STATE_INCOMPLETE;
+		if (unsaved && !a->force) {
+			warnx("target %s holds a dump not saved yet (state %s, %llu bytes): run crashcap save first, "
+			      "or add --force to discard it", a->target, dumphdr_state_name(old->state),
+			      (unsigned long long)old->data_written);
+			return -1;
+		}
+		return 0;
+	}
+	const char *what = blockdev_signature(head, len);
+	if (what && !a->force) {
+		warnx("target %s holds %s (not mounted): a dump would destroy it; add --force to use it anyway",
+		      a->target, what);
+		return -1;
+	}
+	return 0;
+}
+
+/* Step 3: what the running kernel tells about itself.  Only unreadable
+ * crash notes are fatal (they mean we are not root); the rest degrades
+ * the dump and is said in one line each. */
+static int read_kernel_info(const char *root)
+{
+	char why[512];
+	uint64_t text = 0, end = 0;
+
+	if (sysinfo_crash_notes(root, &L.notes, why, sizeof(why)) < 0) {
+		warn("cannot read %s", why);
+		return -1;
+	}
+	if (!L.notes.n)
+		warnx("note: no CPU has crash_notes (kernel without CONFIG_CRASH_DUMP?): the dump will hold no CPU registers");
+	if (L.notes.dropped)
+		warnx("note: %u CPUs beyond the payload's %u note buffers: their registers will be missing",
+		      L.notes.dropped, CC_MAX_NOTE_BUFS);
+	if (sysinfo_vmcoreinfo(root, &L.params.vmcoreinfo_paddr, &L.params.vmcoreinfo_size) < 0) {
+		warnx("note: no VMCOREINFO (%s/sys/kernel/vmcoreinfo: %s): crash and makedumpfile will need a vmlinux",
+		      root, strerror(errno));
+		L.params.vmcoreinfo_paddr = L.params.vmcoreinfo_size = 0;
+	}
+	if (sysinfo_page_offset(root, &L.page_offset, why, sizeof(why)) < 0) {
+		L.page_offset = SYSINFO_DEFAULT_PAGE_OFFSET;
+		warnx("note: direct map base unknown (%s): assuming 0x%llx; if KASLR moved it, tools that read the "
+		      "dump by virtual address (vmcore-dmesg) will fail", why, (unsigned long long)L.page_offset);
+	}
+	if (sysinfo_kernel_text(root, &text, &end, why, sizeof(why)) < 0)
+		text = 0;
+	stage_kernel_text(&L.mem, text, end, &L.kt);
+	if (!L.kt.valid)
+		warnx("note: the dump gets no kernel-image PT_LOAD (%s): vmcore-dmesg and gdb will not find kernel "
+		      "symbols by address", text ? "no \"Kernel code\" in /proc/iomem" : why);
+	L.params.rsdp_paddr = sysinfo_rsdp(root);
+	return 0;
+}
+
+/* Step 4: stage segments, parameter block and purgatory in memory. */
+static int stage(const struct load_args *a)
+{
+	struct image purg = images_purgatory(), pay = images_payload();
+	char why[256];
+	int backup_index;
+	uint64_t backup_size, need;
+
+	if (stage_check_purgatory(purg.data, purg.size, &L.purg, why, sizeof(why)) < 0 ||
+	    stage_check_payload(pay.data, pay.size, &L.img, why, sizeof(why)) < 0) {
+		warnx("built-in %s (rebuild crashcap)", why);
+		return -1;
+	}
+	L.purg_copy = malloc(purg.size);
+	if (!L.purg_copy) {
+		warnx("out of memory");
+		return -1;
+	}
+	memcpy(L.purg_copy, purg.data, purg.size);
+
+	stage_params_init(&L.params); /* keeps nothing: fill it from here on */
+	if (read_kernel_info(a->root) < 0)
+		return -1;
+	if (stage_ranges(&L.params, &L.mem, L.page_offset, &L.kt, &backup_index, &backup_size, why, sizeof(why)) < 0) {
+		warnx("%s", why);
+		return -1;
+	}
+
+	L.segs[SEG_PURGATORY] = (struct segment){ "purgatory", L.purg_copy, purg.size, L.purg.mem_size,
+						  L.purg.load_align, 0, 0 };
+	L.segs[SEG_PAYLOAD] = (struct segment){ "payload", pay.data, pay.size, L.img.mem_size, L.img.load_align, 0, 1 };
+	L.segs[SEG_PARAMS] = (struct segment){ "params", &L.params, sizeof(L.params), sizeof(L.params), LAYOUT_PAGE, 0, 1 };
+	L.segs[SEG_BACKUP] = (struct segment){ "backup", NULL, 0, backup_size, LAYOUT_PAGE, 0, 1 };
+	unsigned nsegs = backup_size ? NR_SEGS : NR_SEGS - 1;
+
+	L.slack = layout_slack(iomem_ram_bytes(&L.mem));
+	int rc = layout_place(L.region_start, L.region_end, L.segs, nsegs, L.slack, &need);
+	if (rc == LAYOUT_TOO_SMALL) {
+		unsigned long long suggest = (mib_up(need) + CRASHKERNEL_STEP_MIB - 1) / CRASHKERNEL_STEP_MIB * CRASHKERNEL_STEP_MIB;
+		warnx("the crash region 0x%llx-0x%llx is %llu KiB, crashcap needs %llu KiB (%llu KiB of segments and "
+		      "%llu KiB for the kernel's page tables): use crashkernel=%lluM",
+		      (unsigned long long)L.region_start, (unsigned long long)L.region_end - 1,
+		      kib(L.region_end - L.region_start), kib(need), kib(need - L.slack), kib(L.slack), suggest);
+		return -1;
+	}
+	if (rc != LAYOUT_OK) {
+		warnx("cannot lay out the segments (bad image sizes or alignment): a crashcap bug");
+		return -1;
+	}
+	if (backup_size)
+		L.params.ranges[backup_index].src = L.segs[SEG_BACKUP].mem;
+
+	/* The parameter block (include/crashcap/params.h). */
+	struct cc_params *p = &L.params;
+	p->region_start = L.segs[SEG_PAYLOAD].mem;
+	p->region_size = L.segs[SEG_PAYLOAD].memsz;
+	p->action_ok = p->action_fail = a->action;
+	p->debug_exit_port = a->qemu_exit;
+	p->serial_port = COM1;
+	p->test_flags = a->test_exception ? CC_TEST_EXCEPTION : 0;
+	p->nr_note_bufs = L.notes.n;
+	memcpy(p->note_bufs, L.notes.buf, sizeof(L.notes.buf[0]) * L.notes.n);
+	p->target = (struct cc_target){
+		.kind = L.bd.kind, .bus = L.bd.bus, .dev = L.bd.dev, .fn = L.bd.fn, .port = 0,
+		/* virtio-blk addresses 512-byte sectors whatever the logical block size */
+		.lba_start = L.bd.start512, .lba_count = L.bd.count512, .sector_size = 512,
+		.flags = CC_TF_UUID,
+	};
+	if (getrandom(p->target.uuid, sizeof(p->target.uuid), 0) != (ssize_t)sizeof(p->target.uuid)) {
+		warn("getrandom (a fresh target UUID)");
+		return -1;
+	}
+	p->target.uuid[6] = (p->target.uuid[6] & 0x0f) | 0x40; /* version 4: random */
+	p->target.uuid[8] = (p->target.uuid[8] & 0x3f) | 0x80; /* RFC 4122 variant */
+
+	/* The purgatory's patch block, digest last: it covers the params. */
+	struct cc_purgatory_info *pi = &L.info;
+	memset(pi, 0, sizeof(*pi));
+	pi->entry = L.segs[SEG_PAYLOAD].mem + L.img.entry64_offset;
+	pi->params = L.segs[SEG_PARAMS].mem;
+	if (backup_size) {
+		pi->backup_src = p->ranges[backup_index].paddr;
+		pi->backup_dst = L.segs[SEG_BACKUP].mem;
+		pi->backup_size = backup_size;
+	}
+	pi->action_fail = a->action;
+	pi->serial_port = COM1;
+	if (stage_digest(L.segs, nsegs, pi) < 0) {
+		warnx("more hashed segments than the purgatory has regions: a crashcap bug");
+		return -1;
+	}
+	if (a->bad_digest)
+		pi->digest[0] ^= 0xff; /* test: the purgatory must refuse the payload */
+	stage_patch_purgatory(L.purg_copy, &L.purg, pi);
+	L.entry = L.segs[SEG_PURGATORY].mem + L.purg.entry_offset;
+
+	/* The header the target gets: armed, no dump yet. */
+	memset(&L.hdr, 0, sizeof(L.hdr));
+	memcpy(L.hdr.uuid, p->target.uuid, sizeof(L.hdr.uuid));
+	L.hdr.state = CC_STATE_EMPTY;
+	L.hdr.encoding = CC_ENC_ELF;
+	L.hdr.data_offset = CC_DATA_OFFSET;
+	L.hdr.target_bytes = L.bd.count512 * 512;
+	L.hdr.sector_size = 512;
+	L.hdr.status = CC_OK;
+	dumphdr_seal(&L.hdr);
+	return (int)nsegs;
+}
+
+static void print_summary(const struct load_args *a, unsigned nsegs, int replaced)
+{
+	char uuid[UUID_TEXT_LEN + 1];
+	uint64_t used = L.segs[nsegs - 1].mem + L.segs[nsegs - 1].memsz - L.region_start;
+	uint64_t core = stage_core_size(&L.params), room = L.hdr.target_bytes - CC_DATA_OFFSET;
+
+	if (a->dry_run)
+		printf("crashcap: dry run written to %s; nothing loaded, %s not written\n", a->dry_run, a->target);
+	else
+		printf("crashcap: loaded%s\n", replaced ? " (replacing the crash image loaded before)" : "");
+	printf("%-10s 0x%llx-0x%llx (%llu MiB%s): %llu KiB used, %llu KiB left for the kernel (needs ~%llu)\n",
+	       "region", (unsigned long long)L.region_start, (unsigned long long)L.region_end - 1,
+	       mib(L.region_end - L.region_start),
+	       L.nr_crash_regions > 1 ? ", the highest of the \"Crash kernel\" regions" : "",
+	       kib(used), kib(L.region_end - L.region_start - used), kib(L.slack));
+	printf("%-10s", "segments");
+	for (unsigned i = 0; i < nsegs; i++)
+		printf("%s %s 0x%llx+%llu KiB", i ? "," : "", L.segs[i].name, (unsigned long long)L.segs[i].mem,
+		       kib(L.segs[i].memsz));
+	printf("; entry 0x%llx\n", (unsigned long long)L.entry);
+	uuid_format(L.hdr.uuid, uuid);
+	printf("%-10s %s: %s, sectors %llu+%llu (%llu MiB), uuid %s\n", "target", a->target, L.bd.controller,
+	       (unsigned long long)L.bd.start512, (unsigned long long)L.bd.count512, mib(L.hdr.target_bytes), uuid);
+	printf("%-10s %llu MiB of RAM in %u ranges%s, %u CPU notes; core file about %llu MiB, room for %llu MiB: %s\n",
+	       "dump", mib(stage_ram_bytes(&L.params, &L.kt)), L.params.nr_ranges - (L.kt.valid ? 1 : 0),
+	       L.kt.valid ? " + the kernel image" : "", L.params.nr_note_bufs, mib_up(core), mib(room),
+	       core <= room ? "target large enough" : "TARGET TOO SMALL, the dump will be cut short");
+	printf("%-10s %s, also after a failure%s%s\n", "then", action_names[a->action],
+	       a->bad_digest ? "; TEST: wrong digest staged" : "",
+	       a->test_exception ? "; TEST: payload raises #UD" : "");
+}
+
+/* Step 5: arm the target and load.  On failure the old header returns. */
+static int commit(const struct load_args *a, unsigned nsegs, int *replaced)
+{
+	struct cc_dump_header old;
+	int was_loaded = kexec_crash_loaded(a->root);
+
+	*replaced = was_loaded == 1;
+	if (target_pread(&L.t, &old, sizeof(old), 0) < 0) {
+		warn("target %s: reading the old header", a->target);
+		return -1;
+	}
+	struct cc_dump_header h = L.hdr;
+	if (target_write_header(&L.t, &h) < 0)
+		return -1; /* nothing loaded, nothing changed */
+	if (kexec_load_crash(L.entry, L.segs, nsegs) < 0) {
+		int e = errno;
+		if (pwrite(L.t.fd, &old, sizeof(old), 0) != (ssize_t)sizeof(old) || fsync(L.t.fd) < 0)
+			warn("target %s: putting the old header back", a->target);
+		warnx("%s%s", kexec_error_sentence(e),
+		      was_loaded == 1 ? " (the crash image loaded before is unloaded too)" : "");
+		return -1;
+	}
+	int now = kexec_crash_loaded(a->root);
+	if (now == 0) {
+		warnx("kexec_load succeeded but /sys/kernel/kexec_crash_loaded says 0: nothing is armed");
+		return -1;
+	}
+	if (now < 0) /* loaded, as far as the kernel said; only the check is missing */
+		warnx("note: cannot confirm the load: /sys/kernel/kexec_crash_loaded: %s", strerror(errno));
+	return 0;
+}
+
+int cmd_load(int argc, char **argv)
+{
+	struct load_args a;
+	int replaced = 0, rc = 1, nsegs;
+
+	if (parse_args(argc, argv, &a) < 0)
+		return EXIT_USAGE;
+	L.t.fd = -1;
+	if (!a.dry_run && kexec_check_privileges("load") < 0)
+		return 1;
+	if (kexec_check_lockdown(a.root) < 0)
+		return 1;
+	if (read_memory_map(a.root) < 0)
+		return 1;
+	if (open_target(&a) < 0)
+		goto out;
+	nsegs = stage(&a);
+	if (nsegs < 0)
+		goto out;
+	if (a.dry_run) {
+		if (dryrun_write(a.dry_run, L.entry, KEXEC_CRASH_FLAGS, L.region_start, L.region_end, L.segs,
+				 (unsigned)nsegs, &L.hdr) < 0)
+			goto out;
+	} else if (commit(&a, (unsigned)nsegs, &replaced) < 0) {
+		goto out;
+	}
+	print_summary(&a, (unsigned)nsegs, replaced);
+	rc = 0;
+out:
+	target_close(&L.t);
+	free(L.purg_copy);
+	iomem_free(&L.mem);
+	return rc;
+}
+
+int cmd_unload(int argc, char **argv)
+{
+	(void)argv;
+	if (argc != 1) {
+		warnx("usage: crashcap unload");
+		return EXIT_USAGE;
+	}
+	if (kexec_check_privileges("unload") < 0)
+		return 1;
+	int was = kexec_crash_loaded("");
+	if (kexec_unload_crash() < 0) {
+		warnx("%s", kexec_error_sentence(errno));
+		return 1;
+	}
+	int now = kexec_crash_loaded("");
+	if (now == 1) {
+		warnx("unload returned success but /sys/kernel/kexec_crash_loaded still says 1");
+		return 1;
+	}
+	printf("crashcap: %s\n", was == 0 ? "nothing was loaded" : "crash image unloaded");
+	return 0;
+}

@@ -1,0 +1,237 @@
+/* loader/sysinfo.c - see sysinfo.h. */
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "loader/sysfile.h"
+#include "loader/sysinfo.h"
+
+#define GIB (1ull << 30)
+#define TWO_MIB (2ull << 20)
+#define KCORE_MAX_PHDRS 4096
+
+int sysinfo_cpulist(const char *text, int (*fn)(unsigned cpu, void *arg), void *arg)
+{
+	const char *p = text;
+
+	while (*p && *p != '\n') {
+		char *end;
+		unsigned long lo = strtoul(p, &end, 10), hi = lo;
+		if (end == p)
+			return -1;
+		p = end;
+		if (*p == '-') {
+			hi = strtoul(++p, &end, 10);
+			if (end == p || hi < lo)
+				return -1;
+			p = end;
+		}
+		if (hi >= 1u << 20) /* no machine has a million CPUs: a bad file */
+			return -1;
+		for (unsigned long c = lo; c <= hi; c++)
+			if (fn((unsigned)c, arg))
+				return 0;
+		if (*p == ',')
+			p++;
+		else if (*p && *p != '\n')
+			return -1;
+	}
+	return 0;
+}
+
+struct notes_walk {
+	const char *root;
+	struct crash_notes *cn;
+	char *failed_path;
+	size_t size;
+	int error;
+};
+
+static int add_cpu_notes(unsigned cpu, void *arg)
+{
+	struct notes_walk *w = arg;
+	char path[128];
+	uint64_t addr, bytes;
+
+	snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%u/crash_notes", cpu);
+	if (sysfile_read_u64(w->root, path, 16, &addr) < 0) {
+		if (errno == ENOENT) { /* possible but not present: no notes */
+			w->cn->absent++;
+			return 0;
+		}
+		w->error = errno;
+		snprintf(w->failed_path, w->size, "%s%s", w->root, path);
+		return 1;
+	}
+	snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%u/crash_notes_size", cpu);
+	if (sysfile_read_u64(w->root, path, 10, &bytes) < 0 || bytes == 0)
+		bytes = SYSINFO_NOTE_BYTES_DEFAULT;
+	if (w->cn->n == CC_MAX_NOTE_BUFS) {
+		w->cn->dropped++;
+		return 0;
+	}
+	w->cn->buf[w->cn->n++] = (struct cc_note_buf){ .paddr = addr, .size = bytes };
+	return 0;
+}
+
+int sysinfo_crash_notes(const char *root, struct crash_notes *cn, char *failed_path, size_t size)
+{
+	struct notes_walk w = { root, cn, failed_path, size, 0 };
+	char list[4096];
+
+	memset(cn, 0, sizeof(*cn));
+	if (sysfile_read_line(root, "/sys/devices/system/cpu/possible", list, sizeof(list)) < 0) {
+		snprintf(failed_path, size, "%s/sys/devices/system/cpu/possible", root);
+		return -1;
+	}
+	if (sysinfo_cpulist(list, add_cpu_notes, &w) < 0) {
+		snprintf(failed_path, size, "%s/sys/devices/system/cpu/possible", root);
+		errno = EINVAL;
+		return -1;
+	}
+	if (w.error) {
+		errno = w.error;
+		return -1;
+	}
+	return 0;
+}
+
+int sysinfo_vmcoreinfo(const char *root, uint64_t *paddr, uint64_t *size)
+{
+	char line[128];
+	unsigned long long a, s;
+
+	if (sysfile_read_line(root, "/sys/kernel/vmcoreinfo", line, sizeof(line)) < 0)
+		return -1;
+	/* "%pa %x" on new kernels (0x-prefixed), "%lx %x" on old ones. */
+	if (sscanf(line, "%llx %llx", &a, &s) != 2 || a == 0 || s == 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	*paddr = a;
+	*size = s;
+	return 0;
+}
+
+static int read_at(int fd, void *buf, size_t len, off_t off)
+{
+	ssize_t n = pread(fd, buf, len, off);
+	if (n == (ssize_t)len)
+		return 0;
+	if (n >= 0)
+		errno = EIO;
+	return -1;
+}
+
+int sysinfo_page_offset(const char *root, uint64_t *page_offset, char *why, size_t size)
+{
+	char path[SYSFILE_PATH_MAX];
+	Elf64_Ehdr eh;
+	uint64_t lowest = 0;
+	int fd, found = 0;
+
+	if (sysfile_path(path, sizeof(path), root, "/proc/kcore") < 0 ||
+	    (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		snprintf(why, size, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (read_at(fd, &eh, sizeof(eh), 0) < 0) {
+		snprintf(why, size, "%s: reading the ELF header: %s", path, strerror(errno));
+		goto fail;
+	}
+	if (memcmp(eh.e_ident, ELFMAG, SELFMAG) || eh.e_ident[EI_CLASS] != ELFCLASS64 ||
+	    eh.e_phentsize != sizeof(Elf64_Phdr) || eh.e_phnum == 0 || eh.e_phnum > KCORE_MAX_PHDRS) {
+		snprintf(why, size, "%s: not an ELF64 core file with program headers", path);
+		goto fail;
+	}
+	for (unsigned i = 0; i < eh.e_phnum; i++) {
+		Elf64_Phdr ph;
+		if (read_at(fd, &ph, sizeof(ph), (off_t)(eh.e_phoff + i * sizeof(ph))) < 0) {
+			snprintf(why, size, "%s: reading program header %u: %s", path, i, strerror(errno));
+			goto fail;
+		}
+		if (ph.p_type != PT_LOAD || ph.p_vaddr < 0x8000000000000000ull)
+			continue;
+		if (!found || ph.p_vaddr < lowest)
+			lowest = ph.p_vaddr;
+		found = 1;
+	}
+	close(fd);
+	if (!found) {
+		snprintf(why, size, "%s: no kernel PT_LOAD", path);
+		return -1;
+	}
+	/* The direct map is the lowest kernel mapping and starts on a 1 GiB
+	 * boundary, also when KASLR moves it (kexec-tools: pud_mask). */
+	*page_offset = lowest & ~(GIB - 1);
+	return 0;
+fail:
+	close(fd);
+	return -1;
+}
+
+int sysinfo_kernel_text(const char *root, uint64_t *text, uint64_t *end, char *why, size_t size)
+{
+	char path[SYSFILE_PATH_MAX], line[512];
+	unsigned long long t = 0, st = 0, e = 0;
+	int seen_text = 0, seen_stext = 0;
+	FILE *f;
+
+	if (sysfile_path(path, sizeof(path), root, "/proc/kallsyms") < 0 || !(f = fopen(path, "re"))) {
+		snprintf(why, size, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long long a;
+		char type, name[256];
+		if (sscanf(line, "%llx %c %255s", &a, &type, name) != 3)
+			continue;
+		if (!strcmp(name, "_text")) {
+			t = a;
+			seen_text = 1;
+		} else if (!strcmp(name, "_stext")) {
+			st = a;
+			seen_stext = 1;
+		} else if (!strcmp(name, "_end")) {
+			e = a;
+		}
+		if (seen_text && seen_stext && e)
+			break;
+	}
+	fclose(f);
+	if (!seen_text && !seen_stext) {
+		snprintf(why, size, "%s: no _text or _stext symbol", path);
+		return -1;
+	}
+	if (!seen_text)
+		t = st & ~(TWO_MIB - 1); /* the kernel image starts 2 MiB aligned */
+	if (t < SYSINFO_START_KERNEL_MAP) {
+		snprintf(why, size, "%s: addresses hidden (kernel.kptr_restrict, or not root)", path);
+		return -1;
+	}
+	*text = t;
+	*end = e > t ? e : 0;
+	return 0;
+}
+
+uint64_t sysinfo_rsdp(const char *root)
+{
+	size_t len;
+	char *text = sysfile_read_all(root, "/sys/firmware/efi/systab", &len);
+	uint64_t acpi20 = 0, acpi = 0;
+
+	if (!text)
+		return 0;
+	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+		if (!strncmp(line, "ACPI20=", 7))
+			acpi20 = strtoull(line + 7, NULL, 0);
+		else if (!strncmp(line, "ACPI=", 5))
+			acpi = strtoull(line + 5, NULL, 0);
+	}
+	free(text);
+	return acpi20 ? acpi20 : acpi;
+}

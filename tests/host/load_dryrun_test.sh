@@ -1,0 +1,408 @@
+#!/bin/bash
+# tests/host/load_dryrun_test.sh - `crashcap load --dry-run` against fake
+# /proc and /sys trees (--root) and a plain file standing in for a
+# virtio-blk disk (--test-target-pci).  No root needed, nothing is loaded:
+# every load here is a dry run, except the unprivileged ones that must be
+# refused before any system call (run as nobody when we are root).
+#
+# Checks the dry-run file (format: docs/loader.md, loader/dryrun.h): the
+# segments lie in the crash region, page aligned, without overlap; the
+# purgatory's digest is the SHA-256 of the staged segments with their zero
+# fill (computed here with sha256sum); the parameter block and patch block
+# fields; and every refusal reachable without root: one line, exit non-zero.
+# Prints "ok - ..." or "FAIL - ..." per check; exits 1 if any failed.
+# Needs build/crashcap and build/mktarget (make host).
+set -u
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+CRASHCAP=$ROOT/build/crashcap
+MKTARGET=$ROOT/build/mktarget
+
+for bin in "$CRASHCAP" "$MKTARGET"; do
+	[ -x "$bin" ] || { echo "FAIL - $bin missing: run make host"; exit 1; }
+done
+
+W=$(mktemp -d "${TMPDIR:-/tmp}/load_dryrun_test.XXXXXX") || exit 1
+trap 'rm -rf "$W"' EXIT
+cd "$W" || exit 1
+
+failures=0
+ok()   { echo "ok - $1"; }
+fail() { echo "FAIL - $1"; failures=$((failures + 1)); }
+check() { local what=$1; shift; if "$@"; then ok "$what"; else fail "$what"; fi; }
+
+run() { "$@" >out 2>err; rc=$?; }
+failed_one_line() { [ "$rc" -ne 0 ] && [ "$(wc -l <err)" -eq 1 ]; }
+err_has() { grep -q -- "$1" err; }
+# refused DESCRIPTION PATTERN: the last run failed with one line matching PATTERN
+refused() {
+	if failed_one_line && err_has "$2"; then ok "$1"; else
+		fail "$1 (rc $rc, stderr: $(head -c 300 err | tr '\n' '|'))"
+	fi
+}
+
+# ---- the fake system -------------------------------------------------------------
+PAGE_OFFSET=ffff9b4c80000000     # what the fake /proc/kcore implies (KASLR'd)
+DEFAULT_PAGE_OFFSET=ffff888000000000
+TEXT=ffffffff9a000000            # _text in the fake /proc/kallsyms
+CRASH_START=0x2f000000 CRASH_END=0x30000000   # the "Crash kernel" line, end exclusive
+NOTES=(7dc1a658 7dc1b658 7dc1c658)            # crash_notes of cpu0..2 (cpu3 not present)
+
+# le N VALUE: VALUE as N little-endian bytes
+le() {
+	local n=$1 v=$2 i out=""
+	for ((i = 0; i < n; i++)); do out+=$(printf '\\x%02x' $(((v >> (8 * i)) & 0xff))); done
+	printf "$out"
+}
+
+# A /proc/kcore with an ELF header and program headers only.
+make_kcore() {
+	local phdrs=(  # type vaddr
+		"4 0"                         # PT_NOTE
+		"1 0xffffffff9a000000"        # kernel text
+		"1 0xffffb1e2c0000000"        # vmalloc
+		"1 0xffff9b4c80001000"        # direct map: RAM from 0x1000
+		"1 0xffff9b4d00000000"        # direct map: RAM from 2 GiB
+		"1 0xffffe2a340000000"        # vmemmap
+	)
+	{
+		printf '\x7fELF\x02\x01\x01\x00'; le 8 0
+		le 2 4; le 2 62; le 4 1; le 8 0; le 8 64; le 8 0; le 4 0
+		le 2 64; le 2 56; le 2 ${#phdrs[@]}; le 2 0; le 2 0; le 2 0
+		local p
+		for p in "${phdrs[@]}"; do
+			set -- $p
+			le 4 "$1"; le 4 7; le 8 0x1000; le 8 "$2"; le 8 0; le 8 0x1000; le 8 0x1000; le 8 0x1000
+		done
+	} >"$1"
+}
+
+# make_root DIR: a 4 GiB QEMU-like machine with crashkernel=16M.
+make_root() {
+	local d=$1 i
+	mkdir -p "$d/proc/self" "$d/sys/kernel/security" "$d/sys/devices/system/cpu"
+	cat >"$d/proc/iomem" <<-'EOF'
+	00000000-00000fff : Reserved
+	00001000-0009fbff : System RAM
+	0009fc00-0009ffff : Reserved
+	000a0000-000bffff : PCI Bus 0000:00
+	000f0000-000fffff : Reserved
+	  000f0000-000fffff : System ROM
+	00100000-7ffdefff : System RAM
+	  01000000-01e03a57 : Kernel code
+	  02000000-0247ffff : Kernel rodata
+	  02600000-0295ffff : Kernel data
+	  02d0e000-02ffffff : Kernel bss
+	  2f000000-2fffffff : Crash kernel
+	7ffdf000-7fffffff : Reserved
+	b0000000-bfffffff : PCI MMCONFIG 0000 [bus 00-ff]
+	  b0000000-bfffffff : Reserved
+	fee00000-fee00fff : Local APIC
+	100000000-17fffffff : System RAM
+	EOF
+	echo "0-3" >"$d/sys/devices/system/cpu/possible"
+	for i in 0 1 2; do
+		mkdir -p "$d/sys/devices/system/cpu/cpu$i"
+		echo "${NOTES[$i]}" >"$d/sys/devices/system/cpu/cpu$i/crash_notes"
+		echo 368 >"$d/sys/devices/system/cpu/cpu$i/crash_notes_size"
+	done
+	echo "0x000000007f71c000 1024" >"$d/sys/kernel/vmcoreinfo"
+	echo "[none] integrity confidentiality" >"$d/sys/kernel/security/lockdown"
+	echo 0 >"$d/sys/kernel/kexec_crash_loaded"
+	printf '%s T startup_64\n%s T _text\nffffffff9a001000 T _stext\nffffffff9c400000 B _end\n' $TEXT $TEXT \
+		>"$d/proc/kallsyms"
+	make_kcore "$d/proc/kcore"
+	printf '22 1 253:1 / / rw,relatime shared:1 - ext4 /dev/mapper/root rw\n' >"$d/proc/self/mountinfo"
+	printf 'Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n' >"$d/proc/swaps"
+}
+
+make_root sys
+truncate -s 8G disk.img   # sparse: holds a 4 GiB machine's dump
+load() { run "$CRASHCAP" load --root "$1" --dry-run "$2" --target "$3" --test-target-pci 00:04.0 "${@:4}"; }
+
+# ---- reading the dry-run file ------------------------------------------------------
+D=                                              # the file being read
+head_text() { head -c 4096 "$D" | tr -d '\0'; }
+seg_field() { head_text | awk -v n="$1" -v f="$2" '$1 == "segment" && $2 == n { for (i = 3; i < NF; i += 2) if ($i == f) print $(i + 1) }'; }
+head_field() { head_text | awk -v k="$1" '$1 == k { print $2 }'; }
+# hex64/hex32/hex16 OFFSET: the little-endian value at byte OFFSET of $D, as fixed-width hex
+hex64() { od -An -t x8 -j $(($1)) -N 8 "$D" | tr -d ' \n'; }
+hex32() { od -An -t x4 -j $(($1)) -N 4 "$D" | tr -d ' \n'; }
+hex16() { od -An -t x2 -j $(($1)) -N 2 "$D" | tr -d ' \n'; }
+bytes() { od -An -t x1 -j $(($1)) -N "$2" "$D" | tr -d ' \n'; }
+h16() { printf '%016x' $(($1)); }
+# mem_image NAME: the segment as the kernel loads it, bytes then zero fill
+mem_image() {
+	local off=$(seg_field "$1" offset) bufsz=$(seg_field "$1" bufsz) memsz=$(seg_field "$1" memsz)
+	tail -c +$((off + 1)) "$D" | head -c $((bufsz))
+	head -c $((memsz - bufsz)) /dev/zero
+}
+
+# ---- a good dry run ------------------------------------------------------------------
+load sys good.dry disk.img --action poweroff
+check "dry run exits 0" [ "$rc" -eq 0 ]
+check "dry run prints nothing on stderr" [ ! -s err ]
+check "summary says nothing was loaded" grep -q "^crashcap: dry run written to good.dry; nothing loaded" out
+check "summary: region, segments, target, dump lines" \
+	test "$(grep -cE '^(region|segments|target|dump|then) ' out)" -eq 5
+check "summary says the target is large enough" grep -q "target large enough" out
+check "summary names the action" grep -q "^then *poweroff" out
+check "dry run left the target untouched" [ "$(head -c 4096 disk.img | tr -d '\0' | wc -c)" -eq 0 ]
+
+D=good.dry
+check "head: format line" [ "$(head -n1 "$D")" = "crashcap-dry-run 1" ]
+check "head: kexec flags 0x3e0001" [ "$(head_field flags)" = 0x3e0001 ]
+check "head: region is the crash kernel line" \
+	[ "$(head_text | awk '$1 == "region" { print $2, $3 }')" = "0x2f000000 0x30000000" ]
+check "head: 4 segments" [ "$(head_field segments)" = 4 ]
+check "head: ends with end" grep -q '^end$' <(head_text)
+
+names=(purgatory payload params backup)
+prev_end=0 layout_ok=1
+for n in "${names[@]}"; do
+	mem=$(seg_field $n mem) memsz=$(seg_field $n memsz) bufsz=$(seg_field $n bufsz)
+	[ -n "$mem" ] || { layout_ok=0; echo "# segment $n missing"; continue; }
+	((mem % 4096 == 0 && memsz % 4096 == 0 && memsz > 0)) || { layout_ok=0; echo "# $n not page aligned"; }
+	((mem >= CRASH_START && mem + memsz <= CRASH_END)) || { layout_ok=0; echo "# $n outside the region"; }
+	((mem >= prev_end)) || { layout_ok=0; echo "# $n overlaps the one before"; }
+	((bufsz <= memsz)) || { layout_ok=0; echo "# $n bufsz > memsz"; }
+	prev_end=$((mem + memsz))
+done
+check "segments inside the crash region, 4 KiB aligned, in order, no overlap" [ $layout_ok -eq 1 ]
+check "slack: at least 64 KiB of the region left free" [ $((CRASH_END - prev_end)) -ge 65536 ]
+check "only the purgatory is not hashed" \
+	[ "$(head_text | awk '$1 == "segment" && $NF == 0 { print $2 }')" = purgatory ]
+
+P=$(seg_field purgatory offset) PI=$(($(seg_field purgatory offset) + 0x40))
+Y=$(seg_field payload offset) Q=$(seg_field params offset)
+purg_mem=$(seg_field purgatory mem) pay_mem=$(seg_field payload mem)
+par_mem=$(seg_field params mem) bak_mem=$(seg_field backup mem)
+check "entry = purgatory load address + its entry offset" \
+	[ "$(head_field entry)" = "0x$(printf %x $((purg_mem + 0x$(hex32 $((P + 0x10))))))" ]
+
+# The digest, independently: sha256sum over the hashed segments' memory.
+expected=$( { mem_image payload; mem_image params; mem_image backup; } | sha256sum | cut -d' ' -f1)
+check "purgatory digest = sha256 of payload+params+backup with zero fill" [ "$(bytes $((PI + 0x110)) 32)" = "$expected" ]
+regions_ok=1 i=0
+for n in payload params backup; do
+	[ "$(hex64 $((PI + 0x10 + 16 * i)))" = "$(h16 $(seg_field $n mem))" ] || regions_ok=0
+	[ "$(hex64 $((PI + 0x18 + 16 * i)))" = "$(h16 $(seg_field $n memsz))" ] || regions_ok=0
+	i=$((i + 1))
+done
+[ "$(hex64 $((PI + 0x18 + 16 * 3)))" = "$(h16 0)" ] || regions_ok=0
+check "purgatory regions = {mem, memsz} of the hashed segments, rest empty" [ $regions_ok -eq 1 ]
+check "patch block magic kept" [ "$(hex64 $PI)" = 3149475255504343 ]
+check "patch block: payload entry = load + entry64_offset" \
+	[ "$(hex64 $((PI + 0x130)))" = "$(h16 $((pay_mem + 0x$(hex32 $((Y + 0x10))))))" ]
+check "patch block: params address" [ "$(hex64 $((PI + 0x138)))" = "$(h16 $par_mem)" ]
+check "patch block: backup source 0x1000" [ "$(hex64 $((PI + 0x140)))" = "$(h16 0x1000)" ]
+check "patch block: backup destination = backup segment" [ "$(hex64 $((PI + 0x148)))" = "$(h16 $bak_mem)" ]
+check "patch block: backup size 0x9f000" [ "$(hex64 $((PI + 0x150)))" = "$(h16 0x9f000)" ]
+check "patch block: failure action poweroff" [ "$(hex32 $((PI + 0x158)))" = 00000001 ]
+check "patch block: no test flags" [ "$(hex32 $((PI + 0x15c)))" = 00000000 ]
+check "patch block: serial port 0x3f8" [ "$(hex16 $((PI + 0x160)))" = 03f8 ]
+
+# The parameter block.
+check "params: magic, version, size" \
+	[ "$(hex64 $Q) $(hex32 $((Q + 8))) $(hex32 $((Q + 12)))" = "534d415241504343 00000001 00002180" ]
+check "params: region = the payload's own segment" \
+	[ "$(hex64 $((Q + 0x10))) $(hex64 $((Q + 0x18)))" = "$(h16 $pay_mem) $(h16 $(seg_field payload memsz))" ]
+check "params: actions poweroff/poweroff" [ "$(hex32 $((Q + 0x20)))$(hex32 $((Q + 0x24)))" = 0000000100000001 ]
+check "params: no debug exit, COM1, no test flags" \
+	[ "$(hex16 $((Q + 0x28))) $(hex16 $((Q + 0x2a))) $(hex32 $((Q + 0x2c)))" = "0000 03f8 00000000" ]
+check "params: vmcoreinfo 0x7f71c000 + 0x1024" \
+	[ "$(hex64 $((Q + 0x38))) $(hex64 $((Q + 0x40)))" = "$(h16 0x7f71c000) $(h16 0x1024)" ]
+check "params: target virtio-blk at 00:04.0, port 0" [ "$(bytes $((Q + 0x50)) 8)" = 0100000000040000 ]
+check "params: target sectors 0 + 16777216 of 512 bytes" \
+	[ "$(hex64 $((Q + 0x58))) $(hex64 $((Q + 0x60))) $(hex32 $((Q + 0x68)))" = "$(h16 0) $(h16 16777216) 00000200" ]
+check "params: target flags CC_TF_UUID" [ "$(hex32 $((Q + 0x6c)))" = 00000001 ]
+uuid=$(bytes $((Q + 0x70)) 16)
+is_v4_uuid() { [[ $1 =~ ^[0-9a-f]{12}4[0-9a-f]{3}[89ab][0-9a-f]{15}$ ]]; }
+check "params: uuid is a random (version 4) uuid" is_v4_uuid "$uuid"
+
+nr=$((0x$(hex32 $((Q + 0x30)))))
+check "params: 5 ranges (kernel image + 4 RAM)" [ $nr -eq 5 ]
+ranges_ok=1 found_text=0 found_backup=0
+for ((i = 0; i < nr; i++)); do
+	R=$((Q + 0x180 + 32 * i))
+	pa=$((0x$(hex64 $R))) sz=$((0x$(hex64 $((R + 8))))) va=$(hex64 $((R + 16))) src=$((0x$(hex64 $((R + 24)))))
+	((sz > 0 && sz % 4096 == 0 && pa % 4096 == 0)) || { ranges_ok=0; echo "# range $i not whole pages"; }
+	if [[ $va > ffffffff7fffffff ]]; then  # the kernel image
+		[ "$va" = $TEXT ] && [ $pa -eq $((0x1000000)) ] && [ $sz -eq $((0x2000000)) ] && [ $i -eq 0 ] && found_text=1
+		continue
+	fi
+	[ "$va" = "$(h16 $((0x$PAGE_OFFSET + pa)))" ] || { ranges_ok=0; echo "# range $i vaddr $va"; }
+	((pa + sz <= CRASH_START || pa >= CRASH_END)) || { ranges_ok=0; echo "# range $i overlaps the crash region"; }
+	if [ $pa -eq $((0x1000)) ]; then
+		[ $src -eq $((bak_mem)) ] && [ $sz -eq $((0x9f000)) ] && found_backup=1
+	else
+		[ $src -eq $pa ] || { ranges_ok=0; echo "# range $i src"; }
+	fi
+done
+check "params: RAM ranges exclude the crash region, vaddr = page_offset + paddr, whole pages" [ $ranges_ok -eq 1 ]
+check "params: first range is the kernel image at _text, paddr from Kernel code, to the end of Kernel bss" [ $found_text -eq 1 ]
+check "params: the low 640 KiB range is read from the backup segment" [ $found_backup -eq 1 ]
+check "params: 3 note buffers (cpu3 has none)" [ "$(hex32 $((Q + 0x34)))" = 00000003 ]
+notes_ok=1
+for i in 0 1 2; do
+	[ "$(hex64 $((Q + 0x1180 + 16 * i))) $(hex64 $((Q + 0x1188 + 16 * i)))" = "$(h16 0x${NOTES[$i]}) $(h16 368)" ] || notes_ok=0
+done
+check "params: note buffers = crash_notes and crash_notes_size" [ $notes_ok -eq 1 ]
+
+# The header the load would write.
+H=$(head_text | awk '$1 == "header" && $2 == "offset" { print $3 }')
+check "header: magic CRASHCAP" [ "$(head -c $((H + 8)) "$D" | tail -c 8)" = CRASHCAP ]
+check "header: uuid = params uuid" [ "$(bytes $((H + 0x10)) 16)" = "$uuid" ]
+check "header: state empty, data offset 64 KiB, target bytes 8 GiB" \
+	[ "$(hex32 $((H + 0x20))) $(hex64 $((H + 0x28))) $(hex64 $((H + 0x40)))" = "00000000 $(h16 65536) $(h16 $((8 << 30)))" ]
+{ tail -c +$((H + 1)) good.dry | head -c 128; head -c $((128 * 1024)) /dev/zero; } >hdr.img
+run "$CRASHCAP" status hdr.img
+check "header: crashcap status accepts it (checksum) as empty" grep -q '^state *empty' out
+
+# ---- variations ----------------------------------------------------------------------
+load sys bad.dry disk.img --test-bad-digest --qemu-exit 0xf4 --test-exception
+D=bad.dry
+PI=$(($(seg_field purgatory offset) + 0x40)) Q=$(seg_field params offset)
+computed=$( { mem_image payload; mem_image params; mem_image backup; } | sha256sum | cut -d' ' -f1)
+check "--test-bad-digest: exits 0" [ "$rc" -eq 0 ]
+check "--test-bad-digest: staged digest differs from the segments' sha256" [ "$(bytes $((PI + 0x110)) 32)" != "$computed" ]
+check "--test-bad-digest: in the first byte only" \
+	[ "$(bytes $((PI + 0x111)) 31)" = "${computed:2}" ]
+check "--qemu-exit 0xf4 sets debug_exit_port" [ "$(hex16 $((Q + 0x28)))" = 00f4 ]
+check "--test-exception sets CC_TEST_EXCEPTION" [ "$(hex32 $((Q + 0x2c)))" = 00000001 ]
+check "default action is reboot" [ "$(hex32 $((Q + 0x20)))$(hex32 $((PI + 0x158)))" = 0000000000000000 ]
+check "summary flags the test settings" grep -q "TEST: wrong digest staged; TEST: payload raises #UD" out
+
+cp -r sys nokcore && rm nokcore/proc/kcore
+load nokcore nokcore.dry disk.img
+D=nokcore.dry Q=$(seg_field params offset)
+check "without /proc/kcore: exits 0" [ "$rc" -eq 0 ]
+check "without /proc/kcore: one note naming the fallback" \
+	[ "$(wc -l <err)" -eq 1 -a "$(grep -c "assuming 0x$DEFAULT_PAGE_OFFSET" err)" -eq 1 ]
+check "without /proc/kcore: vaddr = 0xffff888000000000 + paddr" \
+	[ "$(hex64 $((Q + 0x180 + 32 * 2 + 16)))" = "$(h16 $((0x$DEFAULT_PAGE_OFFSET + 0x100000)))" ]
+
+cp -r sys twocrash
+sed -i 's/^100000000-17fffffff : System RAM$/&\n  170000000-17fffffff : Crash kernel/' twocrash/proc/iomem
+load twocrash two.dry disk.img
+D=two.dry Q=$(seg_field params offset)
+check "two crash regions: exits 0" [ "$rc" -eq 0 ]
+check "two crash regions: segments go into the highest" \
+	[ "$(head_text | awk '$1 == "region" { print $2, $3 }')" = "0x170000000 0x180000000" ]
+excl_ok=1
+for ((i = 0; i < $((0x$(hex32 $((Q + 0x30))))); i++)); do
+	R=$((Q + 0x180 + 32 * i)) pa=$((0x$(hex64 $((Q + 0x180 + 32 * i))))) sz=$((0x$(hex64 $((R + 8)))))
+	[[ $(hex64 $((R + 16))) > ffffffff7fffffff ]] && continue
+	((pa + sz <= 0x2f000000 || pa >= 0x30000000)) || excl_ok=0
+	((pa + sz <= 0x170000000 || pa >= 0x180000000)) || excl_ok=0
+done
+check "two crash regions: both are left out of the ranges" [ $excl_ok -eq 1 ]
+
+truncate -s 1G small.img
+load sys small.dry small.img
+check "small target: loads (exit 0)" [ "$rc" -eq 0 ]
+check "small target: summary says it is too small" grep -q "TARGET TOO SMALL" out
+
+"$MKTARGET" full.img --state complete --written 8192 --size $((1 << 30)) >/dev/null || exit 1
+load sys f.dry full.img
+refused "target with an unsaved dump refused" "holds a dump not saved yet.*crashcap save.*--force"
+load sys f.dry full.img --force
+check "--force discards the unsaved dump" [ "$rc" -eq 0 ]
+"$MKTARGET" saved.img --state saved --written 8192 --size $((1 << 30)) >/dev/null || exit 1
+load sys s.dry saved.img
+check "a saved target is reused without --force" [ "$rc" -eq 0 ]
+
+truncate -s 1G xfs.img && printf XFSB | dd of=xfs.img conv=notrunc status=none
+load sys x.dry xfs.img
+refused "target with a filesystem signature refused" "holds an XFS filesystem (not mounted).*--force"
+load sys x.dry xfs.img --force
+check "--force overrides a signature" [ "$rc" -eq 0 ]
+
+# ---- refusals: one line, exit non-zero -------------------------------------------------
+cp -r sys hidden && sed -i 's/^\( *\)[0-9a-f]*-[0-9a-f]* :/\100000000-00000000 :/' hidden/proc/iomem
+load hidden h.dry disk.img
+refused "unprivileged /proc/iomem (all zeros): run as root" "every address as 0.*run crashcap load as root"
+
+cp -r sys nocrash && sed -i '/Crash kernel/d' nocrash/proc/iomem
+load nocrash n.dry disk.img
+refused "no crashkernel= reservation" "add crashkernel=16M to the kernel command line"
+
+cp -r sys tiny && sed -i 's/2f000000-2fffffff : Crash kernel/2f000000-2f0fffff : Crash kernel/' tiny/proc/iomem
+load tiny t.dry disk.img
+refused "crash region too small: says how much is needed" "is 1024 KiB, crashcap needs [0-9]* KiB.*use crashkernel=16M"
+check "...and writes no dry-run file" [ ! -e t.dry ]
+
+cp -r sys locked && echo "none [integrity] confidentiality" >locked/sys/kernel/security/lockdown
+load locked l.dry disk.img
+refused "locked down (integrity): explains Secure Boot" "locked down (integrity).*Secure Boot"
+echo "none integrity [confidentiality]" >locked/sys/kernel/security/lockdown
+load locked l.dry disk.img
+refused "locked down (confidentiality)" "locked down (confidentiality)"
+
+cp -r sys swap && printf '/disk.img file 1048572 0 -2\n' >>swap/proc/swaps && ln "$W/disk.img" swap/disk.img
+load swap w.dry swap/disk.img
+refused "target in use as swap" "in use as swap.*--force does not override"
+load swap w.dry swap/disk.img --force
+refused "target in use as swap, even with --force" "in use as swap"
+
+cp -r sys mounted && ln "$W/disk.img" mounted/disk.img &&
+	printf '30 22 7:0 / /mnt rw - ext4 /disk.img rw\n' >>mounted/proc/self/mountinfo
+load mounted m.dry mounted/disk.img --force
+refused "mounted target refused, even with --force" "is mounted on /mnt.*--force does not override"
+
+load sys x.dry missing.img
+refused "missing target" "missing.img: No such file"
+run "$CRASHCAP" load --root sys --dry-run x.dry --target disk.img
+refused "regular file without --test-target-pci: not a block device" "not a block device"
+run "$CRASHCAP" load --root sys --dry-run x.dry --target "$W"
+refused "directory target: not a block device" "is a directory, not a block device"
+run "$CRASHCAP" load --root sys --dry-run x.dry --target disk.img --test-target-pci 00:40.0
+refused "bad --test-target-pci" "not a PCI address"
+truncate -s 32K tinydisk.img
+load sys x.dry tinydisk.img
+refused "target too small for even the header" "too small even for the crashcap header"
+
+cp -r sys unreadable && rm unreadable/sys/devices/system/cpu/cpu1/crash_notes && mkdir unreadable/sys/devices/system/cpu/cpu1/crash_notes
+load unreadable x.dry disk.img
+refused "unreadable crash_notes" "cannot read .*cpu1/crash_notes"
+
+# Usage errors: exit 2, one line.
+usage() { if [ "$rc" -eq 2 ] && [ "$(wc -l <err)" -eq 1 ] && err_has "$2"; then ok "$1"; else fail "$1 (rc $rc)"; fi; }
+run "$CRASHCAP" load --root sys --target disk.img --test-target-pci 00:04.0
+usage "--root without --dry-run" "needs --dry-run"
+run "$CRASHCAP" load --dry-run x.dry --target disk.img --test-target-pci 00:04.0 --root sys --action explode
+usage "bad --action" "use reboot, poweroff or halt"
+run "$CRASHCAP" load --test-target-pci 00:04.0 --target disk.img
+usage "--test-target-pci without --dry-run" "needs --dry-run"
+run "$CRASHCAP" load --dry-run x.dry --root sys
+usage "no --target" "usage: crashcap load"
+run "$CRASHCAP" load --dry-run x.dry --root sys --target disk.img --qemu-exit 0x10000
+usage "bad --qemu-exit" "qemu-exit"
+run "$CRASHCAP" unload now
+usage "unload takes no arguments" "usage: crashcap unload"
+
+# ---- without privileges: refused before any system call ------------------------------
+# As root, drop to nobody (which also drops every capability); the kernel
+# would refuse kexec_load anyway.  Skipped if setpriv is missing.
+if [ "$(id -u)" -eq 0 ]; then
+	if command -v setpriv >/dev/null; then
+		chmod 755 "$W" && cp "$CRASHCAP" "$W/crashcap" && chmod 755 "$W/crashcap" && chmod 644 disk.img
+		as_user() { setpriv --reuid=65534 --regid=65534 --clear-groups -- "$@"; }
+	else
+		as_user=; echo "# setpriv missing: skipping the unprivileged checks"
+	fi
+else
+	as_user() { "$@"; }
+	cp "$CRASHCAP" "$W/crashcap"
+fi
+if declare -F as_user >/dev/null; then
+	run as_user "$W/crashcap" load --target "$W/disk.img"
+	refused "load without root: one line" "must run as root.*CAP_SYS_BOOT"
+	run as_user "$W/crashcap" unload
+	refused "unload without root: one line" "must run as root"
+	run as_user "$W/crashcap" load --dry-run "$W/u.dry" --target "$W/disk.img" --test-target-pci 00:04.0
+	refused "dry run of the real /proc/iomem without root: run as root" "run crashcap load as root"
+fi
+
+echo "$failures failed"
+[ "$failures" -eq 0 ]
