@@ -11,11 +11,10 @@
 #include "capture/mbinfo.h"
 #include "capture/paging.h"
 #include "capture/ranges.h"
+#include "capture/target.h"
 #include "capture/timer.h"
 #include "crashcap/params.h"
 #include "crashcap/status.h"
-#include "drivers/pci.h"
-#include "drivers/virtio_blk.h"
 
 void cc_main(struct cc_params *params, uint32_t mbi) __attribute__((noreturn));
 
@@ -38,14 +37,6 @@ static int check_params(const struct cc_params *p)
 		return CC_ERR_PARAMS;
 	}
 	return CC_OK;
-}
-
-static void list_pci(void)
-{
-	const struct pci_dev *d;
-	for (unsigned i = 0; (d = pci_device(i)); i++)
-		cc_log("pci %02x:%02x.%x %04x:%04x class %06x", d->bus, d->dev, d->fn, d->vendor, d->device,
-		       d->class_rev >> 8);
 }
 
 void cc_main(struct cc_params *params, uint32_t mbi)
@@ -86,21 +77,8 @@ void cc_main(struct cc_params *params, uint32_t mbi)
 	if (st)
 		fail((uint32_t)st);
 
-	unsigned ndev = pci_enumerate();
-	const struct cc_target *t = &p->target;
-	const struct pci_dev *dev = pci_find(t->bus, t->dev, t->fn);
-	if (t->kind != CC_TARGET_VIRTIO_BLK) {
-		cc_log("target kind %u is not supported by this payload", t->kind);
-		fail(CC_ERR_PARAMS);
-	}
-	if (!dev || !virtio_blk_is(dev)) {
-		cc_log("no virtio-blk device at %02x:%02x.%x (%s); %u PCI functions found:", t->bus, t->dev, t->fn,
-		       dev ? "another device is there" : "nothing there", ndev);
-		list_pci();
-		fail(CC_ERR_NO_DEVICE);
-	}
 	struct blkdev bd;
-	st = virtio_blk_probe(dev, &bd);
+	st = target_open(&p->target, &bd);
 	if (st)
 		fail((uint32_t)st);
 
