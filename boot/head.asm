@@ -187,20 +187,7 @@ common64:
 	rep stosb
 	lea rsp, [rel stack_top]              ; our own stack, in .bss
 
-	lea rax, [rel gdt]
-	mov [rel gdt_ptr + 2], rax
-	lgdt [rel gdt_ptr]
-	mov eax, SEL_DATA
-	mov ds, eax
-	mov es, eax
-	mov ss, eax
-	mov fs, eax                           ; FS/GS bases become 0
-	mov gs, eax
-	push SEL_CODE64                       ; reload CS from our GDT
-	lea rax, [rel .cs_loaded]
-	push rax
-	retfq
-.cs_loaded:
+	LOAD_GDT gdt                          ; our own GDT, CS and data segments
 	; x87 and SSE before any compiler-generated code: the crash path
 	; leaves CR4.OSFXSR clear, so the first SSE instruction would #UD.
 	mov rax, cr0
@@ -223,17 +210,7 @@ common64:
 	jmp .hang
 
 ; ---- GDT ---------------------------------------------------------------------------
-align 16
-gdt:
-	dq 0                                                  ; 0x00 null
-	SEGDESC 0, 0xfffff, DESC_P|DESC_S|DESC_CODE|DESC_RW, DESC_G|DESC_DB ; 0x08 SEL_CODE32
-	SEGDESC 0, 0xfffff, DESC_P|DESC_S|DESC_CODE|DESC_RW, DESC_G|DESC_L  ; 0x10 SEL_CODE64
-	SEGDESC 0, 0xfffff, DESC_P|DESC_S|DESC_RW, DESC_G|DESC_DB           ; 0x18 SEL_DATA
-gdt_end:
-align 8
-gdt_ptr:
-	dw gdt_end - gdt - 1                  ; limit
-	dq 0                                  ; base, filled at run time
+FLAT_GDT gdt
 
 STACK_BYTES equ 32 * 1024
 

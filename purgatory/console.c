@@ -4,26 +4,7 @@
  * payload's drivers/serial.c, so one terminal shows both. */
 #include "purgatory/console.h"
 #include "purgatory/io.h"
-
-/* Register offsets from the base port. */
-#define UART_THR 0 /* transmit holding (write, DLAB=0) */
-#define UART_IER 1 /* interrupt enable (DLAB=0) */
-#define UART_DLL 0 /* divisor latch low (DLAB=1) */
-#define UART_DLM 1 /* divisor latch high (DLAB=1) */
-#define UART_FCR 2 /* FIFO control (write) */
-#define UART_LCR 3 /* line control */
-#define UART_MCR 4 /* modem control */
-#define UART_LSR 5 /* line status */
-
-#define LCR_8N1    0x03      /* 8 data bits, no parity, 1 stop bit */
-#define LCR_DLAB   (1u << 7) /* divisor latch access */
-#define FCR_ENABLE 0x01      /* FIFO enable */
-#define FCR_CLEAR  0x06      /* clear RX and TX FIFOs */
-#define MCR_DTR    (1u << 0)
-#define MCR_RTS    (1u << 1)
-#define LSR_THRE   (1u << 5) /* transmit holding register empty */
-
-#define UART_DIVISOR_115200 1 /* 1.8432 MHz / 16 / 115200 */
+#include "drivers/uart16550.h"
 
 /* No timer here: bound the THRE wait by polls, each one LSR read plus one
  * io_delay() (>= ~1 us on hardware), so 5000 polls are >= ~5 ms, about 50

@@ -81,20 +81,7 @@ purgatory_entry:
 
 	; Our own GDT, so the segment caches no longer depend on the
 	; control page; its base is only known at run time.
-	lea rax, [rel gdt]
-	mov [rel gdt_ptr + 2], rax
-	lgdt [rel gdt_ptr]
-	mov eax, SEL_DATA
-	mov ds, eax
-	mov es, eax
-	mov ss, eax
-	mov fs, eax                           ; FS/GS bases become 0
-	mov gs, eax
-	push SEL_CODE64                       ; reload CS from our GDT
-	lea rax, [rel .cs_loaded]
-	push rax
-	retfq
-.cs_loaded:
+	LOAD_GDT gdt
 	call purgatory_main                   ; does not return
 purg_hang:
 	cli
@@ -165,25 +152,7 @@ isr_common:
 ; ---- GDT ------------------------------------------------------------------------
 ; The same selectors as the kernel's kexec GDT and the payload's
 ; (boot/x86.inc SEL_*).  CODE32 is unused; it keeps the numbers equal.
-%macro GDT_SLOT 1                         ; assemble-time check: entry at selector %1
-	times (%1) - ($ - gdt) db 0
-	times ($ - gdt) - (%1) db 0
-%endmacro
-
-align 16
-gdt:
-	dq 0                                                               ; 0x00 null
-GDT_SLOT SEL_CODE32
-	SEGDESC 0, 0xfffff, DESC_P|DESC_S|DESC_CODE|DESC_RW, DESC_G|DESC_DB ; 32-bit code
-GDT_SLOT SEL_CODE64
-	SEGDESC 0, 0xfffff, DESC_P|DESC_S|DESC_CODE|DESC_RW, DESC_G|DESC_L  ; 64-bit code
-GDT_SLOT SEL_DATA
-	SEGDESC 0, 0xfffff, DESC_P|DESC_S|DESC_RW, DESC_G|DESC_DB           ; data
-gdt_end:
-align 8
-gdt_ptr:
-	dw gdt_end - gdt - 1                  ; limit
-	dq 0                                  ; base, filled at run time
+FLAT_GDT gdt
 
 ; ---- stack ------------------------------------------------------------------------
 section .bss nobits alloc write align=16
