@@ -133,9 +133,9 @@ entry32:
 	or eax, CR0_PG | CR0_PE
 	mov cr0, eax                          ; now in compatibility mode
 	lea eax, [ebp + (entry_mb64 - image_start)]
-	push SEL_CODE64
-	push eax
-	retf                                  ; CS = 64-bit code: long mode
+	lea edx, [ebp + (far_target - image_start)]
+	mov [edx], eax                        ; offset of the far pointer
+	jmp far [edx]                         ; CS = 64-bit code: long mode (no stack needed)
 
 .no_multiboot:
 	lea edi, [ebp + (msg_no_mb - image_start)]
@@ -156,6 +156,11 @@ entry32:
 	jmp .die
 .halt:	hlt
 	jmp .halt
+
+align 4
+far_target:                               ; m16:32 operand of the far jump above
+	dd 0                                  ; offset, filled at run time
+	dw SEL_CODE64                         ; selector
 
 msg_no_mb: db "capture: entered at entry32 without multiboot magic; halted", 13, 10, 0
 msg_no_lm: db "capture: this CPU has no long mode (CPUID 80000001h EDX.LM=0); halted", 13, 10, 0

@@ -168,6 +168,10 @@ int dump_run(const struct cc_params *p, struct blkdev *bd)
 	h->status = (uint32_t)st;
 	h->data_written = st ? (written < total ? written : total) : total;
 	h->end_time = rtc_unix_time();
+	/* After a failure, let what is still in flight finish before the
+	 * header goes out; data_written above is already conservative. */
+	blkq_clear_failure();
+	blkq_drain();
 	blkq_clear_failure();
 	h->elapsed_ms = timer_now_us() / 1000;
 	int hst = write_header();

@@ -1,24 +1,25 @@
 /* capture/timer.c - TSC calibrated against PIT channel 2.
  *
- * Before timer_init() runs (the first console lines), the clock assumes a
- * deliberately slow-looking 8 GHz TSC: deadlines then last at least as long
- * as asked on any real CPU, never shorter. */
+ * Before timer_init() runs (the first console lines), and if the PIT never
+ * answers, the clock assumes an 8 GHz TSC: deadlines then last at least as
+ * long as asked on any real CPU, never shorter. */
 #include "capture/timer.h"
 #include "capture/x86.h"
 #include "drivers/pit.h"
 
 #define CALIBRATE_MS        50
 #define TSC_HZ_BEFORE_INIT  8000000000ull /* upper bound on real TSC rates */
-#define TSC_HZ_FALLBACK     3000000000ull
 
 static uint64_t tsc_hz = TSC_HZ_BEFORE_INIT;
 static uint64_t tsc_start;
 
 uint64_t timer_init(void)
 {
+	tsc_start = rdtsc(); /* the clock counts from here: just after entry */
 	uint64_t ticks = pit_measure_tsc(CALIBRATE_MS);
-	tsc_hz = ticks ? ticks * (1000 / CALIBRATE_MS) : TSC_HZ_FALLBACK;
-	tsc_start = rdtsc();
+	/* Without a PIT keep the high guess: deadlines may last longer than
+	 * asked, never shorter. */
+	tsc_hz = ticks ? ticks * (1000 / CALIBRATE_MS) : TSC_HZ_BEFORE_INIT;
 	return ticks ? tsc_hz : 0;
 }
 

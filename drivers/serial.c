@@ -14,6 +14,7 @@ static int uart_dead; /* THRE never came: stop waiting on every character */
 void serial_init(uint16_t base)
 {
 	uart = base;
+	uart_dead = 0;
 	outb(uart + UART_IER, 0);
 	outb(uart + UART_LCR, LCR_DLAB);
 	outb(uart + UART_DLL, UART_DIVISOR_115200 & 0xff);

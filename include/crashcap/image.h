@@ -2,7 +2,7 @@
  *
  * The loader reads it to learn how big the payload is in memory and where
  * its 64-bit entry is; QEMU's multiboot loader finds the multiboot header
- * that follows it.  boot/header.asm emits it using the CC_IMG_* constants
+ * that follows it.  boot/head.asm emits it using the CC_IMG_* constants
  * below (through build/gen/layout.inc) and checks each field's offset with
  * the assembler; the C struct is checked against the same constants here.
  */
