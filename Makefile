@@ -106,6 +106,7 @@ $(B)/check-pic.ok: $(B)/capture.bin $(B)/capture-alt.bin
 -include purgatory/purgatory.mk
 -include tests/unit/unit.mk
 -include tests/tools/tools.mk
+-include tests/qemu/drill.mk
 
 host: $(HOST_TARGETS)
 
