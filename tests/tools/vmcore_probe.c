@@ -8,6 +8,9 @@
  *   vmcore-probe FILE --check-layout
  *       PT_LOADs sorted by p_paddr and not overlapping, p_offset page
  *       aligned, p_filesz == p_memsz, the file as long as the last segment.
+ *       The kernel-image PT_LOAD (p_vaddr in the x86-64 kernel text
+ *       mapping, KERNEL_MAP_BASE and up) is a second view of RAM, as
+ *       kexec-tools writes it: it is exempt from the order and overlap rule.
  *   vmcore-probe FILE --expect PADDR:PATTERNFILE...
  *       the bytes at physical address PADDR (hex) equal PATTERNFILE; prints
  *       "ok PADDR", "MISMATCH PADDR at +OFFSET" or "NOT COVERED PADDR" (the
@@ -197,6 +200,8 @@ static int print_layout(const struct core *c)
 	return 0;
 }
 
+#define KERNEL_MAP_BASE 0xffffffff80000000ull /* __START_KERNEL_map */
+
 /* One line per violation; 0 if the layout is right, else -1. */
 static int check_layout(const struct core *c)
 {
@@ -219,7 +224,9 @@ static int check_layout(const struct core *c)
 			       (unsigned long long)p->p_filesz, (unsigned long long)p->p_memsz);
 			bad = 1;
 		}
-		if (prev && p->p_paddr < prev->p_paddr) {
+		if (p->p_vaddr >= KERNEL_MAP_BASE) {
+			/* the kernel image again: order and overlap do not apply */
+		} else if (prev && p->p_paddr < prev->p_paddr) {
 			printf("BAD LAYOUT PT_LOAD %u: paddr 0x%llx below the previous 0x%llx (not sorted)\n", i,
 			       (unsigned long long)p->p_paddr, (unsigned long long)prev->p_paddr);
 			bad = 1;
@@ -231,7 +238,8 @@ static int check_layout(const struct core *c)
 		}
 		if (p->p_offset + p->p_filesz > file_end)
 			file_end = p->p_offset + p->p_filesz;
-		prev = p;
+		if (p->p_vaddr < KERNEL_MAP_BASE)
+			prev = p;
 	}
 	if (!loads) {
 		printf("BAD LAYOUT no PT_LOAD\n");
