@@ -58,6 +58,7 @@ const char *cc_status_name(uint32_t status)
 	case CC_ERR_WRONG_DISK: return "wrong disk";
 	case CC_ERR_NO_MEMORY: return "out of memory";
 	case CC_ERR_DEVICE: return "device failed";
+	case CC_ERR_IOMMU: return "IOMMU still on";
 	}
 	return "unknown";
 }

@@ -80,8 +80,13 @@ static int vblk_start(struct blkdev *bd)
 	uint64_t offered = vp_device_features(&v->vp);
 	uint64_t want = (1ull << VIRTIO_BLK_F_SIZE_MAX) | (1ull << VIRTIO_BLK_F_SEG_MAX) |
 			(1ull << VIRTIO_BLK_F_BLK_SIZE) | (1ull << VIRTIO_BLK_F_FLUSH) | (1ull << VIRTIO_BLK_F_RO);
+	/* ACCESS_PLATFORM (virtio 1.2, 6.1): the device's DMA goes through the
+	 * platform IOMMU.  capture/iommu.c turned every IOMMU off before this,
+	 * so our physical addresses are what the device must use either way;
+	 * a device offering it (QEMU iommu_platform=on) refuses a driver that
+	 * does not accept it. */
 	if (v->vp.modern)
-		want |= 1ull << VIRTIO_F_VERSION_1;
+		want |= 1ull << VIRTIO_F_VERSION_1 | 1ull << VIRTIO_F_ACCESS_PLATFORM;
 	v->features = offered & want;
 	if (vp_set_features(&v->vp, v->features)) {
 		cc_log("%s: device did not accept features %lx (offered %lx)", bd->name, v->features, offered);

@@ -19,7 +19,8 @@
 #define CC_ERR_WRONG_DISK   7  /* target header/UUID is not the recorded one */
 #define CC_ERR_NO_MEMORY    8  /* a bounded pool (page tables, notes) ran out */
 #define CC_ERR_DEVICE       9  /* device present but could not be brought up */
-#define CC_STATUS_COUNT    10
+#define CC_ERR_IOMMU       10  /* an IOMMU still translates: no DMA through its stale tables */
+#define CC_STATUS_COUNT    11
 
 /* isa-debug-exit value = base + status; QEMU's exit code = (value << 1) | 1,
  * so CC_OK exits 33, CC_ERR_TARGET_FULL 35, ... (see docs/dump-format.md). */
