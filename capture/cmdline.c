@@ -83,16 +83,25 @@ static int parse_hex(const char **s, const char *end, uint64_t max, uint64_t *v)
 	return 0;
 }
 
-/* "virtio:BB:DD.F" or "virtio:DD.F" (hex, as lspci prints them), then an
- * optional "@FIRST[+COUNT]" in sectors. */
+/* "virtio:BB:DD.F" or "virtio:DD.F" (hex, as lspci prints them), or
+ * "ahci:BB:DD.F/pN" (port N decimal, 0..31), then an optional
+ * "@FIRST[+COUNT]" in sectors. */
 static int parse_target(const char *v, size_t n, struct cc_target *t)
 {
-	static const char kind[] = "virtio:";
-	size_t k = sizeof(kind) - 1, used;
-	uint64_t bus = 0, dev, fn;
-	if (n < k || strncmp(v, kind, k))
+	static const char virtio[] = "virtio:", ahci[] = "ahci:";
+	size_t used;
+	uint64_t bus = 0, dev, fn, port = 0;
+	uint32_t kind;
+	const char *s = v, *end = v + n;
+	if (n >= sizeof(virtio) - 1 && !strncmp(v, virtio, sizeof(virtio) - 1)) {
+		kind = CC_TARGET_VIRTIO_BLK;
+		s += sizeof(virtio) - 1;
+	} else if (n >= sizeof(ahci) - 1 && !strncmp(v, ahci, sizeof(ahci) - 1)) {
+		kind = CC_TARGET_AHCI;
+		s += sizeof(ahci) - 1;
+	} else {
 		return -1;
-	const char *s = v + k, *end = v + n;
+	}
 	if (parse_hex(&s, end, 0xff, &dev))
 		return -1;
 	if (s < end && *s == ':') {
@@ -103,10 +112,19 @@ static int parse_target(const char *v, size_t n, struct cc_target *t)
 	}
 	if (dev > 0x1f || s >= end || *s++ != '.' || parse_hex(&s, end, 7, &fn))
 		return -1;
-	t->kind = CC_TARGET_VIRTIO_BLK;
+	if (kind == CC_TARGET_AHCI) {
+		if (end - s < 3 || s[0] != '/' || s[1] != 'p' || s[2] < '0' || s[2] > '9')
+			return -1;
+		s += 2;
+		if (parse_num(s, end - s, &port, &used) || port > 31)
+			return -1;
+		s += used;
+	}
+	t->kind = kind;
 	t->bus = (uint8_t)bus;
 	t->dev = (uint8_t)dev;
 	t->fn = (uint8_t)fn;
+	t->port = (uint8_t)port;
 	t->lba_start = 0;
 	t->lba_count = 0;
 	if (s < end && *s == '@') {
@@ -163,6 +181,8 @@ int cmdline_parse(const char *s, struct cc_params *p, char *err, size_t errlen)
 			p->serial_port = (uint16_t)x;
 		} else if (KEY("test")) {
 			if (vl == 9 && !strncmp(v, "exception", 9)) p->test_flags |= CC_TEST_EXCEPTION;
+			else if (vl == 8 && !strncmp(v, "iommu-on", 8)) p->test_flags |= CC_TEST_IOMMU_ON;
+			else if (vl == 5 && !strncmp(v, "dma32", 5)) p->test_flags |= CC_TEST_DMA32;
 			else goto bad;
 		} else {
 			cc_snprintf(err, errlen, "unknown option '%.*s'", (int)kl, w);
@@ -175,7 +195,7 @@ bad:
 		return -1;
 	}
 	if (p->target.kind == CC_TARGET_NONE) {
-		cc_snprintf(err, errlen, "no target= given (e.g. target=virtio:00:04.0)");
+		cc_snprintf(err, errlen, "no target= given (e.g. target=virtio:00:04.0 or target=ahci:00:1f.2/p0)");
 		return -1;
 	}
 	return 0;

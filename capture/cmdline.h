@@ -1,14 +1,22 @@
 /* capture/cmdline.h - the direct-boot command line, into the parameter
  * block.  Pure (host-tested in tests/unit/test_cmdline.c).
  *
- *   target=virtio:BB:DD.F[@FIRST[+COUNT]]   the disk (required); FIRST and
- *                                           COUNT in sectors, default whole disk
+ *   target=virtio:BB:DD.F[@FIRST[+COUNT]]   the disk (required): virtio-blk at
+ *                                           PCI BB:DD.F (hex, BB: optional), or
+ *   target=ahci:BB:DD.F/pN[@FIRST[+COUNT]]  port N (decimal, 0..31) of the AHCI
+ *                                           HBA at BB:DD.F; FIRST and COUNT in
+ *                                           the device's sectors, default the
+ *                                           whole disk
  *   uuid=8-4-4-4-12 hex                     only write if the target carries it
  *   action=reboot|poweroff|halt             after a complete dump (default reboot)
  *   fail=reboot|poweroff|halt               after a failure (default: as action)
  *   debug_exit=PORT                         isa-debug-exit port (drills)
  *   serial=PORT                             16550 base (default 0x3f8)
  *   test=exception                          raise #UD after entry (tests)
+ *   test=dma32                              AHCI: bounce as if the HBA had
+ *                                           32-bit DMA only (tests)
+ *   test=iommu-on                           IOMMU translation on, blocking all
+ *                                           DMA, before it is turned off (tests)
  * Words without '=' (QEMU passes the image name first) are ignored.
  * Numbers are decimal or 0x-hex. */
 #ifndef CAPTURE_CMDLINE_H

@@ -8,6 +8,7 @@
 #include "capture/console.h"
 #include "capture/cpu.h"
 #include "capture/dump.h"
+#include "capture/iommu.h"
 #include "capture/mbinfo.h"
 #include "capture/paging.h"
 #include "capture/ranges.h"
@@ -76,9 +77,12 @@ void cc_main(struct cc_params *params, uint32_t mbi)
 	st = paging_init(p);
 	if (st)
 		fail((uint32_t)st);
+	st = iommu_off(p); /* before any DMA: the crashed kernel left it translating */
+	if (st)
+		fail((uint32_t)st);
 
 	struct blkdev bd;
-	st = target_open(&p->target, &bd);
+	st = target_open(p, &bd);
 	if (st)
 		fail((uint32_t)st);
 

@@ -2,6 +2,7 @@
 #include "capture/target.h"
 #include "capture/console.h"
 #include "crashcap/status.h"
+#include "drivers/ahci.h"
 #include "drivers/pci.h"
 #include "drivers/virtio_blk.h"
 
@@ -21,17 +22,36 @@ static int missing(const struct cc_target *t, const struct pci_dev *dev, const c
 	return CC_ERR_NO_DEVICE;
 }
 
-int target_open(const struct cc_target *t, struct blkdev *bd)
+int target_open(const struct cc_params *p, struct blkdev *bd)
 {
+	const struct cc_target *t = &p->target;
 	unsigned ndev = pci_enumerate();
 	const struct pci_dev *dev = pci_find(t->bus, t->dev, t->fn);
+	int st;
 	switch (t->kind) {
 	case CC_TARGET_VIRTIO_BLK:
 		if (!dev || !virtio_blk_is(dev))
 			return missing(t, dev, "virtio-blk", ndev);
-		return virtio_blk_probe(dev, bd);
+		st = virtio_blk_probe(dev, bd);
+		break;
+	case CC_TARGET_AHCI:
+		if (!dev || !ahci_is(dev))
+			return missing(t, dev, "AHCI", ndev);
+		st = ahci_probe(dev, t->port, !!(p->test_flags & CC_TEST_DMA32), bd);
+		break;
 	default:
 		cc_log("target kind %u is not supported by this payload", t->kind);
 		return CC_ERR_PARAMS;
 	}
+	if (st)
+		return st;
+	/* The window is counted in the recorded sector size: another size
+	 * means another disk (or a reformatted one).  blkq_init checks the
+	 * window against the capacity. */
+	if (t->sector_size && t->sector_size != bd->sector_size) {
+		cc_log("%s has %u-byte sectors, the target was recorded with %u: writing nothing", bd->name,
+		       bd->sector_size, t->sector_size);
+		return CC_ERR_WRONG_DISK;
+	}
+	return CC_OK;
 }

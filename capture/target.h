@@ -6,7 +6,9 @@
 #include "crashcap/params.h"
 #include "drivers/blkdev.h"
 
-/* CC_OK with *bd ready, or CC_ERR_* after saying why on the console. */
-int target_open(const struct cc_target *t, struct blkdev *bd);
+/* p->target names the device; p->test_flags may ask for test behaviour
+ * (CC_TEST_DMA32).  CC_OK with *bd ready, or CC_ERR_* after saying why on
+ * the console. */
+int target_open(const struct cc_params *p, struct blkdev *bd);
 
 #endif

@@ -17,6 +17,7 @@
 #include "loader/sysfile.h"
 
 #define SECTOR 512u
+#define PCI_CLASS_AHCI 0x010601u /* sysfs "class": mass storage, SATA, programming interface AHCI 1.0 */
 
 int blockdev_parse_pci(const char *s, uint8_t *bus, uint8_t *dev, uint8_t *fn)
 {
@@ -113,8 +114,81 @@ static void list_partitions(const char *diskdir, struct blockdev *b)
 	closedir(d);
 }
 
+/* An ATA disk on an AHCI HBA.  devdir is the disk's device (its real
+ * path): the SCSI device .../PCI/ataN/hostH/targetH:C:T/H:C:T:L that libata
+ * creates.  The AHCI port is ataN's port number, which sysfs shows from 1
+ * (ataN/ata_port/ataN/port_no = ap->port_no + 1; libata gives an AHCI host
+ * one ata_port per port bit, implemented or not).  0 with kind, PCI address
+ * and port set; 1 if devdir is not a libata disk; -1 after a message. */
+static int find_ahci(const char *devdir, struct blockdev *b)
+{
+	char path[PATH_MAX], comp[5][64], pcidir[PATH_MAX], driver[64], line[32];
+	unsigned h, c, t, l, h2, c2, t2, h3, ata;
+	uint64_t v;
+	unsigned long klass;
+	int n = -1;
+
+	/* The last five components: PCI function, ataN, hostH, target, device. */
+	snprintf(path, sizeof(path), "%s", devdir);
+	for (int i = 4; i >= 0; i--) {
+		char *slash = strrchr(path, '/');
+		if (!slash)
+			return 1;
+		snprintf(comp[i], sizeof(comp[i]), "%s", slash + 1);
+		if (i)
+			*slash = '\0';
+	}
+	*strrchr(path, '/') = '\0'; /* path: the PCI function's parent */
+	if (sscanf(comp[4], "%u:%u:%u:%u%n", &h, &c, &t, &l, &n) != 4 || comp[4][n] ||
+	    sscanf(comp[3], "target%u:%u:%u%n", &h2, &c2, &t2, &n) != 3 || comp[3][n] ||
+	    sscanf(comp[2], "host%u%n", &h3, &n) != 1 || comp[2][n] ||
+	    sscanf(comp[1], "ata%u%n", &ata, &n) != 1 || comp[1][n])
+		return 1;
+	if (!is_pci_name(comp[0])) {
+		warnx("%s is an ATA disk on %s, not on a PCI controller: the payload drives AHCI over PCI only",
+		      b->path, comp[0]);
+		return -1;
+	}
+	if ((size_t)snprintf(pcidir, sizeof(pcidir), "%s/%s", path, comp[0]) >= sizeof(pcidir))
+		return 1;
+	link_base(pcidir, "driver", driver, sizeof(driver));
+	if ((size_t)snprintf(path, sizeof(path), "%s/class", pcidir) >= sizeof(path) ||
+	    sysfile_read_line("", path, line, sizeof(line)) < 0 || sscanf(line, "%lx", &klass) != 1 ||
+	    klass != PCI_CLASS_AHCI) {
+		warnx("%s is an ATA disk on PCI %s (driver %s), which is not an AHCI HBA (PCI class 01:06:01): "
+		      "the payload drives virtio-blk and AHCI only (an HBA in IDE mode can be set to AHCI in the firmware)",
+		      b->path, comp[0], driver[0] ? driver : "none");
+		return -1;
+	}
+	if (blockdev_parse_pci(comp[0], &b->bus, &b->dev, &b->fn) < 0) {
+		warnx("%s is on PCI function %s outside PCI domain 0: the payload scans domain 0 only", b->path, comp[0]);
+		return -1;
+	}
+	if ((size_t)snprintf(path, sizeof(path), "%s/%s/ata_port/%s", pcidir, comp[1], comp[1]) >= sizeof(path) ||
+	    read_sysfs_u64(path, "port_no", &v) < 0 || v < 1 || v > 32) {
+		warnx("%s: cannot tell its AHCI port: %s/port_no unreadable or not 1..32", b->path, path);
+		return -1;
+	}
+	b->port = (uint8_t)(v - 1);
+	if ((read_sysfs_u64(path, "nr_pmp_links", &v) == 0 && v) || c || t || l) {
+		warnx("%s is behind a SATA port multiplier on AHCI port %u (SCSI address %s): the payload drives "
+		      "disks attached directly to a port only", b->path, b->port, comp[4]);
+		return -1;
+	}
+	if (read_sysfs_u64(devdir, "type", &v) == 0 && v != 0) {
+		warnx("%s is SCSI device type %llu on AHCI port %u, not a disk (a CD or tape?)", b->path,
+		      (unsigned long long)v, b->port);
+		return -1;
+	}
+	b->kind = CC_TARGET_AHCI;
+	if ((size_t)snprintf(b->controller, sizeof(b->controller), "AHCI %s port %u (%s, driver %s)", comp[0],
+			     b->port, comp[1], driver[0] ? driver : "none") >= sizeof(b->controller))
+		b->controller[sizeof(b->controller) - 1] = '\0';
+	return 0;
+}
+
 /* The controller of the disk whose sysfs directory is diskdir: accept
- * virtio-blk on PCI, explain anything else. */
+ * virtio-blk and AHCI on PCI, explain anything else. */
 static int find_controller(const char *diskdir, struct blockdev *b)
 {
 	char link[PATH_MAX], devdir[PATH_MAX], driver[64], subsys[64];
@@ -137,8 +211,15 @@ static int find_controller(const char *diskdir, struct blockdev *b)
 				return -1;
 			}
 			b->kind = CC_TARGET_VIRTIO_BLK;
+			b->sector_size = SECTOR; /* virtio-blk addresses 512-byte sectors */
 			snprintf(b->controller, sizeof(b->controller), "virtio-blk %s", parent + 1);
 			return 0;
+		}
+		int rc = find_ahci(devdir, b);
+		if (rc <= 0) {
+			/* ATA commands address logical sectors. */
+			b->sector_size = b->logical_block_size ? b->logical_block_size : SECTOR;
+			return rc;
 		}
 	}
 
@@ -157,20 +238,18 @@ static int find_controller(const char *diskdir, struct blockdev *b)
 	}
 	if (!pci_end) {
 		warnx("%s (%s) is not on a PCI disk controller (a virtual, loop, device-mapper or RAID device?): "
-		      "crashcap writes dumps only to virtio-blk disks for now", b->path, b->disk);
+		      "crashcap writes dumps only to virtio-blk and AHCI disks", b->path, b->disk);
 		return -1;
 	}
 	real[pci_end] = '\0';
 	link_base(real, "driver", driver, sizeof(driver));
 	char kind[80];
-	if (!strcmp(driver, "ahci"))
-		snprintf(kind, sizeof(kind), "an AHCI");
-	else if (!strcmp(driver, "nvme"))
+	if (!strcmp(driver, "nvme"))
 		snprintf(kind, sizeof(kind), "an NVMe");
 	else
 		snprintf(kind, sizeof(kind), "a%s %s", driver[0] ? "" : "n", driver[0] ? driver : "unbound");
-	warnx("%s is on %s controller (PCI %s): crashcap writes dumps only to virtio-blk disks for now "
-	      "(AHCI comes later)", b->path, kind, strrchr(real, '/') + 1);
+	warnx("%s is on %s controller (PCI %s): crashcap writes dumps only to virtio-blk and AHCI disks",
+	      b->path, kind, strrchr(real, '/') + 1);
 	return -1;
 }
 
@@ -178,7 +257,6 @@ int blockdev_resolve(const char *root, const char *path, struct blockdev *b)
 {
 	char sysdir[PATH_MAX], real[PATH_MAX], rel[64];
 	struct stat st;
-	uint64_t v;
 
 	memset(b, 0, sizeof(*b));
 	b->path = path;
@@ -197,6 +275,13 @@ int blockdev_resolve(const char *root, const char *path, struct blockdev *b)
 		warn("target %s: %s", path, sysdir);
 		return -1;
 	}
+	return blockdev_resolve_sysfs(real, b);
+}
+
+int blockdev_resolve_sysfs(const char *real, struct blockdev *b)
+{
+	uint64_t v;
+
 	snprintf(b->name, sizeof(b->name), "%s", strrchr(real, '/') + 1);
 
 	char diskdir[PATH_MAX];
@@ -205,7 +290,7 @@ int blockdev_resolve(const char *root, const char *path, struct blockdev *b)
 	if (b->is_partition) {
 		*strrchr(diskdir, '/') = '\0';
 		if (read_sysfs_u64(real, "start", &b->start512) < 0) {
-			warn("target %s: %s/start", path, real);
+			warn("target %s: %s/start", b->path, real);
 			return -1;
 		}
 	} else {
@@ -213,13 +298,13 @@ int blockdev_resolve(const char *root, const char *path, struct blockdev *b)
 	}
 	snprintf(b->disk, sizeof(b->disk), "%s", strrchr(diskdir, '/') + 1);
 	if (read_sysfs_u64(real, "size", &b->count512) < 0) {
-		warn("target %s: %s/size", path, real);
+		warn("target %s: %s/size", b->path, real);
 		return -1;
 	}
 	if (read_sysfs_u64(diskdir, "queue/logical_block_size", &v) == 0)
 		b->logical_block_size = (uint32_t)v;
 	if (b->count512 == 0) {
-		warnx("target %s has size 0 (no medium?)", path);
+		warnx("target %s has size 0 (no medium?)", b->path);
 		return -1;
 	}
 	return find_controller(diskdir, b);
@@ -248,6 +333,7 @@ int blockdev_from_file(const char *path, const char *pci, struct blockdev *b)
 	b->file_ino = st.st_ino;
 	b->count512 = (uint64_t)st.st_size / SECTOR;
 	b->logical_block_size = SECTOR;
+	b->sector_size = SECTOR;
 	b->kind = CC_TARGET_VIRTIO_BLK;
 	snprintf(b->name, sizeof(b->name), "%s", path);
 	snprintf(b->disk, sizeof(b->disk), "%s", path);

@@ -5,7 +5,9 @@
  * DEV is a whole disk or a partition.  sysfs: /sys/dev/block/MAJ:MIN is
  * DEV's directory (for a partition, a subdirectory of its disk with the
  * files partition, start and size, in 512-byte units); the disk's device
- * link leads to virtioN for virtio-blk, whose parent is the PCI function.
+ * link leads to virtioN for virtio-blk, whose parent is the PCI function,
+ * or for an ATA disk to the SCSI device PCI/ataN/hostH/targetH:0:0/H:0:0:0,
+ * where ataN/ata_port/ataN/port_no is the AHCI port plus one.
  * Every function that fails has printed one line on stderr. */
 #ifndef LOADER_BLOCKDEV_H
 #define LOADER_BLOCKDEV_H
@@ -28,9 +30,12 @@ struct blockdev {
 	int is_partition;
 	uint64_t start512;             /* first 512-byte sector on the disk */
 	uint64_t count512;             /* 512-byte sectors of DEV */
-	uint32_t logical_block_size;   /* the disk's, for information */
+	uint32_t logical_block_size;   /* the disk's */
 	uint32_t kind;                 /* CC_TARGET_* */
 	uint8_t bus, dev, fn;          /* the controller's PCI function */
+	uint8_t port;                  /* AHCI port (0..31); 0 for virtio-blk */
+	uint32_t sector_size;          /* the unit the payload addresses: 512 for
+	                                  virtio-blk, the logical block for AHCI */
 	char controller[128];          /* "virtio-blk 0000:00:04.0", for messages */
 	/* A whole disk's partitions (name, number), for the in-use checks. */
 	unsigned nparts;
@@ -43,9 +48,14 @@ struct blockdev {
 int blockdev_parse_pci(const char *s, uint8_t *bus, uint8_t *dev, uint8_t *fn);
 
 /* Resolve the block device path: stat it, find its sysfs directory below
- * root, its sector range and its controller (only virtio-blk on PCI is
- * accepted for now).  0, or -1. */
+ * root, its sector range and its controller (virtio-blk or AHCI on PCI).
+ * 0, or -1. */
 int blockdev_resolve(const char *root, const char *path, struct blockdev *b);
+
+/* The part of blockdev_resolve after the stat: sysdir is the real path of
+ * DEV's sysfs directory, b->path is set (for messages), the rest of *b
+ * zero.  Separate for tests on fake sysfs trees (test_blockdev.c). */
+int blockdev_resolve_sysfs(const char *sysdir, struct blockdev *b);
 
 /* Dry-run tests only: a regular file stands for a virtio-blk disk at the
  * given PCI address, all its bytes (whole 512-byte sectors) the target. */

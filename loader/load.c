@@ -228,6 +228,12 @@ static int open_target(const struct load_args *a)
 		      a->target, (unsigned long long)L.bd.count512 * 512, (unsigned long long)CC_DATA_OFFSET + LAYOUT_PAGE);
 		return -1;
 	}
+	uint32_t ss = L.bd.sector_size;
+	if (!ss || ss % 512 || (L.bd.start512 * 512) % ss || (L.bd.count512 * 512) % ss) {
+		warnx("target %s: start %llu and size %llu (512-byte units) are not whole %u-byte sectors",
+		      a->target, (unsigned long long)L.bd.start512, (unsigned long long)L.bd.count512, ss);
+		return -1;
+	}
 	if (target_open(&L.t, a->target, !a->dry_run) < 0)
 		return -1;
 
@@ -358,10 +364,12 @@ static int stage(const struct load_args *a)
 	p->test_flags = a->test_exception ? CC_TEST_EXCEPTION : 0;
 	p->nr_note_bufs = L.notes.n;
 	memcpy(p->note_bufs, L.notes.buf, sizeof(L.notes.buf[0]) * L.notes.n);
+	/* In the unit the payload addresses: 512 bytes for virtio-blk whatever
+	 * the logical block size, the logical block for AHCI (ATA commands). */
+	uint32_t ss = L.bd.sector_size;
 	p->target = (struct cc_target){
-		.kind = L.bd.kind, .bus = L.bd.bus, .dev = L.bd.dev, .fn = L.bd.fn, .port = 0,
-		/* virtio-blk addresses 512-byte sectors whatever the logical block size */
-		.lba_start = L.bd.start512, .lba_count = L.bd.count512, .sector_size = 512,
+		.kind = L.bd.kind, .bus = L.bd.bus, .dev = L.bd.dev, .fn = L.bd.fn, .port = L.bd.port,
+		.lba_start = L.bd.start512 * 512 / ss, .lba_count = L.bd.count512 * 512 / ss, .sector_size = ss,
 		.flags = CC_TF_UUID,
 	};
 	if (getrandom(p->target.uuid, sizeof(p->target.uuid), 0) != (ssize_t)sizeof(p->target.uuid)) {
@@ -399,7 +407,7 @@ static int stage(const struct load_args *a)
 	L.hdr.encoding = CC_ENC_ELF;
 	L.hdr.data_offset = CC_DATA_OFFSET;
 	L.hdr.target_bytes = L.bd.count512 * 512;
-	L.hdr.sector_size = 512;
+	L.hdr.sector_size = ss;
 	L.hdr.status = CC_OK;
 	dumphdr_seal(&L.hdr);
 	return (int)nsegs;

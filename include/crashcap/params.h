@@ -64,6 +64,9 @@ struct cc_target {
 
 /* Test-only behaviour (never set by `crashcap load` without a test flag). */
 #define CC_TEST_EXCEPTION  (1u << 0) /* raise #UD after entry: exercises the handler */
+#define CC_TEST_IOMMU_ON   (1u << 1) /* turn IOMMU translation on, blocking DMA, before
+                                        capture/iommu.c turns it off (direct boot) */
+#define CC_TEST_DMA32      (1u << 2) /* AHCI: act as if CAP.S64A were clear (the bounce path) */
 
 struct cc_params {
 	uint64_t magic;                 /* 0x0000 CC_PARAMS_MAGIC */

@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # tests/qemu/direct_test.sh CASE - the payload booted directly by QEMU
 # (multiboot), no Linux: known random patterns are placed at known physical
-# addresses, the payload dumps to a virtio-blk target that is a window in
-# the middle of a disk full of random bytes, and the host checks real bytes:
-# the header, the core file (readelf, layout against QEMU's memory map, every
-# pattern at its address) and that not one byte outside the window changed.
+# addresses, the payload dumps to a virtio-blk or AHCI target that is a
+# window in the middle of a disk full of random bytes, and the host checks
+# real bytes: the header, the core file (readelf, layout against QEMU's
+# memory map, every pattern at its address) and that not one byte outside
+# the window changed.
 # Cases: pc-modern pc-legacy q35-modern q35-legacy cpu-max bridge highmem-q35
 #        highmem-pc small-target io-error no-device bad-cmdline exception
 #        poweroff wrong-uuid right-uuid
+#        ahci-q35 ahci-port3 ahci-highmem ahci-dma32 ahci-io-error ahci-no-device
+#        (q35's ICH9 AHCI at 00:1f.2; -device ide-hd,bus=ide.N is port N)
+#        vtd vtd-on amdvi-on vtd-stuck (an IOMMU in front of the disk: docs/iommu.md)
 set -u
 . "$(dirname "$0")/lib.sh"
 
@@ -17,6 +21,7 @@ trap 'rm -rf "$W"' EXIT
 
 GUARD_SECTORS=2048          # 1 MiB of random bytes before and after the window
 machine=pc mem_mib=256 virtio=modern busarg="addr=04.0" bdf=00:04.0
+disk_kind=virtio ahci_port=0
 extra_append="" extra_qemu=() window_mib="" drive_opts=""
 patterns=(0x1000000:1024 0x4000123:64 0x8000000:4096 0xc000000:512)
 expect_exit=$EXIT_OK
@@ -42,6 +47,28 @@ exception) extra_append="test=exception" expect_exit=$EXIT_EXCEPTION ;;
 poweroff) expect_exit=0 ;;
 wrong-uuid) extra_append="uuid=11111111-2222-4333-8444-555555555555" expect_exit=$EXIT_WRONG_DISK ;;
 right-uuid) extra_append="uuid=11111111-2222-4333-8444-555555555555" ;;
+vtd|vtd-on|amdvi-on) # virtio-blk behind QEMU's IOMMU (iommu_platform=on: its DMA is translated)
+	machine=q35 iommu_platform=1 extra_qemu=(-device intel-iommu)
+	[ "$CASE" = amdvi-on ] && extra_qemu=(-device amd-iommu)
+	[ "$CASE" = vtd ] || extra_append="test=iommu-on" ;; # translation on, blocking all DMA, first
+vtd-stuck) # a DMAR naming a "unit" in RAM whose GSTS says TES=1 and never changes
+	machine=q35 expect_exit=$EXIT_IOMMU fake_unit=0x9000000
+	{ printf 'DMAR\x40\0\0\0\x01\0CCTEST'; head -c 20 /dev/zero; printf '\x26'; head -c 11 /dev/zero
+	  printf '\0\0\x10\0\x01\0\0\0\0\0\0\x09\0\0\0\0'; } > "$W/dmar.bin" # DRHD at 0x9000000
+	{ printf '\x10'; head -c 27 /dev/zero; printf '\0\0\0\x80'; head -c 4064 /dev/zero; } > "$W/unit.bin" # VER 1.0, GSTS.TES
+	extra_qemu=(-acpitable "file=$W/dmar.bin" -device "loader,file=$W/unit.bin,addr=$fake_unit,force-raw=on") ;;
+ahci-*) machine=q35 disk_kind=ahci bdf=00:1f.2
+	case $CASE in
+	ahci-q35) ;;
+	ahci-port3) ahci_port=3 ;; # and another disk on port 0 that must stay as it is
+	ahci-highmem) mem_mib=5120 # PRDs above 4 GiB (CAP.S64A)
+		patterns=(0x1000000:1024 0x100000000:2048 0x17ff00000:1024 0x1bff00000:1024) ;;
+	ahci-dma32) mem_mib=2880 extra_append="test=dma32" # bounced below 4 GiB
+		patterns=(0x1000000:1024 0x7e000000:1024 0x100000000:2048 0x133f00000:1024) ;;
+	ahci-io-error) expect_exit=$EXIT_IO ;;
+	ahci-no-device) ahci_port=1 expect_exit=$EXIT_NO_DEVICE ;; # the disk is on port 0
+	*) echo "unknown case $CASE"; exit 2 ;;
+	esac ;;
 *) echo "unknown case $CASE"; exit 2 ;;
 esac
 
@@ -68,9 +95,22 @@ fi
 device=(-device "virtio-blk-pci,drive=t0,$busarg")
 [ "$virtio" = modern ] && device[1]+=",disable-legacy=on"
 [ "$virtio" = legacy ] && device[1]+=",disable-modern=on"
+[ -n "${iommu_platform:-}" ] && device[1]+=",iommu_platform=on"
+target=virtio:$bdf what="$virtio virtio-blk at $bdf"
+if [ $disk_kind = ahci ]; then
+	disk_port=$ahci_port; [ "$CASE" = ahci-no-device ] && disk_port=0
+	device=(-device "ide-hd,drive=t0,bus=ide.$disk_port")
+	target=ahci:$bdf/p$ahci_port what="AHCI $bdf port $ahci_port"
+fi
+if [ "$CASE" = ahci-port3 ]; then
+	# A bystander disk on port 0 of the same HBA: reset with it, never written.
+	head -c $(( 8 * 1048576 )) /dev/urandom > "$W/other.img"
+	other_sha=$(sha256sum < "$W/other.img")
+	device+=(-drive "if=none,id=o0,file=$W/other.img,format=raw" -device "ide-hd,drive=o0,bus=ide.0")
+fi
 # Zero blocks become holes (detect-zeroes): a 5 GiB guest dumps into a small file.
 drive=(-drive "if=none,id=t0,file=$disk,format=raw,cache=unsafe,discard=unmap,detect-zeroes=unmap")
-if [ "$CASE" = io-error ]; then
+if [ "$CASE" = io-error ] || [ "$CASE" = ahci-io-error ]; then
 	# Every write from sector ERR_SECTOR on fails with EIO (blkdebug).
 	err_sector=$(( win_start + 128 + 80 * 2048 ))
 	printf '[inject-error]\nevent = "pwritev"\nerrno = "5"\nsector = "%s"\n' "$err_sector" > "$W/blkdebug.cfg"
@@ -80,10 +120,10 @@ fi
 
 action="action=poweroff debug_exit=$DEBUG_EXIT_PORT"
 [ "$CASE" = poweroff ] && action="action=poweroff"
-append="target=virtio:$bdf@$win_start+$win_sectors $action $extra_append"
+append="target=$target@$win_start+$win_sectors $action $extra_append"
 read -r -a pat_args <<< "$(pattern_args "$W" "${patterns[@]}")"
 
-echo "# $CASE: -M $machine -m ${mem_mib}M, $virtio virtio-blk at $bdf, window ${window_mib} MiB"
+echo "# $CASE: -M $machine -m ${mem_mib}M, $what, window ${window_mib} MiB"
 run_payload "$W/console.log" "$append" -M "$machine" -m "${mem_mib}M" "${extra_qemu[@]}" \
 	"${drive[@]}" "${device[@]}" "${pat_args[@]}"
 echo "# QEMU ran ${QEMU_SECONDS}s"
@@ -137,10 +177,18 @@ core_checks() { # the full set for a complete dump
 }
 
 case $CASE in
-pc-modern|pc-legacy|q35-modern|q35-legacy|cpu-max|bridge|highmem-q35|highmem-pc|right-uuid|poweroff)
+pc-modern|pc-legacy|q35-modern|q35-legacy|cpu-max|bridge|highmem-q35|highmem-pc|right-uuid|poweroff|\
+ahci-q35|ahci-port3|ahci-highmem|ahci-dma32|vtd|vtd-on|amdvi-on)
 	core_checks
 	[ "$CASE" = cpu-max ] && check_console "$W/console.log" "page tables: 4-level, 1 GiB/2 MiB pages" "1 GiB pages used when the CPU has them"
-	check_console "$W/console.log" "virtio-blk $bdf up, [0-9]+ sectors, $virtio" "console names the device and its mode"
+	if [ $disk_kind = virtio ]; then
+		check_console "$W/console.log" "virtio-blk $bdf up, [0-9]+ sectors, $virtio" "console names the device and its mode"
+	else
+		mode="zero copy"; [ "$CASE" = ahci-dma32 ] && mode="bounced above 4 GiB"
+		check_console "$W/console.log" "ahci $bdf p$ahci_port up, \"QEMU HARDDISK\", [0-9]+ sectors of 512 bytes, AHCI [0-9.]+, 64-bit, [0-9]+ KiB requests, $mode, flush" \
+			"console names the HBA, port, disk and DMA mode ($mode)"
+	fi
+	[ "$CASE" = ahci-port3 ] && { [ "$(sha256sum < "$W/other.img")" = "$other_sha" ] && ok "the other disk on the HBA (port 0) unchanged" || fail "the other disk on the HBA (port 0) changed"; }
 	check_console "$W/console.log" "capture: +[0-9]+% [0-9]+ of [0-9]+ MiB, [0-9]+ MB/s" "console reports progress"
 	[ "$CASE" = right-uuid ] && { [ "$(status_field "$W/target" uuid)" = 11111111-2222-4333-8444-555555555555 ] && ok "UUID kept" || fail "UUID not kept"; }
 	[ "$CASE" = poweroff ] && check_console "$W/console.log" "done \(ok\): poweroff" "ACPI poweroff ended QEMU"
@@ -153,7 +201,7 @@ small-target)
 	[ "$written" = $(( window_mib * 1048576 - 65536 )) ] && ok "wrote exactly up to the end of the target ($written bytes)" || fail "data written $written, expected $(( window_mib * 1048576 - 65536 ))"
 	if "$B/crashcap" save "$W/target" -o "$W/core" >/dev/null 2>&1; then fail "save refuses an incomplete dump"; else ok "save refuses an incomplete dump"; fi
 	;;
-io-error)
+io-error|ahci-io-error)
 	window_copy "$disk" "$win_start" "$win_sectors" "$W/target"
 	check "header says incomplete" test "$(status_field "$W/target" state)" = "dump incomplete"
 	check "status says I/O error" grep -q "I/O error" <("$B/crashcap" status "$W/target")
@@ -161,6 +209,12 @@ io-error)
 	limit=$(( (err_sector - win_start) * 512 - 65536 ))
 	[ -n "$written" ] && [ "$written" -le "$limit" ] && [ "$written" -gt 0 ] && ok "data written ($written) stops before the failing sector ($limit)" || fail "data written '$written', failing sector at $limit"
 	check_console "$W/console.log" "failed, try 4 of 4" "retried a bounded number of times"
+	[ "$CASE" = ahci-io-error ] && check_console "$W/console.log" "ahci $bdf p0: WRITE DMA EXT of [0-9]+ bytes at sector [0-9]+ failed: PxIS=40000001 PxTFD=441 \\(status 41, error 4\\)" "console shows the task-file error (TFES, status ERR, error ABRT)"
+	[ "$CASE" = ahci-io-error ] && check_console "$W/console.log" "port recovery \(AHCI 6.2.2.1\)" "port recovery ran"
+	;;
+ahci-no-device)
+	check_console "$W/console.log" "ahci $bdf p1: no device: the link did not come up" "console says the port has no device"
+	check "disk untouched" test "$(sha256sum < "$disk")" = "$disk_sha"
 	;;
 no-device)
 	check_console "$W/console.log" "no virtio-blk device at 00:04.0" "console says the device is missing"
@@ -177,6 +231,28 @@ exception)
 	;;
 wrong-uuid)
 	check_console "$W/console.log" "wrong disk: expected crashcap target 11111111-..-5555, found target 99999999" "console says expected and found"
+	check "every byte of the disk unchanged" test "$(sha256sum < "$disk")" = "$disk_sha"
+	;;
+esac
+
+# IOMMU cases: what the payload found and did (docs/iommu.md) -------------------
+case $CASE in
+vtd)
+	check_console "$W/console.log" "DMAR table at [0-9a-f]+: host address width 39" "payload finds QEMU's DMAR table"
+	check_console "$W/console.log" "vt-d unit at fed90000: translation off \(was off" "console reports the unit and that translation is off"
+	;;
+vtd-on)
+	check_console "$W/console.log" "test: vt-d unit at fed90000: translation ON" "test turned VT-d translation on (all DMA blocked)"
+	check_console "$W/console.log" "vt-d unit at fed90000: translation off \(was on, turned off" "payload turned it off before the first DMA"
+	;;
+amdvi-on)
+	check_console "$W/console.log" "AMD IOMMU at fed80000 .*test: translation ON" "test turned AMD-Vi translation on (bus 0 DMA blocked)"
+	check_console "$W/console.log" "AMD IOMMU at fed80000 .*: translation off \(was on, turned off\)" "payload turned it off before the first DMA"
+	;;
+vtd-stuck)
+	check_console "$W/console.log" "vt-d unit at 9000000: timeout \(1000 ms\) waiting for GSTS.TES=0 after writing GCMD 00000000" "console says what it waited for"
+	check_console "$W/console.log" "translation is still on: no DMA through the crashed kernel's tables" "console says why it stops"
+	check_console "$W/console.log" "failed \(IOMMU still on\)" "status names the IOMMU"
 	check "every byte of the disk unchanged" test "$(sha256sum < "$disk")" = "$disk_sha"
 	;;
 esac

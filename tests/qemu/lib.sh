@@ -20,6 +20,7 @@ EXIT_NO_DEVICE=$(qemu_exit_code 3)
 EXIT_PARAMS=$(qemu_exit_code 4)
 EXIT_EXCEPTION=$(qemu_exit_code 5)
 EXIT_WRONG_DISK=$(qemu_exit_code 7)
+EXIT_IOMMU=$(qemu_exit_code 10)
 
 ok() { echo "ok - $*"; }
 fail() { echo "FAIL - $*"; FAILS=$((FAILS + 1)); }

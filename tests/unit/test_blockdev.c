@@ -1,7 +1,14 @@
-/* tests/unit/test_blockdev.c - the pure parts of loader/blockdev.c: PCI
- * addresses, mountinfo lines, on-disk signatures. */
+/* tests/unit/test_blockdev.c - loader/blockdev.c: PCI addresses,
+ * mountinfo lines, on-disk signatures, and the controller behind a disk in
+ * fake sysfs trees (virtio-blk, AHCI and what is refused). */
+#include <limits.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "crashcap/params.h"
 #include "loader/blockdev.h"
 #include "tests/unit/check.h"
 
@@ -76,10 +83,180 @@ static void test_signatures(void)
 	CHECK(blockdev_signature(buf, sizeof(buf)) == NULL);
 }
 
+/* Fake sysfs -------------------------------------------------------------- */
+
+static char tmp[256];
+
+/* mkdir -p of tmp/rel's directory part (all of rel if dir). */
+static void mkdirs(const char *rel, int dir)
+{
+	char p[PATH_MAX];
+	snprintf(p, sizeof(p), "%s/%s", tmp, rel);
+	if (!dir)
+		*strrchr(p, '/') = '\0';
+	for (char *c = p + strlen(tmp) + 1; (c = strchr(c, '/')); c++) {
+		*c = '\0';
+		mkdir(p, 0755);
+		*c = '/';
+	}
+	mkdir(p, 0755);
+}
+
+static void put(const char *rel, const char *text)
+{
+	char p[PATH_MAX];
+	mkdirs(rel, 0);
+	snprintf(p, sizeof(p), "%s/%s", tmp, rel);
+	FILE *f = fopen(p, "w");
+	if (!f) { perror(p); exit(2); }
+	fputs(text, f);
+	fclose(f);
+}
+
+static void link_to(const char *rel, const char *target)
+{
+	char p[PATH_MAX];
+	mkdirs(rel, 0);
+	snprintf(p, sizeof(p), "%s/%s", tmp, rel);
+	unlink(p);
+	if (symlink(target, p)) { perror(p); exit(2); }
+}
+
+static int resolve(const char *rel, struct blockdev *b)
+{
+	char p[PATH_MAX], real[PATH_MAX];
+	snprintf(p, sizeof(p), "%s/%s", tmp, rel);
+	if (!realpath(p, real)) { perror(p); exit(2); }
+	memset(b, 0, sizeof(*b));
+	b->path = "/dev/test";
+	return blockdev_resolve_sysfs(real, b);
+}
+
+#define PCI_AHCI "devices/pci0000:00/0000:00:1f.2"
+#define SCSI_DEV PCI_AHCI "/ata3/host2/target2:0:0/2:0:0:0"
+#define SDB SCSI_DEV "/block/sdb"
+
+/* The tree of a q35 guest with a disk on ICH9 AHCI port 2 (ata3), a
+ * partition sdb1 at 1 MiB. */
+static void ahci_tree(void)
+{
+	put(PCI_AHCI "/class", "0x010601\n");
+	mkdirs("bus/pci/drivers/ahci", 1);
+	link_to(PCI_AHCI "/driver", "../../../bus/pci/drivers/ahci");
+	put(PCI_AHCI "/ata3/ata_port/ata3/port_no", "3\n");
+	put(PCI_AHCI "/ata3/ata_port/ata3/nr_pmp_links", "0\n");
+	put(SCSI_DEV "/type", "0\n");
+	put(SDB "/size", "2097152\n");
+	put(SDB "/dev", "8:16\n");
+	put(SDB "/queue/logical_block_size", "512\n");
+	link_to(SDB "/device", "../../../2:0:0:0");
+	put(SDB "/sdb1/partition", "1\n");
+	put(SDB "/sdb1/start", "2048\n");
+	put(SDB "/sdb1/size", "1048576\n");
+	put(SDB "/sdb1/dev", "8:17\n");
+}
+
+static void test_sysfs_ahci(void)
+{
+	struct blockdev b;
+
+	ahci_tree();
+	CHECK_EQ(resolve(SDB "/sdb1", &b), 0);
+	CHECK_EQ(b.kind, CC_TARGET_AHCI);
+	CHECK_EQ(b.bus, 0);
+	CHECK_EQ(b.dev, 0x1f);
+	CHECK_EQ(b.fn, 2);
+	CHECK_EQ(b.port, 2);         /* port_no counts from 1 */
+	CHECK_EQ(b.is_partition, 1);
+	CHECK_EQ(b.start512, 2048);
+	CHECK_EQ(b.count512, 1048576);
+	CHECK_EQ(b.sector_size, 512);
+	CHECK_STR(b.name, "sdb1");
+	CHECK_STR(b.disk, "sdb");
+	CHECK_STR(b.controller, "AHCI 0000:00:1f.2 port 2 (ata3, driver ahci)");
+
+	/* The whole disk; a 4Kn disk: the payload addresses 4096-byte sectors. */
+	put(SDB "/queue/logical_block_size", "4096\n");
+	CHECK_EQ(resolve(SDB, &b), 0);
+	CHECK_EQ(b.is_partition, 0);
+	CHECK_EQ(b.nparts, 1);
+	CHECK_EQ(b.count512, 2097152);
+	CHECK_EQ(b.sector_size, 4096);
+	put(SDB "/queue/logical_block_size", "512\n");
+
+	put(PCI_AHCI "/ata3/ata_port/ata3/port_no", "1\n");
+	CHECK_EQ(resolve(SDB, &b), 0);
+	CHECK_EQ(b.port, 0);
+	put(PCI_AHCI "/ata3/ata_port/ata3/port_no", "32\n");
+	CHECK_EQ(resolve(SDB, &b), 0);
+	CHECK_EQ(b.port, 31);
+
+	/* Refused: port_no 0 or missing, a port multiplier, not a disk, an HBA
+	 * in IDE mode (class 01:01), a PCI domain other than 0. */
+	put(PCI_AHCI "/ata3/ata_port/ata3/port_no", "0\n");
+	CHECK_EQ(resolve(SDB, &b), -1);
+	put(PCI_AHCI "/ata3/ata_port/ata3/port_no", "3\n");
+	put(PCI_AHCI "/ata3/ata_port/ata3/nr_pmp_links", "5\n");
+	CHECK_EQ(resolve(SDB, &b), -1);
+	put(PCI_AHCI "/ata3/ata_port/ata3/nr_pmp_links", "0\n");
+	put(SCSI_DEV "/type", "5\n");
+	CHECK_EQ(resolve(SDB, &b), -1);
+	put(SCSI_DEV "/type", "0\n");
+	put(PCI_AHCI "/class", "0x01018a\n");
+	CHECK_EQ(resolve(SDB, &b), -1);
+	put(PCI_AHCI "/class", "0x010601\n");
+	CHECK_EQ(resolve(SDB, &b), 0);
+
+	/* A disk behind a port multiplier's second link: SCSI channel 1. */
+	put(PCI_AHCI "/ata3/host2/target2:1:0/2:1:0:0/type", "0\n");
+	put(PCI_AHCI "/ata3/host2/target2:1:0/2:1:0:0/block/sdc/size", "1000\n");
+	link_to(PCI_AHCI "/ata3/host2/target2:1:0/2:1:0:0/block/sdc/device", "../../../2:1:0:0");
+	CHECK_EQ(resolve(PCI_AHCI "/ata3/host2/target2:1:0/2:1:0:0/block/sdc", &b), -1);
+
+	/* PCI domain 1. */
+	put("devices/pci0001:00/0001:00:1f.2/class", "0x010601\n");
+	put("devices/pci0001:00/0001:00:1f.2/ata7/ata_port/ata7/port_no", "1\n");
+	put("devices/pci0001:00/0001:00:1f.2/ata7/host6/target6:0:0/6:0:0:0/block/sdd/size", "1000\n");
+	link_to("devices/pci0001:00/0001:00:1f.2/ata7/host6/target6:0:0/6:0:0:0/block/sdd/device", "../../../6:0:0:0");
+	CHECK_EQ(resolve("devices/pci0001:00/0001:00:1f.2/ata7/host6/target6:0:0/6:0:0:0/block/sdd", &b), -1);
+}
+
+static void test_sysfs_virtio(void)
+{
+	struct blockdev b;
+	const char *vdb = "devices/pci0000:00/0000:00:04.0/virtio1/block/vdb";
+
+	mkdirs("bus/pci", 1);
+	mkdirs("bus/virtio/drivers/virtio_blk", 1);
+	link_to("devices/pci0000:00/0000:00:04.0/subsystem", "../../../bus/pci");
+	link_to("devices/pci0000:00/0000:00:04.0/virtio1/driver", "../../../../bus/virtio/drivers/virtio_blk");
+	put("devices/pci0000:00/0000:00:04.0/virtio1/block/vdb/size", "4096\n");
+	put("devices/pci0000:00/0000:00:04.0/virtio1/block/vdb/queue/logical_block_size", "4096\n");
+	link_to("devices/pci0000:00/0000:00:04.0/virtio1/block/vdb/device", "../../../virtio1");
+	CHECK_EQ(resolve(vdb, &b), 0);
+	CHECK_EQ(b.kind, CC_TARGET_VIRTIO_BLK);
+	CHECK_EQ(b.dev, 4);
+	CHECK_EQ(b.port, 0);
+	CHECK_EQ(b.sector_size, 512); /* virtio-blk sectors are 512 bytes whatever the block size */
+	CHECK_EQ(b.logical_block_size, 4096);
+}
+
+static void test_sysfs(void)
+{
+	snprintf(tmp, sizeof(tmp), "%s/cc-blockdev.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	if (!mkdtemp(tmp)) { perror(tmp); exit(2); }
+	test_sysfs_ahci();
+	test_sysfs_virtio();
+	char cmd[PATH_MAX + 16];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
+	if (system(cmd)) fprintf(stderr, "could not remove %s\n", tmp);
+}
+
 int main(void)
 {
 	test_pci();
 	test_mountinfo();
 	test_signatures();
+	test_sysfs();
 	CHECK_DONE();
 }

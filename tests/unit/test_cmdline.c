@@ -72,6 +72,59 @@ static void test_target(void)
 	CHECK_BAD("target=virtio:00:04.0.1", "target=");
 }
 
+#define CHECK_AHCI(s, b, d, f, port_, first, count) do { \
+	CHECK_OK(s); \
+	CHECK_EQ(P.target.kind, CC_TARGET_AHCI); \
+	CHECK_EQ(P.target.bus, b); \
+	CHECK_EQ(P.target.dev, d); \
+	CHECK_EQ(P.target.fn, f); \
+	CHECK_EQ(P.target.port, port_); \
+	CHECK_EQ(P.target.lba_start, first); \
+	CHECK_EQ(P.target.lba_count, count); \
+} while (0)
+
+static void test_ahci(void)
+{
+	CHECK_AHCI("target=ahci:00:1f.2/p0", 0, 0x1f, 2, 0, 0, 0);
+	CHECK_AHCI("target=ahci:1f.2/p3", 0, 0x1f, 2, 3, 0, 0);
+	CHECK_AHCI("target=ahci:03:00.0/p31", 3, 0, 0, 31, 0, 0);
+	CHECK_AHCI("target=ahci:00:1f.2/p5@2048", 0, 0x1f, 2, 5, 2048, 0);
+	CHECK_AHCI("target=ahci:00:1f.2/p1@2048+0x1000", 0, 0x1f, 2, 1, 2048, 0x1000);
+	CHECK_AHCI("target=ahci:00:1f.2/p12@0+1", 0, 0x1f, 2, 12, 0, 1);
+	CHECK_OK("target=ahci:00:1f.2/p2 uuid=01234567-89ab-cdef-0123-456789abcdef");
+	CHECK_EQ(P.target.port, 2);
+	CHECK_EQ(P.target.flags, CC_TF_UUID);
+
+	CHECK_BAD("target=ahci:00:1f.2", "target=");        /* the port is required */
+	CHECK_BAD("target=ahci:00:1f.2/", "target=");
+	CHECK_BAD("target=ahci:00:1f.2/p", "target=");
+	CHECK_BAD("target=ahci:00:1f.2/p32", "target=");    /* ports 0..31 */
+	CHECK_BAD("target=ahci:00:1f.2/p-1", "target=");
+	CHECK_BAD("target=ahci:00:1f.2/3", "target=");
+	CHECK_BAD("target=ahci:00:1f.2/P3", "target=");
+	CHECK_BAD("target=ahci:00:1f.2p3", "target=");
+	CHECK_BAD("target=ahci:00:1f.2/p3x", "target=");
+	CHECK_BAD("target=ahci:00:1f.2/p3@", "target=");
+	CHECK_BAD("target=ahci:00:1f.2/p3@1+0", "target=");
+	CHECK_BAD("target=ahci:00:20.2/p0", "target=");
+	CHECK_BAD("target=ahci:/p0", "target=");
+	CHECK_BAD("target=ahci/p0", "target=");
+	CHECK_BAD("target=AHCI:00:1f.2/p0", "target=");
+	CHECK_BAD("target=virtio:00:04.0/p0", "target=");   /* virtio has no port */
+	CHECK_BAD("target=sata:00:1f.2/p0", "target=");
+
+	/* The last target= wins, port included. */
+	CHECK_OK("target=ahci:00:1f.2/p4 target=virtio:00:04.0");
+	CHECK_EQ(P.target.kind, CC_TARGET_VIRTIO_BLK);
+	CHECK_EQ(P.target.port, 0);
+
+	CHECK_OK("target=ahci:00:1f.2/p0 test=dma32");
+	CHECK_EQ(P.test_flags, CC_TEST_DMA32);
+	CHECK_OK("target=ahci:00:1f.2/p0 test=dma32 test=exception");
+	CHECK_EQ(P.test_flags, CC_TEST_DMA32 | CC_TEST_EXCEPTION);
+	CHECK_BAD("target=ahci:00:1f.2/p0 test=dma", "test=dma");
+}
+
 static void test_extent(void)
 {
 	CHECK_TARGET("target=virtio:00:04.0@2048", 0, 4, 0, 2048, 0);
@@ -262,6 +315,7 @@ static void test_misc(void)
 int main(void)
 {
 	test_target();
+	test_ahci();
 	test_extent();
 	test_actions();
 	test_ports();

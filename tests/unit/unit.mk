@@ -24,6 +24,10 @@ UNIT_DEPS_test_notes       := capture/notes.c
 UNIT_DEPS_test_cmdline     := capture/cmdline.c capture/format.c
 UNIT_DEPS_test_virtio_ring := drivers/virtio_ring.c
 UNIT_DEPS_test_rtc         := drivers/civil_time.c
+UNIT_DEPS_test_ahci_prd    := drivers/ahci_prd.c
+UNIT_DEPS_test_ata         := drivers/ata.c
+UNIT_DEPS_test_dmar        := drivers/dmar.c
+UNIT_DEPS_test_ivrs        := drivers/ivrs.c
 
 UNIT_NAMES := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 UNIT_TESTS := $(UNIT_NAMES:%=$(B)/unit/%)
