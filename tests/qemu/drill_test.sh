@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# tests/qemu/drill_test.sh - the crash drill (tests/qemu/drill) as test cases,
+# for tests/run (group "drill"):
+#
+#   tests/qemu/drill_test.sh --list                 the case names, one a line
+#   tests/qemu/drill_test.sh CASE [DRILL OPTIONS]   run one case
+#
+# A case is a set of drill options; the drill itself boots the guest, crashes
+# it, and prints one "ok - ..." / "FAIL - ..." line per check, the checks
+# depending on its --scenario.  Exit status: the drill's (0 only if every
+# check passed; 1 a check failed; 2 unknown case or the drill could not be
+# set up).  Extra options go to the drill after the case's, e.g. --keep or
+# --console.  Needs `make all` first (tests/run does it): the drill runs
+# with --no-deps --no-build.
+set -u
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+
+# name|drill options.  Every case crashes a real kernel under TCG; each takes
+# ~10-30 s on the shared 2-core machine.  "--cpu 1" pins the patterns and
+# the crashing task to the last CPU (taskset): the crash is taken on a CPU
+# other than the boot CPU, and the drill checks the panic ran there.
+CASES=(
+	"pc-1cpu|--machine pc --smp 1"
+	"q35-1cpu|--machine q35 --smp 1"
+	"pc-2cpu|--machine pc --smp 2 --cpu 1"
+	"q35-2cpu|--machine q35 --smp 2 --cpu 1"
+	"bad-digest|--scenario bad-digest --pages 64"
+	"reload|--scenario reload --pages 64"
+)
+# Cases for another disk type add "--disk KIND" (tests/qemu/drill's disk_KIND).
+
+usage() { echo "usage: tests/qemu/drill_test.sh --list | CASE [DRILL OPTIONS]" >&2; exit 2; }
+[ $# -ge 1 ] || usage
+
+if [ "$1" = --list ]; then
+	for c in "${CASES[@]}"; do echo "${c%%|*}"; done
+	exit 0
+fi
+case $1 in -h|--help) sed -n '2,15s/^# \{0,1\}//p' "$0"; exit 0 ;; esac
+
+name=$1; shift
+opts=""
+for c in "${CASES[@]}"; do
+	[ "${c%%|*}" = "$name" ] && opts=${c#*|}
+done
+[ -n "$opts" ] || { echo "drill_test.sh: unknown case '$name' (--list)" >&2; exit 2; }
+
+# shellcheck disable=SC2086  # the options are words
+set -- --no-deps --no-build --timeout 180 $opts "$@"
+echo "drill_test.sh: $name: tests/qemu/drill $*"
+exec "$ROOT/tests/qemu/drill" "$@"
