@@ -13,6 +13,7 @@
 #include "capture/paging.h"
 #include "capture/ranges.h"
 #include "capture/target.h"
+#include "drivers/pci.h"
 #include "capture/timer.h"
 #include "crashcap/params.h"
 #include "crashcap/status.h"
@@ -24,7 +25,9 @@ static struct cc_params direct_params; /* the block, on the direct-boot path */
 static void fail(uint32_t status) __attribute__((noreturn));
 static void fail(uint32_t status) { cc_finish(status); }
 
-static int check_params(const struct cc_params *p)
+/* Is this a parameter block of ours at all?  Nothing else in it is
+ * trusted, not even the failure action, until this holds. */
+static int check_header(const struct cc_params *p)
 {
 	if (p->magic != CC_PARAMS_MAGIC || p->version != CC_PARAMS_VERSION || p->size != sizeof(*p)) {
 		cc_log("parameter block at %p: magic %lx version %u size %u, expected %lx version %u size %u",
@@ -32,9 +35,35 @@ static int check_params(const struct cc_params *p)
 		       (unsigned)sizeof(*p));
 		return CC_ERR_PARAMS;
 	}
+	if (p->action_ok > CC_ACTION_HALT || p->action_fail > CC_ACTION_HALT) {
+		cc_log("parameter block: final actions %u/%u unknown", p->action_ok, p->action_fail);
+		return CC_ERR_PARAMS;
+	}
+	return CC_OK;
+}
+
+#define PAGE_MASK 4095ull
+
+/* The contents: limits, page alignment (the ELF layout and the sink rely
+ * on whole pages), and that we run inside the region we may write. */
+static int check_contents(const struct cc_params *p)
+{
 	if (p->nr_ranges > CC_MAX_RANGES || p->nr_note_bufs > CC_MAX_NOTE_BUFS) {
 		cc_log("parameter block: %u ranges, %u note buffers: over the limits %u, %u",
 		       p->nr_ranges, p->nr_note_bufs, CC_MAX_RANGES, CC_MAX_NOTE_BUFS);
+		return CC_ERR_PARAMS;
+	}
+	for (uint32_t i = 0; i < p->nr_ranges; i++) {
+		const struct cc_mem_range *r = &p->ranges[i];
+		if ((r->paddr | r->size | r->src) & PAGE_MASK || !r->size) {
+			cc_log("parameter block: range %u (%lx+%lx from %lx) is not whole pages", i, r->paddr, r->size, r->src);
+			return CC_ERR_PARAMS;
+		}
+	}
+	uint64_t base = image_base(), end = base + image_mem_size();
+	if (base < p->region_start || end - p->region_start > p->region_size) {
+		cc_log("parameter block: the payload (%lx-%lx) is outside its region %lx+%lx", base, end,
+		       p->region_start, p->region_size);
 		return CC_ERR_PARAMS;
 	}
 	return CC_OK;
@@ -51,7 +80,7 @@ void cc_main(struct cc_params *params, uint32_t mbi)
 	if (hz)
 		cc_log("clock: TSC %lu MHz (PIT calibrated)", hz / 1000000);
 	else
-		cc_log("clock: PIT did not answer; assuming a 3 GHz TSC for deadlines");
+		cc_log("clock: PIT did not answer; assuming an 8 GHz TSC, so deadlines last longer, never shorter");
 
 	if (!params) {
 		char err[128];
@@ -61,8 +90,11 @@ void cc_main(struct cc_params *params, uint32_t mbi)
 			fail(CC_ERR_PARAMS);
 		}
 	}
+	int st = check_header(p);
+	if (st)
+		fail((uint32_t)st); /* with the default action: reboot */
 	action_configure(p->action_ok, p->action_fail, p->debug_exit_port, p->rsdp_paddr);
-	int st = check_params(p);
+	st = check_contents(p);
 	if (st)
 		fail((uint32_t)st);
 	if (p->serial_port)
@@ -77,6 +109,9 @@ void cc_main(struct cc_params *params, uint32_t mbi)
 	st = paging_init(p);
 	if (st)
 		fail((uint32_t)st);
+	pci_enumerate();
+	unsigned stopped = pci_stop_bus_masters(p->target.bus, p->target.dev, p->target.fn);
+	cc_log("bus mastering off on %u other PCI functions", stopped);
 	st = iommu_off(p); /* before any DMA: the crashed kernel left it translating */
 	if (st)
 		fail((uint32_t)st);

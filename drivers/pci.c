@@ -126,6 +126,22 @@ uint8_t pci_find_cap(const struct pci_dev *d, uint8_t id, uint8_t from)
 	return 0;
 }
 
+unsigned pci_stop_bus_masters(uint8_t bus, uint8_t dev, uint8_t fn)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < ndevices; i++) {
+		const struct pci_dev *d = &devices[i];
+		if ((d->bus == bus && d->dev == dev && d->fn == fn) || d->class_rev >> 24 == PCI_CLASS_BRIDGE)
+			continue;
+		uint16_t cmd = pci_read16(d, PCI_COMMAND);
+		if (cmd & PCI_COMMAND_MASTER) {
+			pci_write16(d, PCI_COMMAND, cmd & ~PCI_COMMAND_MASTER);
+			n++;
+		}
+	}
+	return n;
+}
+
 void pci_take_device(const struct pci_dev *d, uint16_t command_bits)
 {
 	uint8_t c = pci_find_cap(d, PCI_CAP_ID_MSI, 0);
