@@ -14,26 +14,8 @@
 # Needs build/crashcap and build/mktarget (make host).
 set -u
 
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-CRASHCAP=$ROOT/build/crashcap
-MKTARGET=$ROOT/build/mktarget
+. "$(dirname "$0")/lib.sh"
 
-for bin in "$CRASHCAP" "$MKTARGET"; do
-	[ -x "$bin" ] || { echo "FAIL - $bin missing: run make host"; exit 1; }
-done
-
-W=$(mktemp -d "${TMPDIR:-/tmp}/load_dryrun_test.XXXXXX") || exit 1
-trap 'rm -rf "$W"' EXIT
-cd "$W" || exit 1
-
-failures=0
-ok()   { echo "ok - $1"; }
-fail() { echo "FAIL - $1"; failures=$((failures + 1)); }
-check() { local what=$1; shift; if "$@"; then ok "$what"; else fail "$what"; fi; }
-
-run() { "$@" >out 2>err; rc=$?; }
-failed_one_line() { [ "$rc" -ne 0 ] && [ "$(wc -l <err)" -eq 1 ]; }
-err_has() { grep -q -- "$1" err; }
 # refused DESCRIPTION PATTERN: the last run failed with one line matching PATTERN
 refused() {
 	if failed_one_line && err_has "$2"; then ok "$1"; else

@@ -5,29 +5,9 @@
 # Needs build/crashcap and build/mktarget (make host).
 set -u
 
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
-CRASHCAP=$ROOT/build/crashcap
-MKTARGET=$ROOT/build/mktarget
+. "$(dirname "$0")/lib.sh"
 DATA_OFFSET=65536  # CC_DATA_OFFSET, include/crashcap/dumphdr.h
 
-for bin in "$CRASHCAP" "$MKTARGET"; do
-	[ -x "$bin" ] || { echo "FAIL - $bin missing: run make host"; exit 1; }
-done
-
-W=$(mktemp -d "${TMPDIR:-/tmp}/save_test.XXXXXX") || exit 1
-trap 'rm -rf "$W"' EXIT
-cd "$W" || exit 1
-
-failures=0
-ok()   { echo "ok - $1"; }
-fail() { echo "FAIL - $1"; failures=$((failures + 1)); }
-# check DESCRIPTION COMMAND...: ok if COMMAND succeeds
-check() { local what=$1; shift; if "$@"; then ok "$what"; else fail "$what"; fi; }
-
-# run COMMAND...: sets $rc, keeps stdout in out, stderr in err
-run() { "$@" >out 2>err; rc=$?; }
-failed_one_line() { [ "$rc" -ne 0 ] && [ "$(wc -l <err)" -eq 1 ]; }
-err_has() { grep -q -- "$1" err; }
 # same_as_data FILE TARGET N: FILE is exactly the N data bytes of TARGET
 same_as_data() {
 	[ "$(stat -c %s "$1")" -eq "$3" ] && cmp -s -n "$3" -i "0:$DATA_OFFSET" "$1" "$2"

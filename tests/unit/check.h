@@ -17,6 +17,18 @@ static int check_count, check_failed;
 	} \
 } while (0)
 
+/* CHECK, plus a printf-style note (which case, the actual values). */
+#define CHECKF(cond, ...) do { \
+	int checkf_ok_ = !!(cond); /* evaluated once */ \
+	check_count++; \
+	if (!checkf_ok_) { \
+		check_failed++; \
+		fprintf(stderr, "%s:%d: CHECK(%s) failed: ", __FILE__, __LINE__, #cond); \
+		fprintf(stderr, __VA_ARGS__); \
+		fputc('\n', stderr); \
+	} \
+} while (0)
+
 /* Integers of any width up to 64 bits, compared as unsigned long long. */
 #define CHECK_EQ(a, b) do { \
 	unsigned long long check_a_ = (unsigned long long)(a), check_b_ = (unsigned long long)(b); \

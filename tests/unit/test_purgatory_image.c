@@ -23,18 +23,6 @@
 
 #define PURG_MAX_MEM_BYTES (16 * 1024) /* linker/purgatory.ld */
 
-/* check.h's CHECK, plus a printf-style note of the actual values. */
-#define CHECKF(cond, ...) do { \
-	int checkf_ok_ = !!(cond); /* evaluated once */ \
-	check_count++; \
-	if (!checkf_ok_) { \
-		check_failed++; \
-		fprintf(stderr, "%s:%d: CHECK(%s) failed: ", __FILE__, __LINE__, #cond); \
-		fprintf(stderr, __VA_ARGS__); \
-		fputc('\n', stderr); \
-	} \
-} while (0)
-
 int main(int argc, char **argv)
 {
 	const char *path = argc > 1 ? argv[1] : PURGATORY_BIN;

@@ -24,18 +24,6 @@
 #include "purgatory/verify.h"
 #include "tests/unit/check.h"
 
-/* check.h's CHECK, plus a printf-style note of which case failed. */
-#define CHECKF(cond, ...) do { \
-	int checkf_ok_ = !!(cond); /* evaluated once */ \
-	check_count++; \
-	if (!checkf_ok_) { \
-		check_failed++; \
-		fprintf(stderr, "%s:%d: CHECK(%s) failed: ", __FILE__, __LINE__, #cond); \
-		fprintf(stderr, __VA_ARGS__); \
-		fputc('\n', stderr); \
-	} \
-} while (0)
-
 /* ---- helpers -------------------------------------------------------------------- */
 
 static uint64_t rng_state;
