@@ -179,6 +179,10 @@ int cmdline_parse(const char *s, struct cc_params *p, char *err, size_t errlen)
 		} else if (KEY("serial")) {
 			if (parse_num(v, vl, &x, &used) || used != vl || !x || x > 0xffff) goto bad;
 			p->serial_port = (uint16_t)x;
+		} else if (KEY("zeros")) {
+			if (vl == 4 && !strncmp(v, "keep", 4)) p->options |= CC_OPT_KEEP_ZEROS;
+			else if (vl == 4 && !strncmp(v, "skip", 4)) p->options &= ~CC_OPT_KEEP_ZEROS;
+			else goto bad;
 		} else if (KEY("test")) {
 			if (vl == 9 && !strncmp(v, "exception", 9)) p->test_flags |= CC_TEST_EXCEPTION;
 			else if (vl == 8 && !strncmp(v, "iommu-on", 8)) p->test_flags |= CC_TEST_IOMMU_ON;

@@ -12,6 +12,9 @@
  *   fail=reboot|poweroff|halt               after a failure (default: as action)
  *   debug_exit=PORT                         isa-debug-exit port (drills)
  *   serial=PORT                             16550 base (default 0x3f8)
+ *   zeros=skip|keep                         leave runs of zero memory out of
+ *                                           the file (default), or write
+ *                                           every byte (CC_OPT_KEEP_ZEROS)
  *   test=exception                          raise #UD after entry (tests)
  *   test=dma32                              AHCI: bounce as if the HBA had
  *                                           32-bit DMA only (tests)

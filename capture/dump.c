@@ -2,6 +2,7 @@
 #include "capture/dump.h"
 #include "capture/blkq.h"
 #include "capture/console.h"
+#include "capture/coremap.h"
 #include "capture/dumphdr.h"
 #include "capture/elfcore.h"
 #include "capture/notes.h"
@@ -23,6 +24,7 @@
 static uint8_t head_buf[HEAD_BUF_BYTES] __attribute__((aligned(4096)));
 static uint8_t note_buf[NOTE_BUF_BYTES];
 static uint8_t hdr_block[CC_HDR_AREA] __attribute__((aligned(4096)));
+static struct cm_seg segs[COREMAP_MAX_SEGS]; /* the PT_LOADs */
 
 static struct cc_dump_header *hdr(void) { return (struct cc_dump_header *)hdr_block; }
 
@@ -69,20 +71,75 @@ static int check_target(const struct cc_params *p, uint8_t uuid[16])
 	return CC_OK;
 }
 
-/* Progress counts bytes known written, not merely queued. */
-static void progress(uint64_t total, uint64_t t0_us, int final)
+/* Progress lines: every PROGRESS_EVERY_PCT percent or PROGRESS_EVERY_US,
+ * whichever comes first, and always the final one. */
+struct progress {
+	uint64_t t0_us, last_us, last_pct;
+};
+
+static int progress_due(struct progress *pr, uint64_t done, uint64_t total, int final, uint64_t *pct, uint64_t *us)
 {
-	uint64_t done = blkq_done_prefix();
-	done = done > CC_DATA_OFFSET ? done - CC_DATA_OFFSET : 0;
-	static uint64_t last_us, last_pct;
 	uint64_t now = timer_now_us();
-	uint64_t pct = total ? done * 100 / total : 100;
-	if (!final && now - last_us < PROGRESS_EVERY_US && pct < last_pct + PROGRESS_EVERY_PCT)
+	*pct = total ? done * 100 / total : 100;
+	if (!final && now - pr->last_us < PROGRESS_EVERY_US && *pct < pr->last_pct + PROGRESS_EVERY_PCT)
+		return 0;
+	pr->last_us = now;
+	pr->last_pct = *pct;
+	*us = now - pr->t0_us ? now - pr->t0_us : 1;
+	return 1;
+}
+
+static void progress_start(struct progress *pr)
+{
+	pr->t0_us = pr->last_us = timer_now_us();
+	pr->last_pct = 0;
+}
+
+/* Writing: counts bytes known written, not merely queued. */
+static void progress(struct progress *pr, uint64_t total, int final)
+{
+	uint64_t done = blkq_done_prefix(), pct, us;
+	done = done > CC_DATA_OFFSET ? done - CC_DATA_OFFSET : 0;
+	if (progress_due(pr, done, total, final, &pct, &us))
+		cc_log("%3lu%% %lu of %lu MiB, %lu MB/s", pct, done >> 20, total >> 20, done / us);
+}
+
+/* Scanning for zero runs (a finite pass over memory, no device). */
+struct scan_ctx {
+	struct progress pr;
+	uint64_t total;
+};
+
+static void scan_tick(void *ctx, uint64_t scanned)
+{
+	struct scan_ctx *c = ctx;
+	uint64_t pct, us;
+	if (progress_due(&c->pr, scanned, c->total, scanned == c->total, &pct, &us))
+		cc_log("scan %3lu%% %lu of %lu MiB, %lu MB/s", pct, scanned >> 20, c->total >> 20, scanned / us);
+}
+
+/* The PT_LOADs: every range whole with zeros=keep, else scanned for zero
+ * runs (coremap.h).  cap: what the head has room for. */
+static void build_map(const struct cc_params *p, struct coremap *m, uint32_t cap)
+{
+	int elide = !(p->options & CC_OPT_KEEP_ZEROS);
+	if (cap > COREMAP_MAX_SEGS)
+		cap = COREMAP_MAX_SEGS;
+	if (cap < p->nr_ranges)
+		cap = p->nr_ranges; /* no room to split; elfcore_build will say the head is too big */
+	coremap_init(m, segs, cap, p->nr_ranges, COREMAP_MIN_RUN);
+	if (!elide) {
+		coremap_scan(m, p, 0, 0, 0, 0);
+		cc_log("zeros=keep: every byte written, %u PT_LOADs", m->n);
 		return;
-	last_us = now;
-	last_pct = pct;
-	uint64_t us = now - t0_us ? now - t0_us : 1;
-	cc_log("%3lu%% %lu of %lu MiB, %lu MB/s", pct, done >> 20, total >> 20, done / us);
+	}
+	struct scan_ctx c = { .total = coremap_scan_bytes(p, 1) };
+	progress_start(&c.pr);
+	coremap_scan(m, p, 1, scan_tick, &c, PIECE_BYTES);
+	uint64_t mem = coremap_mem_bytes(m), file = coremap_file_bytes(m);
+	cc_log("zero runs of %lu KiB or more left out: %lu of %lu MiB, %u PT_LOADs (at most %u)%s",
+	       m->min_run >> 10, (mem - file) >> 20, mem >> 20, m->n, cap,
+	       m->raised ? "; the minimum run was raised to fit" : "");
 }
 
 int dump_run(const struct cc_params *p, struct blkdev *bd)
@@ -98,6 +155,7 @@ int dump_run(const struct cc_params *p, struct blkdev *bd)
 	st = check_target(p, uuid);
 	if (st)
 		return st;
+	uint64_t start_time = rtc_unix_time(); /* before the zero-run scan */
 
 	/* The ELF head: notes of the crashed kernel, or ours on a direct boot. */
 	struct notes n = { note_buf, sizeof(note_buf), 0, 0, 0 };
@@ -106,10 +164,12 @@ int dump_run(const struct cc_params *p, struct blkdev *bd)
 		notes_add(&n, "CRASHCAP", NT_CRASHCAP, p->cmdline, (uint32_t)strnlen(p->cmdline, CC_CMDLINE_MAX));
 	if (n.dropped)
 		cc_log("%u notes did not fit in %u bytes and are left out", n.dropped, NOTE_BUF_BYTES);
+	struct coremap map;
+	build_map(p, &map, elfcore_max_loads(sizeof(head_buf), n.len));
 	uint64_t total;
-	uint64_t head = elfcore_build(head_buf, sizeof(head_buf), p, n.buf, n.len, &total);
+	uint64_t head = elfcore_build(head_buf, sizeof(head_buf), p, map.seg, map.n, n.buf, n.len, &total);
 	if (!head) {
-		cc_log("ELF head for %u ranges and %lu bytes of notes exceeds %u bytes", p->nr_ranges, n.len, HEAD_BUF_BYTES);
+		cc_log("ELF head for %u PT_LOADs and %lu bytes of notes exceeds %u bytes", map.n, n.len, HEAD_BUF_BYTES);
 		return CC_ERR_NO_MEMORY;
 	}
 	sink_init(CC_DATA_OFFSET, blkq_window_bytes(), bd->sector_size);
@@ -123,7 +183,7 @@ int dump_run(const struct cc_params *p, struct blkdev *bd)
 	h->data_offset = CC_DATA_OFFSET;
 	h->data_total = total;
 	h->target_bytes = blkq_window_bytes();
-	h->start_time = rtc_unix_time();
+	h->start_time = start_time;
 	h->status = CC_OK;
 	h->sector_size = bd->sector_size;
 	h->ram_bytes = ranges_total(p);
@@ -132,22 +192,24 @@ int dump_run(const struct cc_params *p, struct blkdev *bd)
 		cc_log("could not write the header: nothing written");
 		return st;
 	}
-	cc_log("dumping %lu MiB in %u ranges (%u notes) to %s, core file %lu bytes, room for %lu",
-	       h->ram_bytes >> 20, p->nr_ranges, n.count, bd->name, total, sink_capacity());
+	cc_log("dumping %lu MiB in %u ranges (%u notes) to %s, core file %lu bytes in %u PT_LOADs, room for %lu",
+	       h->ram_bytes >> 20, p->nr_ranges, n.count, bd->name, total, map.n, sink_capacity());
 	if (total > sink_capacity())
 		cc_log("target too small: the last %lu bytes will be left out", total - sink_capacity());
 
-	/* Step 3: the core file. */
-	uint64_t t0 = timer_now_us();
+	/* Step 3: the core file: the file part of every PT_LOAD. */
+	struct progress pr;
+	progress_start(&pr);
 	struct encoder enc;
 	encoder_raw_init(&enc);
 	st = enc.put(&enc, (uint64_t)head_buf, head);
-	for (uint32_t i = 0; !st && i < p->nr_ranges && !sink_clipped(); i++) {
-		const struct cc_mem_range *r = &p->ranges[i];
-		for (uint64_t off = 0; !st && off < r->size && !sink_clipped(); off += PIECE_BYTES) {
-			uint64_t len = r->size - off < PIECE_BYTES ? r->size - off : PIECE_BYTES;
-			st = enc.put(&enc, r->src + off, len);
-			progress(total, t0, 0);
+	for (uint32_t i = 0; !st && i < map.n && !sink_clipped(); i++) {
+		const struct cm_seg *sg = &map.seg[i];
+		uint64_t src = p->ranges[sg->range].src + sg->off;
+		for (uint64_t off = 0; !st && off < sg->filesz && !sink_clipped(); off += PIECE_BYTES) {
+			uint64_t len = sg->filesz - off < PIECE_BYTES ? sg->filesz - off : PIECE_BYTES;
+			st = enc.put(&enc, src + off, len);
+			progress(&pr, total, 0);
 		}
 	}
 	if (!st)
@@ -159,7 +221,7 @@ int dump_run(const struct cc_params *p, struct blkdev *bd)
 		st = st2;
 	if (!st && sink_clipped())
 		st = CC_ERR_TARGET_FULL;
-	progress(total, t0, 1);
+	progress(&pr, total, 1);
 
 	/* Step 5: commit. */
 	uint64_t written = blkq_done_prefix();

@@ -53,6 +53,10 @@ static int check_contents(const struct cc_params *p)
 		       p->nr_ranges, p->nr_note_bufs, CC_MAX_RANGES, CC_MAX_NOTE_BUFS);
 		return CC_ERR_PARAMS;
 	}
+	if (p->options & ~CC_OPT_KEEP_ZEROS) {
+		cc_log("parameter block: options %x unknown", p->options & ~CC_OPT_KEEP_ZEROS);
+		return CC_ERR_PARAMS;
+	}
 	for (uint32_t i = 0; i < p->nr_ranges; i++) {
 		const struct cc_mem_range *r = &p->ranges[i];
 		if ((r->paddr | r->size | r->src) & PAGE_MASK || !r->size) {

@@ -45,6 +45,7 @@ struct load_args {
 	int force;
 	int bad_digest;          /* --test-bad-digest */
 	int test_exception;      /* --test-exception */
+	int keep_zeros;          /* --keep-zeros */
 	uint16_t qemu_exit;      /* --qemu-exit PORT, 0 = none */
 };
 
@@ -89,7 +90,7 @@ static int parse_action(const char *s, uint32_t *action)
 
 static int parse_args(int argc, char **argv, struct load_args *a)
 {
-	enum { O_ACTION = 256, O_DRY_RUN, O_ROOT, O_TEST_PCI, O_BAD_DIGEST, O_QEMU_EXIT, O_TEST_EXC };
+	enum { O_ACTION = 256, O_DRY_RUN, O_ROOT, O_TEST_PCI, O_BAD_DIGEST, O_QEMU_EXIT, O_TEST_EXC, O_KEEP_ZEROS };
 	static const struct option longopts[] = {
 		{ "target", required_argument, NULL, 't' },
 		{ "force", no_argument, NULL, 'f' },
@@ -100,6 +101,7 @@ static int parse_args(int argc, char **argv, struct load_args *a)
 		{ "test-bad-digest", no_argument, NULL, O_BAD_DIGEST },
 		{ "qemu-exit", required_argument, NULL, O_QEMU_EXIT },
 		{ "test-exception", no_argument, NULL, O_TEST_EXC },
+		{ "keep-zeros", no_argument, NULL, O_KEEP_ZEROS },
 		{ NULL, 0, NULL, 0 },
 	};
 	static char root[SYSFILE_PATH_MAX];
@@ -154,6 +156,9 @@ static int parse_args(int argc, char **argv, struct load_args *a)
 		case O_TEST_EXC:
 			a->test_exception = 1;
 			break;
+		case O_KEEP_ZEROS:
+			a->keep_zeros = 1;
+			break;
 		case ':':
 			warnx("load: %s needs an argument", argv[optind - 1]);
 			return -1;
@@ -163,7 +168,7 @@ static int parse_args(int argc, char **argv, struct load_args *a)
 		}
 	}
 	if (optind != argc || !a->target) {
-		warnx("usage: crashcap load --target DEV [--action reboot|poweroff|halt] [--force] [--dry-run FILE]");
+		warnx("usage: crashcap load --target DEV [--action reboot|poweroff|halt] [--keep-zeros] [--force] [--dry-run FILE]");
 		return -1;
 	}
 	if (a->root[0] && !a->dry_run) {
@@ -362,6 +367,7 @@ static int stage(const struct load_args *a)
 	p->debug_exit_port = a->qemu_exit;
 	p->serial_port = COM1;
 	p->test_flags = a->test_exception ? CC_TEST_EXCEPTION : 0;
+	p->options = a->keep_zeros ? CC_OPT_KEEP_ZEROS : 0;
 	p->nr_note_bufs = L.notes.n;
 	memcpy(p->note_bufs, L.notes.buf, sizeof(L.notes.buf[0]) * L.notes.n);
 	/* In the unit the payload addresses: 512 bytes for virtio-blk whatever
@@ -436,10 +442,15 @@ static void print_summary(const struct load_args *a, unsigned nsegs, int replace
 	uuid_format(L.hdr.uuid, uuid);
 	printf("%-10s %s: %s, sectors %llu+%llu (%llu MiB), uuid %s\n", "target", a->target, L.bd.controller,
 	       (unsigned long long)L.bd.start512, (unsigned long long)L.bd.count512, mib(L.hdr.target_bytes), uuid);
-	printf("%-10s %llu MiB of RAM in %u ranges%s, %u CPU notes; core file about %llu MiB, room for %llu MiB: %s\n",
+	printf("%-10s %llu MiB of RAM in %u ranges%s, %u CPU notes; core file %s %llu MiB, room for %llu MiB: %s\n",
 	       "dump", mib(stage_ram_bytes(&L.params, &L.kt)), L.params.nr_ranges - (L.kt.valid ? 1 : 0),
-	       L.kt.valid ? " + the kernel image" : "", L.params.nr_note_bufs, mib_up(core), mib(room),
-	       core <= room ? "target large enough" : "TARGET TOO SMALL, the dump will be cut short");
+	       L.kt.valid ? " + the kernel image" : "", L.params.nr_note_bufs,
+	       a->keep_zeros ? "about" : "at most", mib_up(core), mib(room),
+	       core <= room ? "target large enough" :
+	       a->keep_zeros ? "TARGET TOO SMALL, the dump will be cut short" :
+	       "TARGET TOO SMALL unless enough of the RAM is zero to be left out");
+	printf("%-10s %s\n", "zeros", a->keep_zeros ? "kept: every byte of RAM is written (--keep-zeros)" :
+	       "runs of zero memory of 1 MiB or more are left out of the file (p_filesz < p_memsz)");
 	printf("%-10s %s, also after a failure%s%s\n", "then", action_names[a->action],
 	       a->bad_digest ? "; TEST: wrong digest staged" : "",
 	       a->test_exception ? "; TEST: payload raises #UD" : "");

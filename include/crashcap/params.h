@@ -14,7 +14,7 @@
 #include <stdint.h>
 
 #define CC_PARAMS_MAGIC   0x534d415241504343ull /* "CCPARAMS" */
-#define CC_PARAMS_VERSION 1
+#define CC_PARAMS_VERSION 2 /* 2: options (zero-run elision) */
 
 #define CC_MAX_RANGES     128 /* PT_LOADs the payload can write */
 #define CC_MAX_NOTE_BUFS  256 /* per-CPU crash_notes buffers */
@@ -68,6 +68,9 @@ struct cc_target {
                                         capture/iommu.c turns it off (direct boot) */
 #define CC_TEST_DMA32      (1u << 2) /* AHCI: act as if CAP.S64A were clear (the bounce path) */
 
+/* How the dump is written (options). */
+#define CC_OPT_KEEP_ZEROS  (1u << 0) /* write every byte: no zero-run elision (docs/dump-format.md) */
+
 struct cc_params {
 	uint64_t magic;                 /* 0x0000 CC_PARAMS_MAGIC */
 	uint32_t version;               /* 0x0008 CC_PARAMS_VERSION */
@@ -88,9 +91,11 @@ struct cc_params {
 	char     cmdline[CC_CMDLINE_MAX];                 /* 0x0080 as given */
 	struct cc_mem_range ranges[CC_MAX_RANGES];        /* 0x0180 */
 	struct cc_note_buf note_bufs[CC_MAX_NOTE_BUFS];   /* 0x1180 */
-};                                                    /* 0x2180 */
+	uint32_t options;               /* 0x2180 CC_OPT_* */
+	uint32_t reserved;              /* 0x2184 zero */
+};                                                    /* 0x2188 */
 
-#define CC_PARAMS_SIZE 0x2180
+#define CC_PARAMS_SIZE 0x2188
 
 #ifndef __ASSEMBLER__
 _Static_assert(sizeof(struct cc_mem_range) == 32, "cc_mem_range layout");
@@ -100,6 +105,7 @@ _Static_assert(__builtin_offsetof(struct cc_params, target) == 0x50, "params.tar
 _Static_assert(__builtin_offsetof(struct cc_params, cmdline) == 0x80, "params.cmdline");
 _Static_assert(__builtin_offsetof(struct cc_params, ranges) == 0x180, "params.ranges");
 _Static_assert(__builtin_offsetof(struct cc_params, note_bufs) == 0x1180, "params.note_bufs");
+_Static_assert(__builtin_offsetof(struct cc_params, options) == 0x2180, "params.options");
 _Static_assert(sizeof(struct cc_params) == CC_PARAMS_SIZE, "cc_params size");
 #endif
 

@@ -186,7 +186,9 @@ check "patch block: serial port 0x3f8" [ "$(hex16 $((PI + 0x160)))" = 03f8 ]
 
 # The parameter block.
 check "params: magic, version, size" \
-	[ "$(hex64 $Q) $(hex32 $((Q + 8))) $(hex32 $((Q + 12)))" = "534d415241504343 00000001 00002180" ]
+	[ "$(hex64 $Q) $(hex32 $((Q + 8))) $(hex32 $((Q + 12)))" = "534d415241504343 00000002 00002188" ]
+check "params: options 0 (zero runs left out), reserved 0" [ "$(hex32 $((Q + 0x2180)))$(hex32 $((Q + 0x2184)))" = 0000000000000000 ]
+check "summary: zero runs are left out" grep -q "^zeros *runs of zero memory" out
 check "params: region = the payload's own segment" \
 	[ "$(hex64 $((Q + 0x10))) $(hex64 $((Q + 0x18)))" = "$(h16 $pay_mem) $(h16 $(seg_field payload memsz))" ]
 check "params: actions poweroff/poweroff" [ "$(hex32 $((Q + 0x20)))$(hex32 $((Q + 0x24)))" = 0000000100000001 ]
@@ -254,6 +256,12 @@ check "--qemu-exit 0xf4 sets debug_exit_port" [ "$(hex16 $((Q + 0x28)))" = 00f4 
 check "--test-exception sets CC_TEST_EXCEPTION" [ "$(hex32 $((Q + 0x2c)))" = 00000001 ]
 check "default action is reboot" [ "$(hex32 $((Q + 0x20)))$(hex32 $((PI + 0x158)))" = 0000000000000000 ]
 check "summary flags the test settings" grep -q "TEST: wrong digest staged; TEST: payload raises #UD" out
+
+load sys keep.dry disk.img --keep-zeros
+D=keep.dry Q=$(seg_field params offset)
+check "--keep-zeros: exits 0" [ "$rc" -eq 0 ]
+check "--keep-zeros sets CC_OPT_KEEP_ZEROS" [ "$(hex32 $((Q + 0x2180)))" = 00000001 ]
+check "--keep-zeros: the summary says every byte is written" grep -q "^zeros *kept: every byte" out
 
 cp -r sys nokcore && rm nokcore/proc/kcore
 load nokcore nokcore.dry disk.img

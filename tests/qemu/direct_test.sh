@@ -8,7 +8,7 @@
 # the window changed.
 # Cases: pc-modern pc-legacy q35-modern q35-legacy cpu-max bridge highmem-q35
 #        highmem-pc small-target io-error no-device bad-cmdline exception
-#        poweroff wrong-uuid right-uuid
+#        poweroff wrong-uuid right-uuid zeros-keep
 #        ahci-q35 ahci-port3 ahci-highmem ahci-dma32 ahci-io-error ahci-no-device
 #        (q35's ICH9 AHCI at 00:1f.2; -device ide-hd,bus=ide.N is port N)
 #        vtd vtd-on amdvi-on vtd-stuck (an IOMMU in front of the disk: docs/iommu.md)
@@ -39,8 +39,11 @@ highmem-q35) machine=q35 mem_mib=5120
 	patterns=(0x1000000:1024 0x100000000:2048 0x17ff00000:1024 0x1bff00000:1024) ;;
 highmem-pc) machine=pc mem_mib=5120
 	patterns=(0x1000000:1024 0xbff00000:512 0x100000000:2048 0x17ff00000:1024) ;;
-small-target) window_mib=64 expect_exit=$EXIT_TARGET_FULL ;;
-io-error) expect_exit=$EXIT_IO ;;
+zeros-keep) extra_append="zeros=keep" ;; # every byte written: no zero-run elision
+# 96 MiB of random bytes in RAM: the core file, zero runs left out, is still
+# larger than the window (small-target) and reaches the failing sector (io-error)
+small-target) window_mib=64 expect_exit=$EXIT_TARGET_FULL patterns=(0x2000000:98304) ;;
+io-error) expect_exit=$EXIT_IO patterns=(0x2000000:98304) ;;
 no-device) expect_exit=$EXIT_NO_DEVICE ;;
 bad-cmdline) extra_append="colour=blue" expect_exit=$EXIT_PARAMS ;;
 exception) extra_append="test=exception" expect_exit=$EXIT_EXCEPTION ;;
@@ -65,7 +68,7 @@ ahci-*) machine=q35 disk_kind=ahci bdf=00:1f.2
 		patterns=(0x1000000:1024 0x100000000:2048 0x17ff00000:1024 0x1bff00000:1024) ;;
 	ahci-dma32) mem_mib=2880 extra_append="test=dma32" # bounced below 4 GiB
 		patterns=(0x1000000:1024 0x7e000000:1024 0x100000000:2048 0x133f00000:1024) ;;
-	ahci-io-error) expect_exit=$EXIT_IO ;;
+	ahci-io-error) expect_exit=$EXIT_IO patterns=(0x2000000:98304) ;;
 	ahci-no-device) ahci_port=1 expect_exit=$EXIT_NO_DEVICE ;; # the disk is on port 0
 	*) echo "unknown case $CASE"; exit 2 ;;
 	esac ;;
@@ -157,16 +160,27 @@ core_checks() { # the full set for a complete dump
 		lowmem=$mem; [ $mem -ge $(( 0xb0000000 )) ] && lowmem=$(( 0x80000000 ))
 	fi
 	local high=$(( mem - lowmem ))
-	local bad="" total=0 hs=0 he=0 s n e
+	local bad="" total=0 hs=0 he=0 s n e f file=0 loads=0 runs=0
 	local payload_end=$(( 0x200000 + 0x$(awk '$3 == "cc_mem_size" { print $1 }' "$B/capture.sym") ))
-	while read -r s n _; do
-		s=$((s)); n=$((n)); e=$((s + n)); total=$((total + n))
+	# Zero-run elision splits a RAM range into PT_LOADs that follow each
+	# other in memory: join those first, then check each range.
+	"$B/vmcore-probe" "$W/core" --layout | grep '^0x' > "$W/layout.txt"
+	local ps=-1 pe=-1
+	while read -r s n _ _ f; do
+		s=$((s)); n=$((n)); loads=$((loads + 1)) file=$((file + f))
+		if [ $s -eq $pe ]; then pe=$((s + n)); continue; fi
+		[ $ps -lt 0 ] || echo "$ps $((pe - ps))"
+		ps=$s pe=$((s + n))
+	done < "$W/layout.txt" > "$W/ranges.txt"
+	[ $ps -lt 0 ] || echo "$ps $((pe - ps))" >> "$W/ranges.txt"
+	while read -r s n; do
+		e=$((s + n)); total=$((total + n)) runs=$((runs + 1))
 		[ $s -lt $((0xa0000)) ] && [ $e -gt $((0xa0000)) ] && bad+=" crosses-640K"
 		[ $s -ge $((0xa0000)) ] && [ $s -lt $((0x100000)) ] && bad+=" in-BIOS-hole"
 		[ $s -lt $((1 << 32)) ] && [ $e -gt $lowmem ] && bad+=" past-low-RAM"
 		[ $s -ge $((1 << 32)) ] && { hs=$s; he=$e; }
 		[ $s -lt $payload_end ] && [ $e -gt $((0x200000)) ] && bad+=" covers-payload"
-	done < <("$B/vmcore-probe" "$W/core" --layout | grep '^0x')
+	done < "$W/ranges.txt"
 	[ $high -gt 0 ] && { [ $hs -eq $((1 << 32)) ] && [ $he -eq $(( (1 << 32) + high )) ] || bad+=" high-RAM-not-exact"; }
 	# everything but the 384 KiB BIOS hole, the payload and firmware-reserved pages
 	[ $total -le $mem ] && [ $total -ge $(( mem - 0x60000 - 0x100000 - 0x400000 )) ] || bad+=" total=$total"
@@ -174,10 +188,24 @@ core_checks() { # the full set for a complete dump
 	[ -z "$bad" ] \
 		&& ok "PT_LOADs match QEMU's RAM layout (low RAM $((lowmem >> 20)) MiB, high $((high >> 20)) MiB)" \
 		|| fail "PT_LOADs vs RAM layout: $(cat "$W/layout.out")"
+	# Zero runs: left out by default (most of a freshly booted guest is
+	# zeros), every byte written with zeros=keep.
+	if [ "$CASE" = zeros-keep ]; then
+		[ $file -eq $total ] && [ $loads -eq $runs ] \
+			&& ok "zeros=keep: one PT_LOAD per RAM range ($loads), p_filesz = p_memsz, all $((total >> 20)) MiB in the file" \
+			|| fail "zeros=keep: $loads PT_LOADs for $runs ranges, $file of $total bytes in the file"
+		check_console "$W/console.log" "zeros=keep: every byte written" "console says every byte is written"
+	else
+		[ $file -lt $(( total / 2 )) ] && [ $loads -gt $runs ] \
+			&& ok "zero runs left out: $((file >> 20)) of $((total >> 20)) MiB in the file, $loads PT_LOADs for $runs RAM ranges" \
+			|| fail "zero runs not left out: $file of $total bytes in the file, $loads PT_LOADs for $runs ranges"
+		check_console "$W/console.log" "zero runs of 1024 KiB or more left out: [0-9]+ of [0-9]+ MiB, [0-9]+ PT_LOADs" "console reports the zero runs left out"
+		check_console "$W/console.log" "capture: scan +[0-9]+% [0-9]+ of [0-9]+ MiB, [0-9]+ MB/s" "console reports the scan's progress"
+	fi
 }
 
 case $CASE in
-pc-modern|pc-legacy|q35-modern|q35-legacy|cpu-max|bridge|highmem-q35|highmem-pc|right-uuid|poweroff|\
+pc-modern|pc-legacy|q35-modern|q35-legacy|cpu-max|bridge|highmem-q35|highmem-pc|right-uuid|poweroff|zeros-keep|\
 ahci-q35|ahci-port3|ahci-highmem|ahci-dma32|vtd|vtd-on|amdvi-on)
 	core_checks
 	[ "$CASE" = cpu-max ] && check_console "$W/console.log" "page tables: 4-level, 1 GiB/2 MiB pages" "1 GiB pages used when the CPU has them"

@@ -2,19 +2,23 @@
  * written by the capture payload, for the QEMU tests.
  *
  *   vmcore-probe FILE --layout
- *       one line per PT_LOAD: "paddr size vaddr offset" (hex; size is
- *       p_memsz), one line per note of each PT_NOTE: "note NAME type descsz"
- *       (decimal), in program header order.
+ *       one line per PT_LOAD: "paddr size vaddr offset filesz" (hex; size
+ *       is p_memsz), one line per note of each PT_NOTE: "note NAME type
+ *       descsz" (decimal), in program header order.
  *   vmcore-probe FILE --check-layout
  *       PT_LOADs sorted by p_paddr and not overlapping, p_offset page
- *       aligned, p_filesz == p_memsz, the file as long as the last segment.
- *       The kernel-image PT_LOAD (p_vaddr in the x86-64 kernel text
- *       mapping, KERNEL_MAP_BASE and up) is a second view of RAM, as
- *       kexec-tools writes it: it is exempt from the order and overlap rule.
+ *       aligned, p_filesz <= p_memsz and both whole pages (the bytes from
+ *       p_filesz to p_memsz are zeros that are not in the file: zero-run
+ *       elision), file parts in program header order without overlap, the
+ *       file as long as the last file part.  The kernel-image PT_LOADs
+ *       (p_vaddr in the x86-64 kernel text mapping, KERNEL_MAP_BASE and up)
+ *       are a second view of RAM, as kexec-tools writes them: they are
+ *       exempt from the order and overlap rule.
  *   vmcore-probe FILE --expect PADDR:PATTERNFILE...
  *       the bytes at physical address PADDR (hex) equal PATTERNFILE; prints
- *       "ok PADDR", "MISMATCH PADDR at +OFFSET" or "NOT COVERED PADDR" (the
- *       range must lie inside one PT_LOAD).
+ *       "ok PADDR", "MISMATCH PADDR at +OFFSET" or "NOT COVERED PADDR".
+ *       Bytes between p_filesz and p_memsz read as zeros; the range may
+ *       run across PT_LOADs that follow each other in physical memory.
  *
  * Modes combine.  Exit status: 0 all checks passed, 1 a check failed, 2
  * bad usage or FILE is not a valid x86-64 ELF64 core (one line says why). */
@@ -191,9 +195,9 @@ static int print_layout(const struct core *c)
 	for (unsigned i = 0; i < c->phnum; i++) {
 		const Elf64_Phdr *p = &c->ph[i];
 		if (p->p_type == PT_LOAD)
-			printf("0x%llx 0x%llx 0x%llx 0x%llx\n", (unsigned long long)p->p_paddr,
+			printf("0x%llx 0x%llx 0x%llx 0x%llx 0x%llx\n", (unsigned long long)p->p_paddr,
 			       (unsigned long long)p->p_memsz, (unsigned long long)p->p_vaddr,
-			       (unsigned long long)p->p_offset);
+			       (unsigned long long)p->p_offset, (unsigned long long)p->p_filesz);
 		else if (p->p_type == PT_NOTE && print_notes(c, i) < 0)
 			return -1;
 	}
@@ -205,8 +209,8 @@ static int print_layout(const struct core *c)
 /* One line per violation; 0 if the layout is right, else -1. */
 static int check_layout(const struct core *c)
 {
-	const Elf64_Phdr *prev = NULL;
-	uint64_t file_end = 0;
+	const Elf64_Phdr *prev = NULL, *prev_file = NULL;
+	uint64_t file_end = 0, elided = 0;
 	int bad = 0, loads = 0;
 
 	for (unsigned i = 0; i < c->phnum; i++) {
@@ -219,11 +223,20 @@ static int check_layout(const struct core *c)
 			       (unsigned long long)p->p_offset);
 			bad = 1;
 		}
-		if (p->p_filesz != p->p_memsz) {
-			printf("BAD LAYOUT PT_LOAD %u: p_filesz 0x%llx != p_memsz 0x%llx\n", i,
+		if (p->p_filesz > p->p_memsz || p->p_filesz % PAGE || p->p_memsz % PAGE) {
+			printf("BAD LAYOUT PT_LOAD %u: p_filesz 0x%llx, p_memsz 0x%llx: want whole pages, p_filesz <= p_memsz\n", i,
 			       (unsigned long long)p->p_filesz, (unsigned long long)p->p_memsz);
 			bad = 1;
+		} else {
+			elided += p->p_memsz - p->p_filesz;
 		}
+		if (prev_file && p->p_offset < prev_file->p_offset + prev_file->p_filesz) {
+			printf("BAD LAYOUT PT_LOAD %u: file part at 0x%llx overlaps the previous one (0x%llx + 0x%llx)\n", i,
+			       (unsigned long long)p->p_offset, (unsigned long long)prev_file->p_offset,
+			       (unsigned long long)prev_file->p_filesz);
+			bad = 1;
+		}
+		prev_file = p;
 		if (p->p_vaddr >= KERNEL_MAP_BASE) {
 			/* the kernel image again: order and overlap do not apply */
 		} else if (prev && p->p_paddr < prev->p_paddr) {
@@ -251,30 +264,40 @@ static int check_layout(const struct core *c)
 		bad = 1;
 	}
 	if (!bad)
-		printf("layout ok: %d PT_LOADs\n", loads);
+		printf("layout ok: %d PT_LOADs, %llu MiB of zeros not in the file\n", loads,
+		       (unsigned long long)(elided >> 20));
 	return bad ? -1 : 0;
 }
 
-static const Elf64_Phdr *find_load(const struct core *c, uint64_t paddr, uint64_t len)
+/* The PT_LOAD holding paddr (the first in header order), or NULL. */
+static const Elf64_Phdr *find_load(const struct core *c, uint64_t paddr)
 {
 	for (unsigned i = 0; i < c->phnum; i++) {
 		const Elf64_Phdr *p = &c->ph[i];
-		if (p->p_type == PT_LOAD && paddr >= p->p_paddr &&
-		    paddr - p->p_paddr <= p->p_memsz && len <= p->p_memsz - (paddr - p->p_paddr))
+		if (p->p_type == PT_LOAD && paddr >= p->p_paddr && paddr - p->p_paddr < p->p_memsz)
 			return p;
 	}
 	return NULL;
 }
 
-/* Compare len bytes of the core at paddr with pat: -1 if equal, else the
- * offset of the first difference.  Bytes past p_filesz read as zero. */
-static long long compare(const struct core *c, const Elf64_Phdr *p, uint64_t paddr,
-			 const unsigned char *pat, uint64_t len, unsigned char *buf)
+/* Compare len bytes of the core at paddr with pat: -1 if equal, -2 if some
+ * byte is in no PT_LOAD (*uncovered gets its offset), else the offset of the
+ * first difference.  Bytes past p_filesz read as zero. */
+static long long compare(const struct core *c, uint64_t paddr, const unsigned char *pat, uint64_t len,
+			 unsigned char *buf, uint64_t *uncovered)
 {
-	uint64_t rel = paddr - p->p_paddr;
 	for (uint64_t done = 0; done < len;) {
-		uint64_t n = len - done < CMP_CHUNK ? len - done : CMP_CHUNK;
-		uint64_t at = rel + done, from_file = 0;
+		const Elf64_Phdr *p = find_load(c, paddr + done);
+		if (!p) {
+			*uncovered = done;
+			return -2;
+		}
+		uint64_t at = paddr + done - p->p_paddr, n = len - done;
+		if (n > CMP_CHUNK)
+			n = CMP_CHUNK;
+		if (n > p->p_memsz - at)
+			n = p->p_memsz - at;
+		uint64_t from_file = 0;
 		if (at < p->p_filesz)
 			from_file = p->p_filesz - at < n ? p->p_filesz - at : n;
 		if (from_file && read_at(c, buf, from_file, p->p_offset + at) < 0)
@@ -314,16 +337,16 @@ static int expect_one(const struct core *c, const char *arg, unsigned char *buf)
 	if (end == arg || *end != ':' || !end[1])
 		errx(2, "--expect wants PADDR:PATTERNFILE with PADDR in hex, not '%s'", arg);
 	unsigned char *pat = slurp(end + 1, &len);
-	const Elf64_Phdr *p = find_load(c, paddr, len);
-	long long diff = p ? compare(c, p, paddr, pat, len, buf) : -1;
+	uint64_t uncovered = 0;
+	long long diff = compare(c, paddr, pat, len, buf, &uncovered);
 	free(pat);
-	if (!p)
-		printf("NOT COVERED 0x%llx\n", (unsigned long long)paddr);
+	if (diff == -2)
+		printf("NOT COVERED 0x%llx (from +0x%llx)\n", (unsigned long long)paddr, (unsigned long long)uncovered);
 	else if (diff >= 0)
 		printf("MISMATCH 0x%llx at +0x%llx\n", (unsigned long long)paddr, diff);
 	else
 		printf("ok 0x%llx\n", (unsigned long long)paddr);
-	return p && diff < 0 ? 0 : -1;
+	return diff == -1 ? 0 : -1;
 }
 
 int main(int argc, char **argv)

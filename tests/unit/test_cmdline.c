@@ -262,6 +262,19 @@ static void test_misc(void)
 	CHECK_EQ(P.test_flags, 0);
 	CHECK_BAD("target=virtio:00:04.0 test=pagefault", "test=pagefault");
 
+	/* zeros=: elision is the default (options 0) */
+	CHECK_OK("target=virtio:00:04.0");
+	CHECK_EQ(P.options, 0);
+	CHECK_OK("target=virtio:00:04.0 zeros=keep");
+	CHECK_EQ(P.options, CC_OPT_KEEP_ZEROS);
+	CHECK_OK("target=virtio:00:04.0 zeros=skip");
+	CHECK_EQ(P.options, 0);
+	CHECK_OK("target=virtio:00:04.0 zeros=keep zeros=skip");
+	CHECK_EQ(P.options, 0);
+	CHECK_BAD("target=virtio:00:04.0 zeros=yes", "zeros=yes");
+	CHECK_BAD("target=virtio:00:04.0 zeros=", "zeros=");
+	CHECK_BAD("target=virtio:00:04.0 zeros=keeps", "zeros=keeps");
+
 	CHECK_BAD("target=virtio:00:04.0 colour=blue", "'colour'");
 	CHECK_BAD("target=virtio:00:04.0 colour=blue", "unknown");
 	CHECK_BAD("targets=virtio:00:04.0", "'targets'");

@@ -60,7 +60,7 @@ static void test_head(void)
 	uint8_t *buf = malloc(cap);
 	memset(buf, 0xaa, cap); /* garbage: the head must be written in full */
 	uint64_t total = 0;
-	uint64_t head = elfcore_build(buf, cap, &P, notes, notes_len, &total);
+	uint64_t head = elfcore_build(buf, cap, &P, NULL, 0, notes, notes_len, &total);
 	CHECK_EQ(head, want_head);
 
 	Elf64_Ehdr eh;
@@ -124,11 +124,11 @@ static void test_head(void)
 	/* too small by one byte: 0, nothing written */
 	memset(buf, 0xaa, cap);
 	total = 12345;
-	CHECK_EQ(elfcore_build(buf, want_head - 1, &P, notes, notes_len, &total), 0);
+	CHECK_EQ(elfcore_build(buf, want_head - 1, &P, NULL, 0, notes, notes_len, &total), 0);
 	CHECK_EQ(buf[0], 0xaa);
 	CHECK_EQ(total, 12345);
 	/* exactly enough */
-	CHECK_EQ(elfcore_build(buf, want_head, &P, notes, notes_len, &total), want_head);
+	CHECK_EQ(elfcore_build(buf, want_head, &P, NULL, 0, notes, notes_len, &total), want_head);
 	free(buf);
 }
 
@@ -138,7 +138,7 @@ static void test_empty(void)
 	memset(&P, 0, sizeof(P));
 	uint8_t buf[4096];
 	uint64_t total = 1;
-	CHECK_EQ(elfcore_build(buf, sizeof(buf), &P, notes, 0, &total), 4096);
+	CHECK_EQ(elfcore_build(buf, sizeof(buf), &P, NULL, 0, notes, 0, &total), 4096);
 	CHECK_EQ(total, 4096);
 	Elf64_Ehdr eh;
 	Elf64_Phdr ph;
@@ -147,7 +147,7 @@ static void test_empty(void)
 	CHECK_EQ(eh.e_phnum, 1);
 	CHECK_EQ(ph.p_type, PT_NOTE);
 	CHECK_EQ(ph.p_filesz, 0);
-	CHECK_EQ(elfcore_build(buf, 4095, &P, notes, 0, &total), 0);
+	CHECK_EQ(elfcore_build(buf, 4095, &P, NULL, 0, notes, 0, &total), 0);
 }
 
 /* Many ranges: the program headers run into a second page. */
@@ -163,7 +163,7 @@ static void test_many(void)
 	uint64_t total = 0;
 	uint8_t blob[100];
 	memset(blob, 0x5c, sizeof(blob));
-	CHECK_EQ(elfcore_build(buf, want_head, &P, blob, sizeof(blob), &total), want_head);
+	CHECK_EQ(elfcore_build(buf, want_head, &P, NULL, 0, blob, sizeof(blob), &total), want_head);
 	Elf64_Ehdr eh;
 	memcpy(&eh, buf, sizeof(eh));
 	CHECK_EQ(eh.e_phnum, 1 + CC_MAX_RANGES);
@@ -177,6 +177,55 @@ static void test_many(void)
 	CHECK(!memcmp(buf + 64 + 56 * (1 + CC_MAX_RANGES), blob, sizeof(blob)));
 	free(buf);
 }
+
+/* A coremap's segments: split ranges, p_filesz < p_memsz, p_filesz 0;
+ * p_offset advances by p_filesz only; vaddr 0 stays 0. */
+static void test_segments(void)
+{
+	setup();
+	static const struct cm_seg seg[] = {
+		{ 0, 0x1000, 0x9f000, 0, 0 },             /* range 0 whole but a zero tail */
+		{ 0, 0x2000, 0x300000, 1, 0 },            /* range 1: data, zeros, */
+		{ 0x300000, 0, 0x200000, 1, 0 },          /*   all zeros (a run at the start of a split) */
+		{ 0x500000, 0x79e0000, 0x79e0000, 1, 0 }, /*   the rest whole */
+		{ 0, 0x3000, 0x3000, 2, 0 },              /* range 2 (vaddr 0) */
+		{ 0, 0x2000, 0x2000, 3, 0 },              /* the kernel image */
+	};
+	uint32_t n = sizeof(seg) / sizeof(seg[0]);
+	uint8_t buf[8192];
+	uint64_t total = 0, head = elfcore_build(buf, sizeof(buf), &P, seg, n, notes, notes_len, &total);
+	CHECK_EQ(head, round4k(64 + 56 * (1 + n) + notes_len));
+	Elf64_Ehdr eh;
+	memcpy(&eh, buf, sizeof(eh));
+	CHECK_EQ(eh.e_phnum, 1 + n);
+	Elf64_Phdr ph[8];
+	memcpy(ph, buf + eh.e_phoff, eh.e_phnum * sizeof(Elf64_Phdr));
+	CHECK_EQ(ph[0].p_offset, 64 + 56 * (1 + n));
+	uint64_t off = head;
+	for (uint32_t i = 0; i < n; i++) {
+		const Elf64_Phdr *q = &ph[1 + i];
+		const struct cc_mem_range *r = &P.ranges[seg[i].range];
+		CHECK_EQ(q->p_type, PT_LOAD);
+		CHECK_EQ(q->p_offset, off);
+		CHECK_EQ(q->p_paddr, r->paddr + seg[i].off);
+		CHECK_EQ(q->p_vaddr, r->vaddr ? r->vaddr + seg[i].off : 0);
+		CHECK_EQ(q->p_filesz, seg[i].filesz);
+		CHECK_EQ(q->p_memsz, seg[i].memsz);
+		off += seg[i].filesz;
+	}
+	CHECK_EQ(ph[3].p_vaddr, 0xffff888000400000ull);
+	CHECK_EQ(ph[5].p_vaddr, 0);
+	CHECK_EQ(total, head + 0x1000 + 0x2000 + 0 + 0x79e0000 + 0x3000 + 0x2000);
+	CHECK_EQ(total, off);
+	/* the limit: how many PT_LOADs a head of cap bytes holds */
+	CHECK_EQ(elfcore_max_loads(65536, 0), (65536 - 64 - 56) / 56);
+	CHECK_EQ(elfcore_max_loads(65536, 49152), (65536 - 64 - 56 - 49152) / 56);
+	CHECK_EQ(elfcore_max_loads(100, 0), 0);
+	CHECK(elfcore_head_size(elfcore_max_loads(65536, 1000), 1000) <= 65536);
+	CHECK(elfcore_head_size(elfcore_max_loads(65536, 1000) + 1, 1000) > 65536);
+}
+
+static void readelf_check(const uint8_t *head, uint64_t hs, uint64_t total, uint32_t nloads);
 
 /* Write a whole (small) core file and let readelf judge it. */
 static void test_readelf(void)
@@ -201,8 +250,25 @@ static void test_readelf(void)
 	put_note("VMCOREINFO", 0, vmci, sizeof(vmci) - 1);
 
 	uint8_t head[8192];
-	uint64_t total = 0, hs = elfcore_build(head, sizeof(head), &P, notes, notes_len, &total);
+	uint64_t total = 0, hs = elfcore_build(head, sizeof(head), &P, NULL, 0, notes, notes_len, &total);
 	CHECK(hs != 0);
+	/* and the same ranges as a coremap would describe them: zero tails, a
+	 * PT_LOAD with no file bytes */
+	static const struct cm_seg seg[] = {
+		{ 0, 0x1000, 0x2000, 0, 0 }, { 0x2000, 0x1000, 0x1000, 0, 0 },
+		{ 0, 0, 0x2000, 1, 0 }, { 0, 0x1000, 0x1000, 2, 0 },
+	};
+	uint8_t head2[8192];
+	uint64_t total2 = 0, hs2 = elfcore_build(head2, sizeof(head2), &P, seg, 4, notes, notes_len, &total2);
+	CHECK(hs2 != 0);
+	CHECK_EQ(total2, hs2 + 0x3000);
+	readelf_check(head2, hs2, total2, 4);
+	readelf_check(head, hs, total, P.nr_ranges);
+}
+
+/* Write head and total - hs bytes of data, and run readelf on it. */
+static void readelf_check(const uint8_t *head, uint64_t hs, uint64_t total, uint32_t nloads)
+{
 	char path[] = "/tmp/test_elfcore.XXXXXX";
 	int fd = mkstemp(path);
 	if (fd < 0) {
@@ -212,9 +278,8 @@ static void test_readelf(void)
 	}
 	FILE *f = fdopen(fd, "w");
 	fwrite(head, 1, hs, f);
-	for (uint32_t i = 0; i < P.nr_ranges; i++)
-		for (uint64_t b = 0; b < P.ranges[i].size; b++)
-			fputc((int)((b + i) & 0xff), f);
+	for (uint64_t b = hs; b < total; b++)
+		fputc((int)(b & 0xff), f);
 	fclose(f);
 
 	char cmd[128];
@@ -239,7 +304,7 @@ static void test_readelf(void)
 	}
 	int st = pp ? pclose(pp) : -1;
 	CHECK_EQ(st, 0);
-	CHECK_EQ(loads, P.nr_ranges);
+	CHECK_EQ(loads, nloads);
 	CHECK_EQ(warnings, 0);
 	CHECK_EQ(core_file, 1);
 	CHECK_EQ(core, 1);
@@ -252,6 +317,7 @@ int main(void)
 	test_head();
 	test_empty();
 	test_many();
+	test_segments();
 	test_readelf();
 	CHECK_DONE();
 }

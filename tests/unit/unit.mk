@@ -20,6 +20,7 @@ UNIT_DEPS_test_sysinfo := loader/sysinfo.c loader/sysfile.c
 UNIT_DEPS_test_pagetable   := capture/pagetable.c
 UNIT_DEPS_test_ranges      := capture/ranges.c
 UNIT_DEPS_test_elfcore     := capture/elfcore.c
+UNIT_DEPS_test_coremap     := capture/coremap.c
 UNIT_DEPS_test_notes       := capture/notes.c
 UNIT_DEPS_test_cmdline     := capture/cmdline.c capture/format.c
 UNIT_DEPS_test_virtio_ring := drivers/virtio_ring.c
