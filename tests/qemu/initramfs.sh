@@ -2,15 +2,18 @@
 # tests/qemu/initramfs.sh - build the crash drill's initramfs (cpio, gzip).
 #
 #   tests/qemu/initramfs.sh [--out FILE] [--modules "A.ko B.ko ..."]
-#                           [--crashcap PATH] [--patterns PATH] [--init PATH]
+#                           [--crashcap PATH] [--patterns PATH] [--hdrtool PATH]
+#                           [--init PATH]
 #
 # Contents: /init (tests/qemu/init), busybox-static with a link per applet,
-# /bin/crashcap (build/crashcap), /bin/patterns (build/qemu/patterns), the
-# given kernel modules under /lib/modules/drill/ plus an "order" file (load
-# order = the order given; tests/qemu/kernel.sh computes it), and
-# /dev/console.  A dynamically linked binary gets its libraries from the
-# host (ldd).  No root needed: /dev/console is written as a raw cpio entry.
-# Default output: build/qemu/initramfs.cpio.gz.  Says what it put in.
+# /bin/crashcap (build/crashcap), /bin/patterns (build/qemu/patterns),
+# /bin/hdrtool (build/qemu/hdrtool, the wrong-disk scenario's; left out
+# when it is not built), the given kernel modules under /lib/modules/drill/
+# plus an "order" file (load order = the order given; tests/qemu/kernel.sh
+# computes it), and /dev/console.  A dynamically linked binary gets its
+# libraries from the host (ldd).  No root needed: /dev/console is written as
+# a raw cpio entry.  Default output: build/qemu/initramfs.cpio.gz.  Says
+# what it put in.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -18,6 +21,7 @@ OUT=$ROOT/build/qemu/initramfs.cpio.gz
 MODULES=""
 CRASHCAP=$ROOT/build/crashcap
 PATTERNS=$ROOT/build/qemu/patterns
+HDRTOOL=$ROOT/build/qemu/hdrtool
 INIT=$ROOT/tests/qemu/init
 BUSYBOX=/bin/busybox
 
@@ -30,8 +34,9 @@ while [ $# -gt 0 ]; do
 	--modules) MODULES=$2; shift 2 ;;
 	--crashcap) CRASHCAP=$2; shift 2 ;;
 	--patterns) PATTERNS=$2; shift 2 ;;
+	--hdrtool) HDRTOOL=$2; shift 2 ;;
 	--init) INIT=$2; shift 2 ;;
-	-h|--help) sed -n '2,14s/^# \{0,1\}//p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,18s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	*) die "unknown option $1 (--help)" ;;
 	esac
 done
@@ -67,6 +72,8 @@ for applet in $("$BUSYBOX" --list); do
 done
 add_binary "$CRASHCAP" crashcap
 add_binary "$PATTERNS" patterns
+# hdrtool only for the drill's wrong-disk scenario (the drill checks it is built)
+if [ -r "$HDRTOOL" ]; then add_binary "$HDRTOOL" hdrtool; else HDRTOOL=""; fi
 
 : >"$STAGE/lib/modules/drill/order"
 for ko in $MODULES; do
@@ -96,4 +103,4 @@ mkdir -p "$(dirname "$OUT")"
 } | gzip -n -6 >"$OUT.tmp"
 mv "$OUT.tmp" "$OUT"
 
-say "$(du -k "$OUT" | cut -f1) KiB ${OUT#"$ROOT"/}: busybox $("$BUSYBOX" | head -n1 | awk '{print $2}'), crashcap, patterns${MODULES:+, modules $(tr '\n' ' ' <"$STAGE/lib/modules/drill/order")}"
+say "$(du -k "$OUT" | cut -f1) KiB ${OUT#"$ROOT"/}: busybox $("$BUSYBOX" | head -n1 | awk '{print $2}'), crashcap, patterns${HDRTOOL:+, hdrtool}${MODULES:+, modules $(tr '\n' ' ' <"$STAGE/lib/modules/drill/order")}"
