@@ -18,6 +18,7 @@ static struct slot slots[BLK_MAX_SLOTS];
 static uint64_t submitted_end;          /* window bytes: end of the highest write */
 static int failed;                      /* CC_ERR_* once a request failed for good */
 static uint64_t failed_at;              /* window byte offset of that request */
+static int quiescing;                   /* blkq_quiesce: no retries, no new requests */
 
 int blkq_init(struct blkdev *d, uint64_t lba_start, uint64_t lba_count)
 {
@@ -38,7 +39,6 @@ int blkq_init(struct blkdev *d, uint64_t lba_start, uint64_t lba_count)
 	return CC_OK;
 }
 
-void blkq_clear_failure(void) { failed = 0; }
 
 uint64_t blkq_window_bytes(void) { return win_count * dev->sector_size; }
 
@@ -97,7 +97,7 @@ static void wait_one(void)
 			cc_log("%s: %s of sector %lu (%lu bytes) failed, try %u of %u", dev->name,
 			       sl->req.op == BLK_OP_WRITE ? "write" : sl->req.op == BLK_OP_READ ? "read" : "flush",
 			       sl->req.lba, sl->req.bytes, sl->tries, BLKQ_TRIES);
-			if (sl->tries >= BLKQ_TRIES || start(s))
+			if (quiescing || sl->tries >= BLKQ_TRIES || start(s))
 				give_up(sl, CC_ERR_IO);
 			if (failed)
 				return;
@@ -109,6 +109,13 @@ static void wait_one(void)
 				continue;
 			cc_log("%s: timeout after %u ms waiting for request on sector %lu (%lu bytes) to complete, try %u of %u",
 			       dev->name, BLKQ_TIMEOUT_MS, sl->req.lba, sl->req.bytes, sl->tries, BLKQ_TRIES);
+			if (quiescing) { /* reset: every request in flight is forgotten */
+				dev->recover(dev);
+				for (unsigned j = 0; j < dev->nslots; j++)
+					if (slots[j].busy)
+						give_up(&slots[j], CC_ERR_TIMEOUT);
+				return;
+			}
 			if (sl->tries >= BLKQ_TRIES || dev->recover(dev)) {
 				give_up(sl, CC_ERR_TIMEOUT);
 				return;
@@ -181,6 +188,21 @@ int blkq_drain(void)
 			return failed;
 		wait_one();
 	}
+}
+
+void blkq_quiesce(void)
+{
+	quiescing = 1;
+	for (;;) {
+		int any = 0;
+		for (unsigned i = 0; i < dev->nslots; i++)
+			any |= slots[i].busy;
+		if (!any)
+			break;
+		wait_one(); /* each request ends: done, failed, or timed out */
+	}
+	quiescing = 0;
+	failed = 0;
 }
 
 int blkq_read(uint64_t lba, uint64_t phys, uint64_t bytes)

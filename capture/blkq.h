@@ -27,8 +27,10 @@ int blkq_flush(void);
  * contiguous prefix (what a header may claim as written). */
 uint64_t blkq_done_prefix(void);
 uint64_t blkq_window_bytes(void);
-/* After a failed request: accept requests again (to commit an "incomplete"
- * header); blkq_done_prefix() still reports where the failure was. */
-void blkq_clear_failure(void);
+/* After a failure: wait until every request in flight has ended (done,
+ * failed - no retries now - or timed out, which resets the device), then
+ * accept requests again, to commit an "incomplete" header.
+ * blkq_done_prefix() then counts every failure. */
+void blkq_quiesce(void);
 
 #endif

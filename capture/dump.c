@@ -223,18 +223,16 @@ int dump_run(const struct cc_params *p, struct blkdev *bd)
 		st = CC_ERR_TARGET_FULL;
 	progress(&pr, total, 1);
 
-	/* Step 5: commit. */
+	/* Step 5: commit.  After a failure, every request still in flight
+	 * ends first, so data_written counts only what is known written. */
+	if (st)
+		blkq_quiesce();
 	uint64_t written = blkq_done_prefix();
 	written = written > CC_DATA_OFFSET ? written - CC_DATA_OFFSET : 0;
 	h->state = st ? CC_STATE_INCOMPLETE : CC_STATE_COMPLETE;
 	h->status = (uint32_t)st;
 	h->data_written = st ? (written < total ? written : total) : total;
 	h->end_time = rtc_unix_time();
-	/* After a failure, let what is still in flight finish before the
-	 * header goes out; data_written above is already conservative. */
-	blkq_clear_failure();
-	blkq_drain();
-	blkq_clear_failure();
 	h->elapsed_ms = timer_now_us() / 1000;
 	int hst = write_header();
 	if (hst)
