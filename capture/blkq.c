@@ -73,16 +73,21 @@ static void give_up(struct slot *sl, int status)
 	sl->busy = 0;
 }
 
+static int any_busy(void)
+{
+	for (unsigned i = 0; i < dev->nslots; i++)
+		if (slots[i].busy)
+			return 1;
+	return 0;
+}
+
 /* Wait until at least one slot finishes (or none is busy).  Retries failed
  * requests; after a timeout resets the device and restarts every request
  * that was in flight. */
 static void wait_one(void)
 {
 	for (;;) {
-		int any_busy = 0;
-		for (unsigned i = 0; i < dev->nslots; i++)
-			any_busy |= slots[i].busy;
-		if (!any_busy)
+		if (!any_busy())
 			return;
 		unsigned s;
 		int ok;
@@ -180,27 +185,16 @@ int blkq_write(uint64_t lba, uint64_t phys, uint64_t bytes)
 
 int blkq_drain(void)
 {
-	for (;;) {
-		int any = 0;
-		for (unsigned i = 0; i < dev->nslots; i++)
-			any |= slots[i].busy;
-		if (!any || failed)
-			return failed;
+	while (any_busy() && !failed)
 		wait_one();
-	}
+	return failed;
 }
 
 void blkq_quiesce(void)
 {
 	quiescing = 1;
-	for (;;) {
-		int any = 0;
-		for (unsigned i = 0; i < dev->nslots; i++)
-			any |= slots[i].busy;
-		if (!any)
-			break;
+	while (any_busy())
 		wait_one(); /* each request ends: done, failed, or timed out */
-	}
 	quiescing = 0;
 	failed = 0;
 }

@@ -15,13 +15,7 @@ void serial_init(uint16_t base)
 {
 	uart = base;
 	uart_dead = 0;
-	outb(uart + UART_IER, 0);
-	outb(uart + UART_LCR, LCR_DLAB);
-	outb(uart + UART_DLL, UART_DIVISOR_115200 & 0xff);
-	outb(uart + UART_DLM, UART_DIVISOR_115200 >> 8);
-	outb(uart + UART_LCR, LCR_8N1);
-	outb(uart + UART_FCR, FCR_ENABLE | FCR_CLEAR);
-	outb(uart + UART_MCR, MCR_DTR | MCR_RTS);
+	uart_setup(uart);
 }
 
 void serial_putc(char c)

@@ -4,6 +4,8 @@
 #ifndef DRIVERS_UART16550_H
 #define DRIVERS_UART16550_H
 
+#include <stdint.h>
+
 /* Register offsets from the base port. */
 #define UART_THR 0 /* transmit holding (write, DLAB=0) */
 #define UART_IER 1 /* interrupt enable (DLAB=0) */
@@ -24,5 +26,18 @@
 
 #define UART_DIVISOR_115200 1 /* 1.8432 MHz / 16 / 115200 */
 #define UART_COM1 0x3f8
+
+/* 115200 8N1, FIFOs on, no interrupts (we poll).  The includer provides
+ * outb(port, value): the payload's capture/x86.h or the purgatory's io.h. */
+static inline void uart_setup(uint16_t base)
+{
+	outb(base + UART_IER, 0);
+	outb(base + UART_LCR, LCR_DLAB);
+	outb(base + UART_DLL, UART_DIVISOR_115200 & 0xff);
+	outb(base + UART_DLM, UART_DIVISOR_115200 >> 8);
+	outb(base + UART_LCR, LCR_8N1);
+	outb(base + UART_FCR, FCR_ENABLE | FCR_CLEAR);
+	outb(base + UART_MCR, MCR_DTR | MCR_RTS);
+}
 
 #endif
