@@ -114,15 +114,14 @@ static void wait_one(void)
 				continue;
 			cc_log("%s: timeout after %u ms waiting for request on sector %lu (%lu bytes) to complete, try %u of %u",
 			       dev->name, BLKQ_TIMEOUT_MS, sl->req.lba, sl->req.bytes, sl->tries, BLKQ_TRIES);
-			if (quiescing) { /* reset: every request in flight is forgotten */
-				dev->recover(dev);
+			/* Reset first, always: a request left with the device could
+			 * complete later into a slot we reuse (or keep the port busy). */
+			int reset_ok = dev->recover(dev) == 0;
+			if (quiescing || !reset_ok || sl->tries >= BLKQ_TRIES) {
+				/* the reset forgot every request in flight: none is written */
 				for (unsigned j = 0; j < dev->nslots; j++)
 					if (slots[j].busy)
 						give_up(&slots[j], CC_ERR_TIMEOUT);
-				return;
-			}
-			if (sl->tries >= BLKQ_TRIES || dev->recover(dev)) {
-				give_up(sl, CC_ERR_TIMEOUT);
 				return;
 			}
 			/* The reset forgot every request: start them all again. */

@@ -14,8 +14,10 @@
 #include "crashcap/status.h"
 #include "drivers/rtc.h"
 
-#define HEAD_BUF_BYTES     (64 * 1024) /* ELF header, phdrs and notes */
-#define NOTE_BUF_BYTES     (48 * 1024)
+/* Notes: 256 CPUs (CC_MAX_NOTE_BUFS) of about 360 bytes, plus VMCOREINFO.
+ * The head holds the ELF header, up to 1024 phdrs and the notes. */
+#define NOTE_BUF_BYTES     (100 * 1024)
+#define HEAD_BUF_BYTES     (160 * 1024)
 #define PIECE_BYTES        (64ull << 20) /* progress is checked between pieces */
 #define PROGRESS_EVERY_US  5000000ull
 #define PROGRESS_EVERY_PCT 10

@@ -84,7 +84,7 @@ void cc_main(struct cc_params *params, uint32_t mbi)
 	if (hz)
 		cc_log("clock: TSC %lu MHz (PIT calibrated)", hz / 1000000);
 	else
-		cc_log("clock: PIT did not answer; assuming an 8 GHz TSC, so deadlines last longer, never shorter");
+		cc_log("clock: no plausible PIT calibration; assuming an 8 GHz TSC, so deadlines last longer, never shorter");
 
 	if (!params) {
 		char err[128];
@@ -114,8 +114,8 @@ void cc_main(struct cc_params *params, uint32_t mbi)
 	if (st)
 		fail((uint32_t)st);
 	pci_enumerate();
-	unsigned stopped = pci_stop_bus_masters(p->target.bus, p->target.dev, p->target.fn);
-	cc_log("bus mastering off on %u other PCI functions", stopped);
+	unsigned stopped = pci_stop_bus_masters();
+	cc_log("bus mastering off on %u PCI functions (the target's comes back after its reset)", stopped);
 	st = iommu_off(p); /* before any DMA: the crashed kernel left it translating */
 	if (st)
 		fail((uint32_t)st);

@@ -54,8 +54,15 @@ int notes_add(struct notes *n, const char *name, uint32_t type, const void *desc
 
 void notes_collect(struct notes *n, const struct cc_params *p)
 {
+	/* CPU notes first, as /proc/vmcore orders them, but they may not take
+	 * VMCOREINFO's room: without it crash and makedumpfile need a vmlinux. */
+	size_t cap = n->cap;
+	size_t reserve = p->vmcoreinfo_paddr ? p->vmcoreinfo_size : 0;
+	if (reserve < cap)
+		n->cap = cap - reserve;
 	for (uint32_t i = 0; i < p->nr_note_bufs && i < CC_MAX_NOTE_BUFS; i++)
 		notes_walk(n, p->note_bufs[i].paddr, p->note_bufs[i].size);
+	n->cap = cap;
 	if (p->vmcoreinfo_paddr)
 		notes_walk(n, p->vmcoreinfo_paddr, p->vmcoreinfo_size);
 }

@@ -21,7 +21,8 @@ struct notes {
 void notes_walk(struct notes *n, uint64_t paddr, uint64_t size);
 /* Append one note we make ourselves. */
 int notes_add(struct notes *n, const char *name, uint32_t type, const void *desc, uint32_t descsz);
-/* All note buffers of the parameter block, then VMCOREINFO. */
+/* All note buffers of the parameter block, then VMCOREINFO, whose room
+ * (vmcoreinfo_size) the CPU notes may not take. */
 void notes_collect(struct notes *n, const struct cc_params *p);
 
 #endif

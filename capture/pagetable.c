@@ -81,7 +81,8 @@ int pt_map(struct pt_pool *p, uint64_t pa, uint64_t len, uint64_t cache)
 		return 0;
 	uint64_t start = pa & ~(PT_PAGE_2M - 1);
 	uint64_t end = (pa + len + PT_PAGE_2M - 1) & ~(PT_PAGE_2M - 1);
-	uint64_t limit = 1ull << level_shift(p->levels + 1);
+	/* Canonical addresses only: the lower half, 2^47 (4-level) or 2^56 (5-level). */
+	uint64_t limit = 1ull << (level_shift(p->levels + 1) - 1);
 	if (end > limit || end < start)
 		return -1;
 	return map_level(p, p->root, p->levels, start, end, cache & (PTE_PCD | PTE_PWT));

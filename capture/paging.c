@@ -57,6 +57,10 @@ int paging_init(const struct cc_params *p)
 
 int paging_map_mmio(uint64_t pa, uint64_t len)
 {
+	if (!pool.root) { /* still on the previous stage's tables (an early failure) */
+		cc_log("cannot map %lx+%lx before our page tables exist", pa, len);
+		return CC_ERR_NO_MEMORY;
+	}
 	int st = map(pa, len, PT_CACHE_UC, "device registers");
 	if (st == CC_OK)
 		write_cr3((uint64_t)pool.root); /* flush stale translations */

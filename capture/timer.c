@@ -9,6 +9,7 @@
 
 #define CALIBRATE_MS        50
 #define TSC_HZ_BEFORE_INIT  8000000000ull /* upper bound on real TSC rates */
+#define TSC_HZ_MIN          200000000ull  /* below this a calibration is wrong */
 
 static uint64_t tsc_hz = TSC_HZ_BEFORE_INIT;
 static uint64_t tsc_start;
@@ -16,11 +17,12 @@ static uint64_t tsc_start;
 uint64_t timer_init(void)
 {
 	tsc_start = rdtsc(); /* the clock counts from here: just after entry */
-	uint64_t ticks = pit_measure_tsc(CALIBRATE_MS);
-	/* Without a PIT keep the high guess: deadlines may last longer than
-	 * asked, never shorter. */
-	tsc_hz = ticks ? ticks * (1000 / CALIBRATE_MS) : TSC_HZ_BEFORE_INIT;
-	return ticks ? tsc_hz : 0;
+	uint64_t hz = pit_measure_tsc(CALIBRATE_MS) * (1000 / CALIBRATE_MS);
+	/* Without a PIT, or with an implausible result, keep the high guess:
+	 * deadlines may then last longer than asked, never shorter. */
+	int plausible = hz >= TSC_HZ_MIN && hz <= TSC_HZ_BEFORE_INIT;
+	tsc_hz = plausible ? hz : TSC_HZ_BEFORE_INIT;
+	return plausible ? tsc_hz : 0;
 }
 
 uint64_t timer_now_us(void)

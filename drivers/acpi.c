@@ -3,6 +3,7 @@
  * PM1 control bits 4.8.3.2.1, \_S5 package 7.4.2. */
 #include "drivers/acpi.h"
 #include "capture/console.h"
+#include "capture/paging.h"
 #include "capture/string.h"
 #include "capture/timer.h"
 #include "capture/x86.h"
@@ -17,6 +18,8 @@
 #define RSDP_OFF_RSDT       16
 #define RSDP_OFF_XSDT       24
 #define RSDP_V1_LEN         20
+#define RSDP_V2_LEN         36
+#define FOUR_GIB            (4ull << 30)
 /* System description header */
 #define SDT_OFF_LENGTH      4
 #define SDT_HEADER_LEN      36
@@ -43,6 +46,22 @@
 static uint32_t rd32(uint64_t a) { uint32_t v; memcpy(&v, (void *)a, 4); return v; }
 static uint64_t rd64(uint64_t a) { uint64_t v; memcpy(&v, (void *)a, 8); return v; }
 
+/* Make [a, a+len) readable: below 4 GiB it always is (capture/paging.c);
+ * above, firmware may put tables anywhere, so map them (uncached; they are
+ * only read).  0, or -1 when the page-table pool is full. */
+static int reach(uint64_t a, uint64_t len)
+{
+	if (a + len <= FOUR_GIB)
+		return 0;
+	return paging_map_mmio(a, len) == 0 ? 0 : -1;
+}
+
+/* A whole table: header first, then its own length. */
+static int reach_table(uint64_t t)
+{
+	return reach(t, SDT_HEADER_LEN) || reach(t, rd32(t + SDT_OFF_LENGTH)) ? -1 : 0;
+}
+
 static int checksum_ok(uint64_t a, uint32_t len)
 {
 	uint8_t sum = 0;
@@ -62,7 +81,7 @@ static uint64_t scan_rsdp(uint64_t start, uint64_t end)
 uint64_t acpi_find_rsdp(uint64_t hint)
 {
 	if (hint)
-		return hint;
+		return reach(hint, RSDP_V2_LEN) ? 0 : hint;
 	uint64_t ebda = (uint64_t)*(uint16_t *)phys_ptr(BDA_EBDA_SEGMENT) << 4;
 	uint64_t r = 0;
 	if (ebda >= 0x80000 && ebda < 0xa0000)
@@ -76,12 +95,16 @@ uint64_t acpi_find_table(uint64_t rsdp, const char sig[4])
 		return 0;
 	int xsdt = *(uint8_t *)(rsdp + RSDP_OFF_REVISION) >= 2 && rd64(rsdp + RSDP_OFF_XSDT);
 	uint64_t root = xsdt ? rd64(rsdp + RSDP_OFF_XSDT) : rd32(rsdp + RSDP_OFF_RSDT);
+	if (!root || reach_table(root))
+		return 0;
 	uint32_t len = rd32(root + SDT_OFF_LENGTH);
 	unsigned width = xsdt ? 8 : 4;
 	for (uint32_t off = SDT_HEADER_LEN; off + width <= len; off += width) {
 		uint64_t t = xsdt ? rd64(root + off) : rd32(root + off);
-		if (t && !memcmp((void *)t, sig, 4))
-			return t;
+		if (!t || reach(t, SDT_HEADER_LEN))
+			continue;
+		if (!memcmp((void *)t, sig, 4))
+			return reach_table(t) ? 0 : t;
 	}
 	return 0;
 }
@@ -132,7 +155,7 @@ void acpi_poweroff(uint64_t rsdp_hint)
 	if (rd32(fadt + SDT_OFF_LENGTH) >= FADT_OFF_X_DSDT + 8 && rd64(fadt + FADT_OFF_X_DSDT))
 		dsdt = rd64(fadt + FADT_OFF_X_DSDT);
 	int typ_a, typ_b;
-	if (!dsdt || find_s5(dsdt, &typ_a, &typ_b)) {
+	if (!dsdt || reach_table(dsdt) || find_s5(dsdt, &typ_a, &typ_b)) {
 		cc_log("poweroff: no \\_S5 sleep type in the DSDT");
 		return;
 	}

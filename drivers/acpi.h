@@ -1,6 +1,6 @@
 /* drivers/acpi.h - just enough ACPI to find tables and power off (S5).
- * Tables are read in place (identity map, below 4 GiB on every machine we
- * support); nothing is written but the PM1 control registers. */
+ * Tables are read in place (identity map; tables above 4 GiB are mapped on
+ * the way); nothing is written but the PM1 control registers. */
 #ifndef DRIVERS_ACPI_H
 #define DRIVERS_ACPI_H
 #include <stdint.h>

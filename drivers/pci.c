@@ -126,12 +126,12 @@ uint8_t pci_find_cap(const struct pci_dev *d, uint8_t id, uint8_t from)
 	return 0;
 }
 
-unsigned pci_stop_bus_masters(uint8_t bus, uint8_t dev, uint8_t fn)
+unsigned pci_stop_bus_masters(void)
 {
 	unsigned n = 0;
 	for (unsigned i = 0; i < ndevices; i++) {
 		const struct pci_dev *d = &devices[i];
-		if ((d->bus == bus && d->dev == dev && d->fn == fn) || d->class_rev >> 24 == PCI_CLASS_BRIDGE)
+		if (d->class_rev >> 24 == PCI_CLASS_BRIDGE)
 			continue;
 		uint16_t cmd = pci_read16(d, PCI_COMMAND);
 		if (cmd & PCI_COMMAND_MASTER) {
@@ -140,6 +140,12 @@ unsigned pci_stop_bus_masters(uint8_t bus, uint8_t dev, uint8_t fn)
 		}
 	}
 	return n;
+}
+
+void pci_set_master(const struct pci_dev *d, int on)
+{
+	uint16_t cmd = pci_read16(d, PCI_COMMAND);
+	pci_write16(d, PCI_COMMAND, on ? cmd | PCI_COMMAND_MASTER : cmd & ~PCI_COMMAND_MASTER);
 }
 
 void pci_take_device(const struct pci_dev *d, uint16_t command_bits)

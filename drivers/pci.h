@@ -58,11 +58,15 @@ uint64_t pci_bar(const struct pci_dev *d, unsigned n, int *is_io);
 uint8_t pci_find_cap(const struct pci_dev *d, uint8_t id, uint8_t from);
 #define PCI_CLASS_BRIDGE 0x06 /* base class: host, ISA, PCI-to-PCI bridges */
 
-/* Clear Bus Master Enable on every function except bus:dev.fn and bridges
- * (which forward the target's DMA): devices the crashed kernel left
+/* Clear Bus Master Enable on every function but bridges (which forward
+ * the target's DMA), the target included: devices the crashed kernel left
  * running stop writing into the memory being dumped, and nothing DMAs
- * through an IOMMU we are about to turn off.  Returns how many changed. */
-unsigned pci_stop_bus_masters(uint8_t bus, uint8_t dev, uint8_t fn);
+ * through an IOMMU we are about to turn off.  The target's driver turns it
+ * on again once its reset has made the device forget the old kernel's
+ * requests.  Returns how many changed. */
+unsigned pci_stop_bus_masters(void);
+/* Bus Master Enable on (1) or off (0). */
+void pci_set_master(const struct pci_dev *d, int on);
 /* The one device we drive: disable MSI/MSI-X and INTx (we poll), then
  * enable the given PCI_COMMAND_* bits (memory, I/O, bus mastering). */
 void pci_take_device(const struct pci_dev *d, uint16_t command_bits);

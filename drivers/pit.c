@@ -30,6 +30,13 @@ uint64_t pit_measure_tsc(unsigned ms)
 	outb(PIT_MODE_CMD, MODE_SEL_CH2 | MODE_LOHI | MODE_0);
 	outb(PIT_CH2_DATA, count & 0xff);
 	outb(PIT_CH2_DATA, count >> 8);
+	/* Mode 0 drives OUT2 low once the count is written.  A port that reads
+	 * high here (no PIT, or 0xff from nothing) would end the wait at once
+	 * and make every deadline tiny: refuse it. */
+	if (inb(PORT_SYS_CTRL) & SYS_CTRL_OUT2) {
+		outb(PORT_SYS_CTRL, ctrl);
+		return 0;
+	}
 
 	uint64_t t0 = rdtsc();
 	outb(PORT_SYS_CTRL, (ctrl & ~SYS_CTRL_SPKR) | SYS_CTRL_GATE2); /* start counting */

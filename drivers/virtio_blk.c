@@ -16,6 +16,7 @@
 #define VBLK_RING_BYTES     (32 * 1024) /* legacy rings up to 1024 entries */
 #define VBLK_MAX_REQUEST    (4u << 20)  /* bytes per request, if the device allows */
 #define VBLK_DESC_PER_REQ   3
+#define VBLK_MIN_REQUEST    4096        /* requests stay whole pages (4 KiB logical blocks) */
 
 struct vblk {
 	struct virtio_pci vp;
@@ -143,7 +144,11 @@ int virtio_blk_probe(const struct pci_dev *d, struct blkdev *bd)
 	if (v->features & (1ull << VIRTIO_BLK_F_SIZE_MAX)) {
 		uint32_t size_max = vp_cfg32(&v->vp, __builtin_offsetof(struct virtio_blk_config, size_max));
 		if (size_max && size_max < bd->max_bytes)
-			bd->max_bytes = size_max & ~(uint64_t)(VIRTIO_BLK_SECTOR - 1);
+			bd->max_bytes = size_max & ~(uint64_t)(VBLK_MIN_REQUEST - 1);
+		if (bd->max_bytes < VBLK_MIN_REQUEST) {
+			cc_log("%s: size_max %u is below one page: requests could not cover the dump", bd->name, size_max);
+			return CC_ERR_DEVICE;
+		}
 	}
 	bd->has_flush = !!(v->features & (1ull << VIRTIO_BLK_F_FLUSH));
 	bd->dma_limit = ~0ull;

@@ -48,7 +48,7 @@ int vp_probe(struct virtio_pci *vp, const struct pci_dev *d)
 	}
 	if (vp->common && vp->notify && vp->device_cfg) {
 		vp->modern = 1;
-		pci_take_device(d, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+		pci_take_device(d, PCI_COMMAND_MEMORY); /* bus mastering only after the reset */
 		return CC_OK;
 	}
 	int io;
@@ -58,7 +58,7 @@ int vp_probe(struct virtio_pci *vp, const struct pci_dev *d)
 		return CC_ERR_DEVICE;
 	}
 	vp->io = (uint16_t)bar0;
-	pci_take_device(d, PCI_COMMAND_IO | PCI_COMMAND_MASTER);
+	pci_take_device(d, PCI_COMMAND_IO); /* bus mastering only after the reset */
 	return CC_OK;
 }
 
@@ -82,6 +82,7 @@ void vp_add_status(struct virtio_pci *vp, uint8_t bits)
 
 int vp_reset(struct virtio_pci *vp)
 {
+	pci_set_master(vp->pci, 0); /* no DMA until the device has forgotten its old rings */
 	set_status(vp, 0);
 	struct deadline d = deadline_ms(VP_RESET_TIMEOUT_MS);
 	while (vp_get_status(vp) != 0) {
@@ -92,6 +93,7 @@ int vp_reset(struct virtio_pci *vp)
 		}
 		cpu_pause();
 	}
+	pci_set_master(vp->pci, 1);
 	return 0;
 }
 

@@ -309,6 +309,19 @@ static void test_collect(void)
 	notes_collect(&m, &p);
 	CHECK_EQ(m.count, CC_MAX_NOTE_BUFS);
 	CHECK_EQ(m.len, CC_MAX_NOTE_BUFS * 16);
+
+	/* More CPU notes than fit: VMCOREINFO keeps its room, CPU notes go */
+	p.nr_note_bufs = CC_MAX_NOTE_BUFS;
+	p.vmcoreinfo_paddr = pa(vmci.w);
+	p.vmcoreinfo_size = vmci.len;
+	size_t cap = 10 * 16 + vmci.len + 8; /* room for 10 CPU notes and VMCOREINFO */
+	struct notes k = { big, cap, 0, 0, 0 };
+	notes_collect(&k, &p);
+	CHECK_EQ(k.count, 10 + 1);
+	CHECK_EQ(k.dropped, CC_MAX_NOTE_BUFS - 10);
+	CHECK_EQ(k.len, 10 * 16 + vmci.len);
+	CHECK(!memcmp(big + 10 * 16, vmci.w, vmci.len));
+	CHECK_EQ(k.cap, cap);
 }
 
 int main(void)

@@ -319,7 +319,8 @@ static void test_rounding(void)
 }
 
 /* Far above 4 GiB, in 4-level mode: past 512 GiB (PML4 index 1) and up to
- * the 256 TiB limit; beyond it, or wrapping, is refused. */
+ * the 128 TiB limit of canonical lower-half addresses; beyond it, or
+ * wrapping, is refused. */
 static void test_high_4level(void)
 {
 	struct pt_pool p;
@@ -328,21 +329,22 @@ static void test_high_4level(void)
 		{ 0, 4 * GIB, PT_CACHE_UC },
 		{ 512 * GIB - 2 * MIB, 4 * MIB, PT_CACHE_WB },   /* across the PML4 boundary */
 		{ 3 * TIB + 7 * GIB, GIB, PT_CACHE_WB },
-		{ 256 * TIB - 2 * MIB, 2 * MIB, PT_CACHE_UC },  /* last 2 MiB below 2^48 */
+		{ 128 * TIB - 2 * MIB, 2 * MIB, PT_CACHE_UC },  /* last 2 MiB below 2^47 */
 	};
 	CHECK_EQ(apply(&p, ops, 4), 0);
 	verify(&p, ops, 4, 512 * GIB - 8 * MIB, 512 * GIB + 8 * MIB);
 	verify(&p, ops, 4, 3 * TIB + 6 * GIB, 3 * TIB + 9 * GIB);
-	verify(&p, ops, 4, 256 * TIB - 16 * MIB, 256 * TIB);
+	verify(&p, ops, 4, 128 * TIB - 16 * MIB, 128 * TIB);
 	CHECK_EQ(walk(&p, 3 * TIB + 7 * GIB).page, GIB);
 	CHECK(p.root[0] & PTE_P);
 	CHECK(p.root[1] & PTE_P);
 	CHECK(p.root[6] & PTE_P);
-	CHECK(p.root[511] & PTE_P);
+	CHECK(p.root[255] & PTE_P);
+	CHECK(!(p.root[256] & PTE_P));
 
 	unsigned used = p.used;
-	CHECK_EQ(pt_map(&p, 256 * TIB, 2 * MIB, PT_CACHE_WB), -1);        /* above 4-level */
-	CHECK_EQ(pt_map(&p, 256 * TIB - 2 * MIB, 4 * MIB, PT_CACHE_WB), -1);
+	CHECK_EQ(pt_map(&p, 128 * TIB, 2 * MIB, PT_CACHE_WB), -1);        /* above 4-level */
+	CHECK_EQ(pt_map(&p, 128 * TIB - 2 * MIB, 4 * MIB, PT_CACHE_WB), -1);
 	CHECK_EQ(pt_map(&p, ~0ull - 4 * MIB + 1, 8 * MIB, PT_CACHE_WB), -1); /* wraps */
 	CHECK_EQ(p.used, used);
 }
@@ -373,6 +375,7 @@ static void test_5level(int allow_1g)
 	CHECK_EQ(walk(&p, (1ull << 50) + GIB + 64 * MIB).cache, PT_CACHE_WB);
 	CHECK_EQ(walk(&p, (1ull << 50) + GIB + 66 * MIB).cache, PT_CACHE_UC);
 	CHECK_EQ(pt_map(&p, 1ull << 57, 2 * MIB, PT_CACHE_WB), -1); /* above 5-level */
+	CHECK_EQ(pt_map(&p, 1ull << 56, 2 * MIB, PT_CACHE_WB), -1); /* upper half: not canonical for identity */
 }
 
 /* Pool exhaustion: -1, and what was mapped before stays intact. */
