@@ -404,7 +404,7 @@ int ahci_probe(const struct pci_dev *d, unsigned port, int dma32_only, struct bl
 		cc_log("%s: cannot map ABAR at %lx", a->name, a->abar);
 		return CC_ERR_NO_MEMORY;
 	}
-	pci_take_device(d, PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+	pci_take_device(d, PCI_COMMAND_MEMORY); /* bus mastering only after the HBA reset */
 	a->cap = hba_read(a, AHCI_CAP);
 	a->pi = hba_read(a, AHCI_PI);
 	if (!(a->pi & (1u << port))) {
@@ -421,6 +421,8 @@ int ahci_probe(const struct pci_dev *d, unsigned port, int dma32_only, struct bl
 	}
 
 	int st = hba_reset(a);
+	if (!st)
+		pci_set_master(d, 1); /* the reset ended whatever the old kernel had issued */
 	if (!st)
 		st = port_start(a);
 	struct ata_identity id;
