@@ -9,7 +9,7 @@
 
 void console_init(uint16_t serial_port)
 {
-	serial_init(serial_port ? serial_port : SERIAL_COM1);
+	serial_init(serial_port); /* 0: COM1 */
 	debugcon_probe();
 }
 

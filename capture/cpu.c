@@ -97,13 +97,3 @@ int cpu_has_1g_pages(void)
 	cpuid(0x80000001, 0, &a, &b, &c, &d);
 	return (d >> 26) & 1; /* EDX.Page1GB */
 }
-
-unsigned cpu_phys_bits(void)
-{
-	uint32_t a, b, c, d;
-	cpuid(0x80000000, 0, &a, &b, &c, &d);
-	if (a < 0x80000008)
-		return 36;
-	cpuid(0x80000008, 0, &a, &b, &c, &d);
-	return a & 0xff;
-}

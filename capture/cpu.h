@@ -23,7 +23,5 @@ void cc_exception(struct exc_frame *f);
 uint64_t image_base(void);
 uint64_t image_mem_size(void);
 int cpu_has_1g_pages(void);
-/* Physical address bits from CPUID 0x80000008 (36 if unknown). */
-unsigned cpu_phys_bits(void);
 
 #endif

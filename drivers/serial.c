@@ -13,7 +13,7 @@ static int uart_dead; /* THRE never came: stop waiting on every character */
 
 void serial_init(uint16_t base)
 {
-	uart = base;
+	uart = base ? base : UART_COM1;
 	uart_dead = 0;
 	uart_setup(uart);
 }

@@ -3,8 +3,7 @@
 #define DRIVERS_SERIAL_H
 #include <stdint.h>
 
-#define SERIAL_COM1 0x3f8
-
+/* base 0 means COM1 (0x3f8). */
 void serial_init(uint16_t base);
 void serial_putc(char c);
 

@@ -386,6 +386,17 @@ static const char *path_is_ours(const char *root, const struct blockdev *b, cons
 	return NULL;
 }
 
+/* One line refusing a target that is in use (or a partition of it is);
+ * --force never overrides it.  Returns -1. */
+static int refuse_in_use(const struct blockdev *b, const char *which, const char *how, const char *where,
+			 const char *why)
+{
+	int part = strcmp(which, b->name) != 0;
+	warnx("%s%s%s %s %s: %s or choose another target (--force does not override this)",
+	      b->path, part ? ": its partition " : "", part ? which : "", how, where, why);
+	return -1;
+}
+
 static int check_mounts(const char *root, const struct blockdev *b)
 {
 	char *text = sysfile_read_all(root, "/proc/self/mountinfo", NULL);
@@ -405,11 +416,7 @@ static int check_mounts(const char *root, const struct blockdev *b)
 		if (!which)
 			which = path_is_ours(root, b, src); /* btrfs shows an anonymous MAJ:MIN */
 		if (which) {
-			warnx("%s%s%s is mounted on %s: a dump would destroy that filesystem; unmount it or "
-			      "choose another target (--force does not override this)",
-			      b->path, strcmp(which, b->name) ? ": its partition " : "",
-			      strcmp(which, b->name) ? which : "", mnt);
-			rc = -1;
+			rc = refuse_in_use(b, which, "is mounted on", mnt, "a dump would destroy that filesystem; unmount it");
 		}
 	}
 	free(text);
@@ -434,11 +441,7 @@ static int check_swaps(const char *root, const struct blockdev *b)
 			continue;
 		which = path_is_ours(root, b, name);
 		if (which) {
-			warnx("%s%s%s is in use as swap (%s): a dump would overwrite it; swapoff it or "
-			      "choose another target (--force does not override this)",
-			      b->path, strcmp(which, b->name) ? ": its partition " : "",
-			      strcmp(which, b->name) ? which : "", name);
-			rc = -1;
+			rc = refuse_in_use(b, which, "is in use as swap:", name, "a dump would overwrite it; swapoff it");
 		}
 	}
 	free(text);

@@ -18,7 +18,7 @@ static int uart_dead;
 
 void con_init(uint16_t serial_base)
 {
-	uart = serial_base ? serial_base : CON_COM1;
+	uart = serial_base ? serial_base : UART_COM1;
 	uart_dead = 0;
 	uart_setup(uart);
 }

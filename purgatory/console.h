@@ -8,7 +8,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CON_COM1     0x3f8 /* used when the patch block says 0 */
 #define CON_DEBUGCON 0xe9  /* QEMU/Bochs isa-debugcon */
 
 void con_init(uint16_t serial_base);
