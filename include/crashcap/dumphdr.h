@@ -27,8 +27,9 @@
 #define CC_STATE_SAVED       4 /* `crashcap save` copied it out */
 
 /* encoding of the bytes at CC_DATA_OFFSET. */
-#define CC_ENC_ELF 0 /* plain ELF64 core file */
-#define CC_ENC_LZ4 1 /* ELF64 core file inside an lz4 frame (reserved) */
+#define CC_ENC_ELF   0 /* plain ELF64 core file */
+#define CC_ENC_LZ4   1 /* never written (was: ELF core inside one lz4 frame); refused */
+#define CC_ENC_PAGES 2 /* filtered pages in frames: crashcap/dumpfmt.h */
 
 struct cc_dump_header {
 	char     magic[8];      /* 0x00 CC_HDR_MAGIC */
@@ -47,7 +48,9 @@ struct cc_dump_header {
 	uint32_t sector_size;   /* 0x5c */
 	uint64_t ram_bytes;     /* 0x60 bytes of memory in the PT_LOADs */
 	uint64_t elapsed_ms;    /* 0x68 payload entry to commit */
-	uint8_t  reserved[12];  /* 0x70 zero */
+	uint32_t dump_level;    /* 0x70 CC_DL_* bits applied (params.h); 0 for CC_ENC_ELF */
+	uint32_t level_asked;   /* 0x74 CC_DL_* bits the loader asked for */
+	uint32_t compress;      /* 0x78 CC_COMPRESS_* (CC_ENC_PAGES only) */
 	uint32_t checksum;      /* 0x7c CRC-32, see above */
 };
 

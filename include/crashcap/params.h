@@ -12,9 +12,10 @@
 #define CRASHCAP_PARAMS_H
 
 #include <stdint.h>
+#include "crashcap/mm.h"
 
 #define CC_PARAMS_MAGIC   0x534d415241504343ull /* "CCPARAMS" */
-#define CC_PARAMS_VERSION 2 /* 2: options (zero-run elision) */
+#define CC_PARAMS_VERSION 3 /* 2: options (zero-run elision); 3: dump level, compression, mm */
 
 #define CC_MAX_RANGES     128 /* PT_LOADs the payload can write */
 #define CC_MAX_NOTE_BUFS  256 /* per-CPU crash_notes buffers */
@@ -71,6 +72,21 @@ struct cc_target {
 /* How the dump is written (options). */
 #define CC_OPT_KEEP_ZEROS  (1u << 0) /* write every byte: no zero-run elision (docs/dump-format.md) */
 
+/* Dump level: which pages are left out, makedumpfile's bits (-d N). */
+#define CC_DL_ZERO       (1u << 0) /* pages whose bytes are all zero */
+#define CC_DL_CACHE      (1u << 1) /* page cache without private data */
+#define CC_DL_CACHE_PRI  (1u << 2) /* page cache with private data */
+#define CC_DL_USER       (1u << 3) /* user process data (anonymous, hugetlb) */
+#define CC_DL_FREE       (1u << 4) /* free pages (buddy allocator) */
+#define CC_DL_MAX        31u
+#define CC_DL_DEFAULT    31u       /* as distributions default */
+/* Levels that need the struct page array (all but CC_DL_ZERO). */
+#define CC_DL_NEEDS_MM   (CC_DL_CACHE | CC_DL_CACHE_PRI | CC_DL_USER | CC_DL_FREE)
+
+/* compress: how kept pages are stored (CC_ENC_PAGES, docs/dump-format.md). */
+#define CC_COMPRESS_NONE 0 /* LZ4 frames whose blocks are all stored uncompressed */
+#define CC_COMPRESS_LZ4  1 /* LZ4 frames, blocks compressed */
+
 struct cc_params {
 	uint64_t magic;                 /* 0x0000 CC_PARAMS_MAGIC */
 	uint32_t version;               /* 0x0008 CC_PARAMS_VERSION */
@@ -92,10 +108,16 @@ struct cc_params {
 	struct cc_mem_range ranges[CC_MAX_RANGES];        /* 0x0180 */
 	struct cc_note_buf note_bufs[CC_MAX_NOTE_BUFS];   /* 0x1180 */
 	uint32_t options;               /* 0x2180 CC_OPT_* */
-	uint32_t reserved;              /* 0x2184 zero */
-};                                                    /* 0x2188 */
+	uint32_t dump_level;            /* 0x2184 CC_DL_* bits, 0..CC_DL_MAX */
+	uint32_t compress;              /* 0x2188 CC_COMPRESS_* */
+	uint32_t reserved;              /* 0x218c zero */
+	struct cc_mm mm;                /* 0x2190 the crashed kernel's memory model (mm.h) */
+};                                                    /* 0x2290 */
 
-#define CC_PARAMS_SIZE 0x2188
+/* dump_level 0 with CC_COMPRESS_NONE writes the raw ELF core (CC_ENC_ELF);
+ * anything else writes CC_ENC_PAGES (dumphdr.h, dumpfmt.h). */
+
+#define CC_PARAMS_SIZE 0x2290
 
 #ifndef __ASSEMBLER__
 _Static_assert(sizeof(struct cc_mem_range) == 32, "cc_mem_range layout");
@@ -106,6 +128,8 @@ _Static_assert(__builtin_offsetof(struct cc_params, cmdline) == 0x80, "params.cm
 _Static_assert(__builtin_offsetof(struct cc_params, ranges) == 0x180, "params.ranges");
 _Static_assert(__builtin_offsetof(struct cc_params, note_bufs) == 0x1180, "params.note_bufs");
 _Static_assert(__builtin_offsetof(struct cc_params, options) == 0x2180, "params.options");
+_Static_assert(__builtin_offsetof(struct cc_params, dump_level) == 0x2184, "params.dump_level");
+_Static_assert(__builtin_offsetof(struct cc_params, mm) == 0x2190, "params.mm");
 _Static_assert(sizeof(struct cc_params) == CC_PARAMS_SIZE, "cc_params size");
 #endif
 
