@@ -186,7 +186,7 @@ check "patch block: serial port 0x3f8" [ "$(hex16 $((PI + 0x160)))" = 03f8 ]
 
 # The parameter block.
 check "params: magic, version, size" \
-	[ "$(hex64 $Q) $(hex32 $((Q + 8))) $(hex32 $((Q + 12)))" = "534d415241504343 00000002 00002188" ]
+	[ "$(hex64 $Q) $(hex32 $((Q + 8))) $(hex32 $((Q + 12)))" = "534d415241504343 00000003 00002290" ]
 check "params: options 0 (zero runs left out), reserved 0" [ "$(hex32 $((Q + 0x2180)))$(hex32 $((Q + 0x2184)))" = 0000000000000000 ]
 check "summary: zero runs are left out" grep -q "^zeros *runs of zero memory" out
 check "params: region = the payload's own segment" \
