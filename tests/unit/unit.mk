@@ -4,12 +4,15 @@
 # Each tests/unit/test_NAME.c becomes build/unit/test_NAME, compiled hosted
 # with HOST_CFLAGS and linked with the sources listed in UNIT_DEPS_test_NAME
 # (objects from the $(B)/host/%.o rule in loader/loader.mk).  A new test is
-# one .c file plus, if it needs modules, one UNIT_DEPS_ line here.  Each test
+# one .c file plus, if it needs modules, one UNIT_DEPS_ line here (and a
+# UNIT_LIBS_ line for a Debian library it checks against, the oracle).  Each test
 # prints one "file:line: ..." line per failed check and exits non-zero if
 # any failed (tests/unit/check.h).
 
 UNIT_DEPS_test_format  := capture/format.c
 UNIT_DEPS_test_crc32   := capture/crc32.c
+UNIT_DEPS_test_xxh32   := capture/xxh32.c
+UNIT_LIBS_test_xxh32   := -lxxhash
 UNIT_DEPS_test_dumphdr := capture/dumphdr.c capture/crc32.c
 UNIT_DEPS_test_iomem   := loader/iomem.c
 UNIT_DEPS_test_layout  := loader/layout.c
@@ -37,7 +40,7 @@ define UNIT_TEST_RULE
 $(B)/unit/$(1): $(B)/host/tests/unit/$(1).o $(addprefix $(B)/host/,$(UNIT_DEPS_$(1):.c=.o))
 	@mkdir -p $$(@D)
 	@echo "  HOSTLD  $$@"
-	$$(Q)$$(CC) -o $$@ $$^
+	$$(Q)$$(CC) -o $$@ $$^ $(UNIT_LIBS_$(1))
 endef
 $(foreach t,$(UNIT_NAMES),$(eval $(call UNIT_TEST_RULE,$(t))))
 
