@@ -48,9 +48,37 @@ NASMFLAGS := -f elf64 -g -F dwarf -Werror -Iboot/ -I$(B)/gen/
 
 HOST_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Wshadow -Werror -D_GNU_SOURCE -Iinclude -I.
 
+# ---- lz4's block compressor: Debian's source of lz4, built freestanding (docs/lz4.md) ----
+LZ4_VERSION := $(shell sed -n 's/^LZ4_VERSION=//p' scripts/lz4-source.sh)
+LZ4_DIR     := $(B)/cache/lz4/lz4-$(LZ4_VERSION)/lib
+LZ4_C       := $(LZ4_DIR)/lz4.c
+# For lz4.c and every file that includes lz4.h, payload and host alike:
+# no allocator, no libc headers; lz4 needs its memcpy of constant size inlined,
+# so the three are gcc's builtins: inline for small constant sizes, else a
+# call to capture/string.c's memcpy/memmove/memset.
+LZ4_DEFS := -DLZ4_FREESTANDING=1 -I$(LZ4_DIR)
+LZ4_DEFS += '-DLZ4_memcpy(d,s,n)=__builtin_memcpy(d,s,n)' '-DLZ4_memmove(d,s,n)=__builtin_memmove(d,s,n)'
+LZ4_DEFS += '-DLZ4_memset(p,v,n)=__builtin_memset(p,v,n)'
+# lz4.h marks its API visibility("default"): keep it hidden like ours (no
+# GOT in the payload; in host tests it does not displace liblz4.so's own)
+LZ4_DEFS += -DLZ4LIB_VISIBILITY= -fvisibility=hidden
+# lz4.c only: it has static helpers without prototypes; gcc's limits.h
+# alone (no C library's limits.h behind it)
+LZ4_FOREIGN := -Wno-missing-prototypes -D_LIBC_LIMITS_H_
+LZ4_USERS   := capture/lz4frame
+
+$(LZ4_C):
+	$(Q)scripts/lz4-source.sh $(B)/cache/lz4
+
+$(B)/payload/$(LZ4_DIR)/lz4.o: FREE_CFLAGS += $(LZ4_DEFS) $(LZ4_FOREIGN)
+$(B)/host/$(LZ4_DIR)/lz4.o: HOST_CFLAGS += $(LZ4_DEFS)
+$(LZ4_USERS:%=$(B)/payload/%.o): FREE_CFLAGS += $(LZ4_DEFS)
+$(LZ4_USERS:%=$(B)/host/%.o): HOST_CFLAGS += $(LZ4_DEFS)
+$(LZ4_USERS:%=$(B)/payload/%.o) $(LZ4_USERS:%=$(B)/host/%.o): | $(LZ4_C)
+
 # ---- payload sources --------------------------------------------------------------------
 PAYLOAD_ASM := boot/head.asm boot/exceptions.asm
-PAYLOAD_C   := $(wildcard capture/*.c) $(wildcard drivers/*.c)
+PAYLOAD_C   := $(wildcard capture/*.c) $(wildcard drivers/*.c) $(LZ4_C)
 PAYLOAD_OBJ := $(PAYLOAD_ASM:%.asm=$(B)/payload/%.o) $(PAYLOAD_C:%.c=$(B)/payload/%.o)
 
 # The image is linked twice, at two bases; identical bytes prove it is
@@ -60,7 +88,7 @@ LINK_BASE_ALT := 0x40000000
 PAYLOAD_LDFLAGS := -static -nostdlib -z noexecstack -z max-page-size=4096 --no-warn-rwx-segments \
 	--gc-sections --no-undefined -T linker/capture.ld
 
-all: $(B)/capture.bin $(B)/capture.lst $(B)/capture.sym $(B)/check-pic.ok host
+all: $(B)/capture.bin $(B)/capture.lst $(B)/capture.sym $(B)/check-pic.ok $(B)/check-free.ok host
 
 $(B)/gen/layout.inc: boot/layout.c include/crashcap/*.h
 	@mkdir -p $(@D)
@@ -97,6 +125,21 @@ $(B)/capture.sym: $(B)/capture.elf
 
 $(B)/check-pic.ok: $(B)/capture.bin $(B)/capture-alt.bin
 	$(Q)cmp -s $^ || { echo "capture.bin depends on its link address: an absolute address was baked in (pointer in static data?)"; cmp $^ | head -3; exit 1; }
+	$(Q)touch $@
+
+# Nothing only a hosted program has: no symbol left undefined, no access
+# through %fs or %gs (stack canaries, thread-local storage, as Debian's
+# liblz4.a has).  capture-all.elf keeps the LZ4 writer and the output stream
+# (-u) even while nothing calls them, so this check and capture.ld's 1 MiB
+# ASSERT cover their code and buffers.
+CHECK_KEEP := lz4f_begin lz4f_put lz4f_end ostream_init ostream_put ostream_finish
+$(B)/capture-all.elf: $(PAYLOAD_OBJ) linker/capture.ld
+	$(Q)$(LD) $(PAYLOAD_LDFLAGS) --defsym=CC_LINK_BASE=$(LINK_BASE) $(CHECK_KEEP:%=-u %) -o $@ $(PAYLOAD_OBJ)
+
+$(B)/check-free.ok: $(B)/capture-all.elf
+	$(Q)! $(NM) -u $< | grep . || { echo "$<: undefined symbols (above)"; exit 1; }
+	$(Q)! $(OBJDUMP) -d $< | grep -E '%[fg]s:' || { echo "$<: %fs/%gs access (above): hosted code in the payload"; exit 1; }
+	$(Q)for s in $(CHECK_KEEP); do $(NM) $< | grep -q " T $$s$$" || { echo "$<: $$s not linked"; exit 1; }; done
 	$(Q)touch $@
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

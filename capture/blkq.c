@@ -1,6 +1,7 @@
 /* capture/blkq.c - see blkq.h. */
 #include "capture/blkq.h"
 #include "capture/console.h"
+#include "capture/dumphdr.h"
 #include "capture/timer.h"
 #include "capture/x86.h"
 #include "crashcap/status.h"
@@ -180,6 +181,22 @@ static int queue(uint32_t op, uint64_t lba, uint64_t phys, uint64_t bytes)
 int blkq_write(uint64_t lba, uint64_t phys, uint64_t bytes)
 {
 	return failed ? failed : queue(BLK_OP_WRITE, lba, phys, bytes);
+}
+
+int blkq_wait_prefix(uint64_t bytes, const char *what)
+{
+	while (blkq_done_prefix() < bytes && !failed && any_busy())
+		wait_one(); /* each call ends a request or passes a deadline */
+	uint64_t done = blkq_done_prefix();
+	if (done >= bytes)
+		return CC_OK;
+	if (failed) {
+		cc_log("%s: gave up waiting for target bytes below %lu to be written: %s (written: %lu)",
+		       what, bytes, cc_status_name((uint32_t)failed), done);
+		return failed;
+	}
+	cc_log("%s: waits for target bytes below %lu, but only %lu were ever queued", what, bytes, submitted_end);
+	return CC_ERR_PARAMS;
 }
 
 int blkq_drain(void)

@@ -27,6 +27,12 @@ int blkq_flush(void);
  * contiguous prefix (what a header may claim as written). */
 uint64_t blkq_done_prefix(void);
 uint64_t blkq_window_bytes(void);
+/* Wait until blkq_done_prefix() >= bytes, to reuse a buffer written from.
+ * Bounded by the requests' own deadlines and retries (BLKQ_TIMEOUT_MS,
+ * BLKQ_TRIES).  CC_OK; the failure's CC_ERR_* if a request failed first;
+ * CC_ERR_PARAMS if those bytes were never queued.  On an error, one line
+ * names `what` waited and for which bytes. */
+int blkq_wait_prefix(uint64_t bytes, const char *what);
 /* After a failure: wait until every request in flight has ended (done,
  * failed - no retries now - or timed out, which resets the device), then
  * accept requests again, to commit an "incomplete" header.

@@ -29,6 +29,11 @@ int sink_emit(uint64_t off, uint64_t phys, uint64_t len)
 	return blkq_write((data_off + off) / ssize, phys, n);
 }
 
+int sink_wait(uint64_t off, const char *what)
+{
+	return blkq_wait_prefix(data_off + (off < capacity ? off : capacity), what);
+}
+
 static int raw_put(struct encoder *e, uint64_t phys, uint64_t len)
 {
 	int st = sink_emit(e->out_bytes, phys, len);

@@ -24,6 +24,10 @@ void sink_init(uint64_t data_offset, uint64_t window_bytes, uint32_t sector_size
 /* Emit len bytes from phys at data-area offset off.  CC_OK, or CC_ERR_* on
  * a device error; clipping at the end is not an error (see sink_clipped). */
 int sink_emit(uint64_t off, uint64_t phys, uint64_t len);
+/* Wait until data-area bytes [0, off) are known written (bytes past the end
+ * of the target are never written, so not waited for): before a buffer
+ * emitted from is filled again.  CC_OK or CC_ERR_* (blkq_wait_prefix). */
+int sink_wait(uint64_t off, const char *what);
 /* Bytes that did not fit. */
 uint64_t sink_clipped(void);
 uint64_t sink_capacity(void);

@@ -17,3 +17,15 @@ $(B)/mktarget: $(MKTARGET_OBJ)
 	$(Q)$(CC) -o $@ $^
 
 HOST_TARGETS += $(B)/vmcore-probe $(B)/mktarget
+
+# build/lz4-bench: the payload's LZ4 speed on this host (not a test; the
+# payload's own freestanding objects, run by hand: docs/lz4.md).
+LZ4_BENCH_OBJ := $(B)/host/tests/tools/lz4_bench.o $(B)/payload/capture/lz4frame.o \
+	$(B)/payload/capture/xxh32.o $(B)/payload/$(LZ4_DIR)/lz4.o
+$(B)/host/tests/tools/lz4_bench.o: HOST_CFLAGS += $(LZ4_DEFS)
+$(B)/host/tests/tools/lz4_bench.o: | $(LZ4_C)
+$(B)/lz4-bench: $(LZ4_BENCH_OBJ)
+	@echo "  HOSTLD  $@"
+	$(Q)$(CC) -o $@ $^
+
+HOST_TARGETS += $(B)/lz4-bench

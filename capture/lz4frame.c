@@ -1,0 +1,164 @@
+/* capture/lz4frame.c - see lz4frame.h.  Field names are the LZ4 frame
+ * format's (doc/lz4_Frame_format.md in lz4's source, v1.6.4). */
+#include "capture/lz4frame.h"
+#include "capture/string.h"
+#include "crashcap/dumpfmt.h"
+#include "crashcap/params.h"
+#include "crashcap/status.h"
+#define LZ4_STATIC_LINKING_ONLY /* LZ4_compress_fast_extState_fastReset */
+#include "lz4.h"
+
+/* FLG byte */
+#define FLG_VERSION_01   (1u << 6)  /* bits 7-6: version 01 */
+#define FLG_B_INDEP      (1u << 5)  /* blocks do not refer to earlier blocks */
+#define FLG_B_CHECKSUM   (1u << 4)  /* XXH32 of each block's data after it */
+#define FLG_C_SIZE       (1u << 3)  /* content size in the header */
+#define FLG_C_CHECKSUM   (1u << 2)  /* XXH32 of the content after the EndMark */
+/* BD byte: bits 6-4 block maximum size; 4 = 64 KB */
+#define BD_BLOCK_MAX_64KB (4u << 4)
+/* Block size word: the high bit says "stored uncompressed". */
+#define BLOCK_UNCOMPRESSED 0x80000000u
+#define ENDMARK          0u
+#define LZ4_ACCELERATION 1          /* lz4's default: best ratio of the fast compressor */
+
+_Static_assert(LZ4F_BLOCK_BYTES <= CC_LZ4F_BLOCK_MAX, "a block may not exceed BD's 64 KB");
+_Static_assert(LZ4F_BLOCK_BYTES < LZ4_MAX_INPUT_SIZE, "lz4.c takes int sizes");
+_Static_assert(_Alignof(LZ4_stream_t) >= 8, "lz4's state wants 8-byte alignment");
+
+/* One writer at a time: the staging block, the compressed block (kept only
+ * when shorter than the staged one, so LZ4F_BLOCK_BYTES bounds it) and
+ * lz4's hash table. */
+static uint8_t staging[LZ4F_BLOCK_BYTES];
+static uint8_t packed[LZ4F_BLOCK_BYTES];
+static LZ4_stream_t lz4_state;
+
+static void put_le32(uint8_t *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (uint8_t)(v >> (8 * i));
+}
+
+static int misuse(struct lz4f *f, const char *why)
+{
+	f->why = why;
+	f->status = CC_ERR_PARAMS;
+	return f->status;
+}
+
+static int out(struct lz4f *f, const void *p, uint64_t len)
+{
+	if (f->status)
+		return f->status;
+	f->status = f->emit(f->ctx, p, len);
+	f->frame_bytes += len;
+	return f->status;
+}
+
+static int out_le32(struct lz4f *f, uint32_t v)
+{
+	uint8_t b[4];
+	put_le32(b, v);
+	return out(f, b, 4);
+}
+
+void lz4f_init(struct lz4f *f, lz4f_emit_fn emit, void *ctx)
+{
+	*f = (struct lz4f){ .emit = emit, .ctx = ctx };
+}
+
+int lz4f_begin(struct lz4f *f, uint64_t content_size, int compress)
+{
+	if (f->open && !f->status)
+		return misuse(f, "lz4f_begin: the previous frame was not ended");
+	*f = (struct lz4f){ .emit = f->emit, .ctx = f->ctx, .compress = compress,
+			    .open = 1, .content_size = content_size };
+	if (compress != CC_COMPRESS_LZ4 && compress != CC_COMPRESS_NONE)
+		return misuse(f, "lz4f_begin: compress is neither CC_COMPRESS_LZ4 nor CC_COMPRESS_NONE");
+	xxh32_init(&f->content, 0);
+	if (compress == CC_COMPRESS_LZ4)
+		LZ4_initStream(&lz4_state, sizeof(lz4_state));
+
+	uint8_t h[LZ4F_HEADER_BYTES];
+	put_le32(h, CC_LZ4F_MAGIC);
+	/* Frame descriptor: FLG, BD, content size; HC checks those. */
+	h[4] = FLG_VERSION_01 | FLG_B_INDEP | FLG_B_CHECKSUM | FLG_C_SIZE | FLG_C_CHECKSUM;
+	h[5] = BD_BLOCK_MAX_64KB;
+	put_le32(h + 6, (uint32_t)content_size);
+	put_le32(h + 10, (uint32_t)(content_size >> 32));
+	h[14] = (uint8_t)(xxh32(h + 4, 10, 0) >> 8); /* HC: second byte of XXH32(descriptor) */
+	return out(f, h, sizeof(h));
+}
+
+/* One data block: size word, the data (compressed if that is shorter),
+ * the block checksum of the data as stored. */
+static int block(struct lz4f *f, const uint8_t *src, uint32_t n)
+{
+	const uint8_t *data = src;
+	uint32_t size = n | BLOCK_UNCOMPRESSED;
+	if (f->compress == CC_COMPRESS_LZ4) {
+		/* Room for one byte less than the input: 0 means "not shorter". */
+		int c = LZ4_compress_fast_extState_fastReset(&lz4_state, (const char *)src, (char *)packed,
+							     (int)n, (int)n - 1, LZ4_ACCELERATION);
+		if (c > 0) {
+			data = packed;
+			size = (uint32_t)c;
+		}
+	}
+	uint32_t len = size & ~BLOCK_UNCOMPRESSED;
+	f->blocks++;
+	f->blocks_stored += data == src;
+	out_le32(f, size);
+	out(f, data, len);
+	return out_le32(f, xxh32(data, len, 0));
+}
+
+int lz4f_put(struct lz4f *f, const void *src, uint64_t len)
+{
+	const uint8_t *p = src;
+	if (f->status)
+		return f->status;
+	if (!f->open)
+		return misuse(f, "lz4f_put: no frame begun");
+	if (len > f->content_size - f->content_put)
+		return misuse(f, "lz4f_put: more bytes than the frame's content size");
+	f->content_put += len;
+	xxh32_update(&f->content, p, len);
+	while (len && !f->status) {
+		if (!f->staged && len >= LZ4F_BLOCK_BYTES) {
+			/* a whole block in place: no copy */
+			block(f, p, LZ4F_BLOCK_BYTES);
+			p += LZ4F_BLOCK_BYTES;
+			len -= LZ4F_BLOCK_BYTES;
+			continue;
+		}
+		uint32_t n = LZ4F_BLOCK_BYTES - f->staged;
+		if (n > len)
+			n = (uint32_t)len;
+		memcpy(staging + f->staged, p, n);
+		f->staged += n;
+		p += n;
+		len -= n;
+		if (f->staged == LZ4F_BLOCK_BYTES) {
+			block(f, staging, f->staged);
+			f->staged = 0;
+		}
+	}
+	return f->status;
+}
+
+int lz4f_end(struct lz4f *f)
+{
+	if (f->status)
+		return f->status;
+	if (!f->open)
+		return misuse(f, "lz4f_end: no frame begun");
+	if (f->content_put != f->content_size)
+		return misuse(f, "lz4f_end: fewer bytes put than the frame's content size");
+	if (f->staged)
+		block(f, staging, f->staged);
+	f->staged = 0;
+	out_le32(f, ENDMARK);
+	out_le32(f, xxh32_digest(&f->content));
+	f->open = 0;
+	return f->status;
+}

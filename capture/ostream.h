@@ -1,0 +1,36 @@
+/* capture/ostream.h - the payload's byte stream into the target's data
+ * area, for output that is made in the payload (LZ4 frames, records of
+ * CC_ENC_PAGES) rather than DMAed from the dumped RAM.
+ *
+ * Bytes appended with ostream_put are copied into a ring of OSTREAM_BUFS
+ * DMA buffers of OSTREAM_BUF_BYTES (in .bss, which the payload identity
+ * maps: a buffer's address is its physical address).  A full buffer is
+ * written at its stream offset through the sink (capture/stream.h), and
+ * filled again only once the sink says it is written (sink_wait, bounded by
+ * the queue's deadlines).  ostream_finish writes the last partial buffer,
+ * padded with zeros to the sector size; it does not wait or flush
+ * (blkq_flush does).  Offsets are data-area offsets as the sink's: the
+ * stream starts at `start` and byte i of it goes to start + i.  Bytes past
+ * the end of the target are dropped by the sink and counted by
+ * sink_clipped(), not reported as an error here.
+ *
+ * Use: sink_init(...); ostream_init(0, sector_size); ostream_put(...)...;
+ *      ostream_finish(); blkq_flush().
+ * Each call returns CC_OK or a CC_ERR_* (crashcap/status.h); after an
+ * error every call returns it again.  One stream in the whole program. */
+#ifndef CAPTURE_OSTREAM_H
+#define CAPTURE_OSTREAM_H
+#include <stdint.h>
+
+#define OSTREAM_BUFS      2                /* 2: the memory budget (docs/lz4.md) */
+#define OSTREAM_BUF_BYTES (16u * 1024)  /* one disk write; a multiple of every sector size */
+
+/* start: data-area offset of the first byte, a multiple of sector_size.
+ * CC_ERR_PARAMS if it is not, or if sector_size does not divide a buffer. */
+int ostream_init(uint64_t start, uint32_t sector_size);
+int ostream_put(const void *p, uint64_t len);
+int ostream_finish(void);
+/* Bytes appended so far: the exact stream length, without the padding. */
+uint64_t ostream_bytes(void);
+
+#endif
