@@ -259,8 +259,88 @@ static void test_debian_6_1(void)
 	free(t);
 }
 
+/* Debian bookworm-security's 6.12.117 (linux-image-6.12-amd64): page types
+ * as values in the top byte, slab by page type, order in _flags_1, hugetlb
+ * by page type, no compound_order or folio offsets at all. */
+static void test_debian_6_12(void)
+{
+	struct cc_mm mm;
+	char why[200];
+	size_t len;
+	char *t = slurp("tests/unit/vmcoreinfo-6.12.117+deb12-amd64.txt", &len);
+
+	CHECKF(vmcoreinfo_parse(t, len, &mm, why, sizeof(why)) == 0, "6.12: %s", why);
+	CHECK_EQ(mm.version, CC_MM_VERSION);
+	CHECK_EQ(mm.kernel_version, 0x060c75);
+	/* ffffffff9fc22000 - ffffffff80000000 + 35651584 */
+	CHECK_EQ(mm.top_pgt_paddr, 0x21e22000);
+	CHECK_EQ(mm.pgt_levels, 4);
+	CHECK_EQ(mm.mem_section_vaddr, 0xffff89323feb1680ull);
+	CHECK_EQ(mm.mem_section_roots, 4096);
+	CHECK_EQ(mm.mem_section_size, 32);
+	CHECK_EQ(mm.page_size, 64);
+	CHECK_EQ(mm.off_compound_head, 8);
+	CHECK_EQ(mm.off_order, 64 + 0);        /* _flags_1 & 0xff: the first tail's flags */
+	CHECK_EQ(mm.hugetlb_kind, CC_MM_HUGETLB_TYPE);
+	CHECK_EQ(mm.hugetlb_value, 0xf4000000u); /* PGTY_hugetlb << 24 */
+	CHECK_EQ(mm.hugetlb_off, 0);
+	CHECK_EQ(mm.buddy_value, 0xf0000000u);
+	CHECK_EQ(mm.offline_value, 0xf1000000u);
+	CHECK_EQ(mm.slab_value, 0xf5000000u);
+	CHECK_EQ(mm.free_area_len, 11);
+	CHECK_EQ(mm.pg_head_mask, 64);
+	CHECK_EQ(mm.pg_lru, 5);
+	CHECK_EQ(mm.pg_private, 14);
+	CHECK_EQ(mm.pg_swapcache, 10);
+	CHECK_EQ(mm.pg_swapbacked, 17);
+	CHECK_EQ(mm.pg_hwpoison, 20);
+	CHECK_EQ(mm.have, CC_MM_HAVE_SWAPBACKED | CC_MM_HAVE_SLAB_TYPE | CC_MM_HAVE_HWPOISON | CC_MM_HAVE_OFFLINE);
+
+	/* Without the slab page type nothing tells slab from anonymous pages. */
+	refused(t, "NUMBER(PAGE_SLAB_MAPCOUNT_VALUE)", NULL, "neither NUMBER(PG_slab) nor");
+	/* The same entries on a kernel older than 6.6 leave the order nowhere. */
+	refused(t, "OSRELEASE", "OSRELEASE=6.5.0", "neither OFFSET(page.compound_order) nor OFFSET(folio._folio_order)");
+	/* 6.6-6.8 shape: PG_hugetlb in the first tail's flags. */
+	{
+		size_t l1, l2;
+		char *t1 = edit(t, "NUMBER(PAGE_HUGETLB_MAPCOUNT_VALUE)", "NUMBER(PG_hugetlb)=22", &l1);
+		char *t2 = edit(t1, "OSRELEASE", "OSRELEASE=6.6.15-amd64", &l2);
+
+		CHECKF(vmcoreinfo_parse(t2, l2, &mm, why, sizeof(why)) == 0, "6.6 shape: %s", why);
+		CHECK_EQ(mm.hugetlb_kind, CC_MM_HUGETLB_TAILFLAG);
+		CHECK_EQ(mm.hugetlb_value, 22);
+		CHECK_EQ(mm.off_order, 64);
+		free(t1);
+		free(t2);
+	}
+	/* 6.3-6.5 shape: folio offsets, counted from the head. */
+	{
+		size_t l1, l2, l3;
+		char *t1 = edit(t, "NUMBER(PAGE_HUGETLB_MAPCOUNT_VALUE)", "NUMBER(HUGETLB_PAGE_DTOR)=2", &l1);
+		char *t2 = edit(t1, "OSRELEASE", "OSRELEASE=6.4.0\nOFFSET(folio._folio_dtor)=72", &l2);
+		char *t3 = edit(t2, "OFFSET(page.compound_head)",
+				"OFFSET(page.compound_head)=8\nOFFSET(folio._folio_order)=73", &l3);
+
+		CHECKF(vmcoreinfo_parse(t3, l3, &mm, why, sizeof(why)) == 0, "6.4 shape: %s", why);
+		CHECK_EQ(mm.hugetlb_kind, CC_MM_HUGETLB_DTOR);
+		CHECK_EQ(mm.hugetlb_off, 72);
+		CHECK_EQ(mm.hugetlb_value, 2);
+		CHECK_EQ(mm.off_order, 73);
+		free(t3);
+		t3 = edit(t2, "OFFSET(page.compound_head)",
+			  "OFFSET(page.compound_head)=8\nOFFSET(folio._folio_order)=17", &l3);
+		CHECK(vmcoreinfo_parse(t3, l3, &mm, why, sizeof(why)) == -1);
+		CHECKF(strstr(why, "OFFSET(folio._folio_order)=17, outside 64..127") != NULL, "%s", why);
+		free(t1);
+		free(t2);
+		free(t3);
+	}
+	free(t);
+}
+
 int main(void)
 {
 	test_debian_6_1();
+	test_debian_6_12();
 	CHECK_DONE();
 }
