@@ -12,10 +12,15 @@
  * not classified twice), and every page of every RAM PT_LOAD is classified
  * at level 30 (everything but zero pages), in chunks as the payload does.
  *
+ * Pfns past a PT_LOAD's p_filesz ("nodata", zero runs crashcap left out)
+ * are not classified: makedumpfile leaves them out whatever they are and
+ * never reads their struct pages, so a free block or compound page whose
+ * head lies there is not seen by either (the payload never meets this: it
+ * reads real RAM).
+ *
  * KDUMP: the kdump-compressed file `makedumpfile -d 30 VMCORE KDUMP` made
  * from the same vmcore.  Its bitmap 2 (1 = dumpable) is compared with ours
- * for every pfn with data (pfns past p_filesz are "nodata": makedumpfile
- * leaves them out whatever they are, so they are counted apart).
+ * for every classified pfn.
  *
  * Prints the counts per reason, then one line per difference:
  *   diff pfn 0xN ours=REASON theirs=kept|excluded
@@ -175,7 +180,7 @@ int main(int argc, char **argv)
 	char why_text[200];
 	const char *vi;
 	size_t vi_len;
-	uint64_t count[CC_EXCL_N + 1] = { 0 }, unsure = 0, pages = 0, nodata = 0, nodata_ours = 0;
+	uint64_t count[CC_EXCL_N + 1] = { 0 }, unsure = 0, pages = 0, nodata = 0;
 	uint64_t differ = 0, theirs_excl = 0, nbits = 0;
 	const uint8_t *bm2 = NULL;
 	uint32_t level;
@@ -197,10 +202,16 @@ int main(int argc, char **argv)
 	for (int i = 0; i < nloads; i++) {
 		const struct load *l = &loads[i];
 		uint64_t pfn = (l->paddr + 4095) / 4096, end = (l->paddr + l->memsz) / 4096;
-		uint64_t data_end = (l->paddr + l->filesz) / 4096; /* pfns from here on: nodata */
+		uint64_t data_end = (l->paddr + l->filesz) / 4096;
 
 		if (l->image)
 			continue;
+		/* pfns past p_filesz: makedumpfile does not read their struct
+		 * pages (is_in_segs), so neither do we: not classified */
+		if (data_end < end) {
+			nodata += end - (data_end > pfn ? data_end : pfn);
+			end = data_end;
+		}
 		while (pfn < end) {
 			uint8_t why[CC_CHUNK_PAGES];
 			uint32_t n = end - pfn > CC_CHUNK_PAGES ? CC_CHUNK_PAGES : (uint32_t)(end - pfn), u;
@@ -212,11 +223,6 @@ int main(int argc, char **argv)
 				int theirs_kept;
 
 				pages++;
-				if (pfn >= data_end) {
-					nodata++;
-					nodata_ours += why[j] != PF_KEPT;
-					continue;
-				}
 				count[why[j]]++;
 				if (!bm2)
 					continue;
@@ -234,14 +240,13 @@ int main(int argc, char **argv)
 	       mm.kernel_version >> 16, mm.kernel_version >> 8 & 0xff, (unsigned long long)f.pages_read,
 	       (unsigned long long)f.read_fail, f.kv.walks);
 	printf("pages %llu: kept %llu (unsure %llu), cache %llu, cache_private %llu, user %llu, free %llu, poison %llu; "
-	       "nodata %llu (ours would leave out %llu)\n",
+	       "nodata %llu (not classified)\n",
 	       (unsigned long long)pages, (unsigned long long)count[PF_KEPT], (unsigned long long)unsure,
 	       (unsigned long long)count[PF_WHY(CC_EXCL_CACHE)], (unsigned long long)count[PF_WHY(CC_EXCL_CACHE_PRI)],
 	       (unsigned long long)count[PF_WHY(CC_EXCL_USER)], (unsigned long long)count[PF_WHY(CC_EXCL_FREE)],
-	       (unsigned long long)count[PF_WHY(CC_EXCL_POISON)], (unsigned long long)nodata,
-	       (unsigned long long)nodata_ours);
+	       (unsigned long long)count[PF_WHY(CC_EXCL_POISON)], (unsigned long long)nodata);
 	if (bm2)
 		printf("makedumpfile leaves out %llu of the pages with data\n", (unsigned long long)theirs_excl);
-	printf("pfcheck: %llu pages, %llu differ\n", (unsigned long long)(pages - nodata), (unsigned long long)differ);
+	printf("pfcheck: %llu pages, %llu differ\n", (unsigned long long)pages, (unsigned long long)differ);
 	return differ ? 1 : 0;
 }
