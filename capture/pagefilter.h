@@ -59,6 +59,8 @@ struct pf {
 	uint64_t read_fail;     /* struct-page pages that could not be read */
 };
 
+_Static_assert(sizeof(struct pf) <= 16384, "the filter's state stays small");
+
 /* Set up f for mm, the dump level asked and the read callback.  Returns
  * the dump level it can apply: dump_level without the bits that need the
  * struct page array (CC_DL_NEEDS_MM) when mm is no usable description
