@@ -69,7 +69,9 @@ struct cc_rec_chunk {
 #define CC_EXCL_CACHE_PRI 2
 #define CC_EXCL_USER      3
 #define CC_EXCL_FREE      4
-#define CC_EXCL_N         5
+#define CC_EXCL_POISON    5  /* hwpoison or logically offline: left out at every
+                                level (like makedumpfile), never read */
+#define CC_EXCL_N         6
 
 struct cc_rec_end {
 	uint32_t type;                /* 0x00 CC_REC_END */
@@ -78,15 +80,15 @@ struct cc_rec_end {
 	uint64_t pages;               /* 0x10 pages covered by all chunks */
 	uint64_t kept;                /* 0x18 pages kept */
 	uint64_t excluded[CC_EXCL_N]; /* 0x20 pages left out, by reason */
-	uint64_t unsure;              /* 0x48 pages kept because their struct page could not be read or made no sense */
-	uint64_t raw_bytes;           /* 0x50 kept * CC_PAGE_BYTES */
-};                                    /* 0x58 */
+	uint64_t unsure;              /* 0x50 pages kept because their struct page could not be read or made no sense */
+	uint64_t raw_bytes;           /* 0x58 kept * CC_PAGE_BYTES */
+};                                    /* 0x60 */
 
 #ifndef __ASSEMBLER__
 _Static_assert(sizeof(struct cc_skip_hdr) == 8, "skippable frame header");
 _Static_assert(sizeof(struct cc_rec_head) == 16, "head record");
 _Static_assert(sizeof(struct cc_rec_chunk) == 0xa0, "chunk record");
-_Static_assert(sizeof(struct cc_rec_end) == 0x58, "end record");
+_Static_assert(sizeof(struct cc_rec_end) == 0x60, "end record");
 #endif
 
 #endif

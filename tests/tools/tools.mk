@@ -3,6 +3,7 @@
 #
 #   build/vmcore-probe  check an ELF64 core file (layout, expected bytes)
 #   build/mktarget      write a fake crashcap target (tests/host/save_test.sh)
+#   build/pfcheck       the page filter against makedumpfile (tests/host/pfcheck_test.sh)
 
 VMCORE_PROBE_OBJ := $(B)/host/tests/tools/vmcore_probe.o
 MKTARGET_OBJ := $(addprefix $(B)/host/, tests/tools/mktarget.o loader/uuid.o \
@@ -29,3 +30,14 @@ $(B)/lz4-bench: $(LZ4_BENCH_OBJ)
 	$(Q)$(CC) -o $@ $^
 
 HOST_TARGETS += $(B)/lz4-bench
+
+# build/pfcheck: the payload's page filter, built for the host, against
+# makedumpfile's bitmap (tests/host/pfcheck_test.sh, docs/filtering.md)
+PFCHECK_OBJ := $(addprefix $(B)/host/, tests/tools/pfcheck.o capture/pagefilter.o capture/kvtop.o \
+	loader/vmcoreinfo.o)
+
+$(B)/pfcheck: $(PFCHECK_OBJ)
+	@echo "  HOSTLD  $@"
+	$(Q)$(CC) -o $@ $^
+
+HOST_TARGETS += $(B)/pfcheck
