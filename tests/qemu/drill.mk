@@ -7,10 +7,10 @@
 #   build/qemu/hdrtool   static, for the initramfs: re-seals a target's header
 #                        with another UUID (the wrong-disk scenario)
 
-$(B)/qemu/patterns: tests/qemu/patterns.c
+$(B)/qemu/patterns: tests/qemu/patterns.c tests/qemu/pattern.h
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@ (static)"
-	$(Q)$(CC) $(HOST_CFLAGS) -static -o $@ $<
+	$(Q)$(CC) $(HOST_CFLAGS) -static -o $@ tests/qemu/patterns.c
 
 HDRTOOL_SRC := tests/qemu/hdrtool.c capture/dumphdr.c capture/crc32.c loader/uuid.c
 
