@@ -30,6 +30,7 @@ UNIT_DEPS_test_ahci_prd    := drivers/ahci_prd.c
 UNIT_DEPS_test_ata         := drivers/ata.c
 UNIT_DEPS_test_dmar        := drivers/dmar.c
 UNIT_DEPS_test_ivrs        := drivers/ivrs.c
+UNIT_DEPS_test_vmcoreinfo  := loader/vmcoreinfo.c
 
 UNIT_NAMES := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 UNIT_TESTS := $(UNIT_NAMES:%=$(B)/unit/%)
