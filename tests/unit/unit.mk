@@ -17,6 +17,7 @@ UNIT_DEPS_test_stage   := loader/stage.c loader/iomem.c loader/layout.c capture/
 	capture/elfcore.c purgatory/sha256.c purgatory/verify.c
 UNIT_DEPS_test_blockdev := loader/blockdev.c loader/sysfile.c
 UNIT_DEPS_test_sysinfo := loader/sysinfo.c loader/sysfile.c
+UNIT_DEPS_test_dumplevel := loader/dumplevel.c
 UNIT_DEPS_test_pagetable   := capture/pagetable.c
 UNIT_DEPS_test_ranges      := capture/ranges.c
 UNIT_DEPS_test_elfcore     := capture/elfcore.c
@@ -29,6 +30,7 @@ UNIT_DEPS_test_ahci_prd    := drivers/ahci_prd.c
 UNIT_DEPS_test_ata         := drivers/ata.c
 UNIT_DEPS_test_dmar        := drivers/dmar.c
 UNIT_DEPS_test_ivrs        := drivers/ivrs.c
+UNIT_DEPS_test_vmcoreinfo  := loader/vmcoreinfo.c
 
 UNIT_NAMES := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 UNIT_TESTS := $(UNIT_NAMES:%=$(B)/unit/%)
