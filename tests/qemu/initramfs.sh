@@ -8,8 +8,9 @@
 # Contents: /init (tests/qemu/init), busybox-static with a link per applet,
 # /bin/crashcap (build/crashcap), /bin/patterns (build/qemu/patterns),
 # /bin/hdrtool (build/qemu/hdrtool, the wrong-disk scenario's) and
-# /bin/workload (build/qemu/workload, the used guest's; each left out when
-# it is not built), the given kernel modules under /lib/modules/drill/
+# /bin/workload (build/qemu/workload) with /bin/used-guest
+# (tests/qemu/used-guest), the used guest's (each left out when it is not
+# built), the given kernel modules under /lib/modules/drill/
 # plus an "order" file (load order = the order given; tests/qemu/kernel.sh
 # computes it), and /dev/console.  A dynamically linked binary gets its
 # libraries from the host (ldd).  No root needed: /dev/console is written as
@@ -77,7 +78,12 @@ add_binary "$PATTERNS" patterns
 # hdrtool only for the drill's wrong-disk scenario (the drill checks it is built)
 if [ -r "$HDRTOOL" ]; then add_binary "$HDRTOOL" hdrtool; else HDRTOOL=""; fi
 # workload only for the used guest (drill --workload used, bench's used guests)
-if [ -r "$WORKLOAD" ]; then add_binary "$WORKLOAD" workload; else WORKLOAD=""; fi
+if [ -r "$WORKLOAD" ]; then
+	add_binary "$WORKLOAD" workload
+	install -m 0755 "$ROOT/tests/qemu/used-guest" "$STAGE/bin/used-guest"
+else
+	WORKLOAD=""
+fi
 
 : >"$STAGE/lib/modules/drill/order"
 for ko in $MODULES; do
