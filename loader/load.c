@@ -21,6 +21,7 @@
 #include "loader/blockdev.h"
 #include "loader/commands.h"
 #include "loader/dryrun.h"
+#include "loader/dumplevel.h"
 #include "loader/images.h"
 #include "loader/iomem.h"
 #include "loader/kexec.h"
@@ -46,6 +47,10 @@ struct load_args {
 	int bad_digest;          /* --test-bad-digest */
 	int test_exception;      /* --test-exception */
 	int keep_zeros;          /* --keep-zeros */
+	uint32_t dump_level;     /* --dump-level N, CC_DL_* bits */
+	uint32_t compress;       /* --compress, CC_COMPRESS_* */
+	int level_given;         /* --dump-level was on the command line */
+	int compress_given;      /* --compress was on the command line */
 	uint16_t qemu_exit;      /* --qemu-exit PORT, 0 = none */
 };
 
@@ -90,7 +95,8 @@ static int parse_action(const char *s, uint32_t *action)
 
 static int parse_args(int argc, char **argv, struct load_args *a)
 {
-	enum { O_ACTION = 256, O_DRY_RUN, O_ROOT, O_TEST_PCI, O_BAD_DIGEST, O_QEMU_EXIT, O_TEST_EXC, O_KEEP_ZEROS };
+	enum { O_ACTION = 256, O_DRY_RUN, O_ROOT, O_TEST_PCI, O_BAD_DIGEST, O_QEMU_EXIT, O_TEST_EXC, O_KEEP_ZEROS,
+	       O_DUMP_LEVEL, O_COMPRESS };
 	static const struct option longopts[] = {
 		{ "target", required_argument, NULL, 't' },
 		{ "force", no_argument, NULL, 'f' },
@@ -102,6 +108,8 @@ static int parse_args(int argc, char **argv, struct load_args *a)
 		{ "qemu-exit", required_argument, NULL, O_QEMU_EXIT },
 		{ "test-exception", no_argument, NULL, O_TEST_EXC },
 		{ "keep-zeros", no_argument, NULL, O_KEEP_ZEROS },
+		{ "dump-level", required_argument, NULL, O_DUMP_LEVEL },
+		{ "compress", required_argument, NULL, O_COMPRESS },
 		{ NULL, 0, NULL, 0 },
 	};
 	static char root[SYSFILE_PATH_MAX];
@@ -112,6 +120,8 @@ static int parse_args(int argc, char **argv, struct load_args *a)
 	memset(a, 0, sizeof(*a));
 	a->root = "";
 	a->action = CC_ACTION_REBOOT;
+	a->dump_level = CC_DL_DEFAULT;
+	a->compress = CC_COMPRESS_LZ4;
 	opterr = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, ":t:f", longopts, NULL)) != -1) {
@@ -159,6 +169,22 @@ static int parse_args(int argc, char **argv, struct load_args *a)
 		case O_KEEP_ZEROS:
 			a->keep_zeros = 1;
 			break;
+		case O_DUMP_LEVEL:
+			if (dumplevel_parse(optarg, &a->dump_level) < 0) {
+				warnx("load: --dump-level %s: give a decimal number 0..31, the sum of what to leave out: "
+				      "1 zero pages, 2 page cache, 4 page cache with private data, 8 user data, 16 free pages",
+				      optarg);
+				return -1;
+			}
+			a->level_given = 1;
+			break;
+		case O_COMPRESS:
+			if (compress_parse(optarg, &a->compress) < 0) {
+				warnx("load: --compress %s: use lz4 or none", optarg);
+				return -1;
+			}
+			a->compress_given = 1;
+			break;
 		case ':':
 			warnx("load: %s needs an argument", argv[optind - 1]);
 			return -1;
@@ -168,8 +194,21 @@ static int parse_args(int argc, char **argv, struct load_args *a)
 		}
 	}
 	if (optind != argc || !a->target) {
-		warnx("usage: crashcap load --target DEV [--action reboot|poweroff|halt] [--keep-zeros] [--force] [--dry-run FILE]");
+		warnx("usage: crashcap load --target DEV [--dump-level 0..31] [--compress lz4|none] "
+		      "[--action reboot|poweroff|halt] [--keep-zeros] [--force] [--dry-run FILE]");
 		return -1;
+	}
+	/* --keep-zeros is about the raw ELF core only: it chooses that format
+	 * (level 0, no compression) and refuses anything else asked with it. */
+	if (a->keep_zeros) {
+		if ((a->level_given && a->dump_level) || (a->compress_given && a->compress != CC_COMPRESS_NONE)) {
+			warnx("load: --keep-zeros writes every byte of the raw ELF core (--dump-level 0 --compress none); "
+			      "it cannot go with --dump-level %u --compress %s", a->level_given ? a->dump_level : 0,
+			      compress_name(a->compress_given ? a->compress : CC_COMPRESS_NONE));
+			return -1;
+		}
+		a->dump_level = 0;
+		a->compress = CC_COMPRESS_NONE;
 	}
 	if (a->root[0] && !a->dry_run) {
 		warnx("load: --root reads a fake /proc and /sys: it is for tests and needs --dry-run");
@@ -180,6 +219,13 @@ static int parse_args(int argc, char **argv, struct load_args *a)
 		return -1;
 	}
 	return 0;
+}
+
+/* dump_level 0 without compression: today's raw ELF core (CC_ENC_ELF);
+ * anything else is the framed CC_ENC_PAGES stream (params.h). */
+static int raw_elf(const struct load_args *a)
+{
+	return a->dump_level == 0 && a->compress == CC_COMPRESS_NONE;
 }
 
 static unsigned long long kib(uint64_t bytes) { return (unsigned long long)((bytes + KIB - 1) / KIB); }
@@ -367,7 +413,9 @@ static int stage(const struct load_args *a)
 	p->debug_exit_port = a->qemu_exit;
 	p->serial_port = COM1;
 	p->test_flags = a->test_exception ? CC_TEST_EXCEPTION : 0;
-	p->options = a->keep_zeros ? CC_OPT_KEEP_ZEROS : 0;
+	p->options = a->keep_zeros ? CC_OPT_KEEP_ZEROS : 0; /* only ever with raw_elf(a): parse_args */
+	p->dump_level = a->dump_level;
+	p->compress = a->compress;
 	p->nr_note_bufs = L.notes.n;
 	memcpy(p->note_bufs, L.notes.buf, sizeof(L.notes.buf[0]) * L.notes.n);
 	/* In the unit the payload addresses: 512 bytes for virtio-blk whatever
@@ -415,7 +463,16 @@ static int stage(const struct load_args *a)
 	L.hdr.target_bytes = L.bd.count512 * 512;
 	L.hdr.sector_size = ss;
 	L.hdr.status = CC_OK;
+	L.hdr.level_asked = p->dump_level;
 	dumphdr_seal(&L.hdr);
+
+	/* A filtered, compressed dump is usually a few percent of RAM: a
+	 * target smaller than its worst case is allowed, with a warning. */
+	uint64_t room = L.hdr.target_bytes - CC_DATA_OFFSET, worst = stage_pages_size_bound(p);
+	if (!raw_elf(a) && worst > room)
+		warnx("note: target %s has room for %llu MiB, less than the %llu MiB the dump needs if nothing is left "
+		      "out or compressed: it usually needs far less, but the dump may not fit (it then stops "
+		      "incomplete, readable up to its last whole chunk)", a->target, mib(room), mib_up(worst));
 	return (int)nsegs;
 }
 
@@ -424,6 +481,8 @@ static void print_summary(const struct load_args *a, unsigned nsegs, int replace
 	char uuid[UUID_TEXT_LEN + 1];
 	uint64_t used = L.segs[nsegs - 1].mem + L.segs[nsegs - 1].memsz - L.region_start;
 	uint64_t core = stage_core_size(&L.params), room = L.hdr.target_bytes - CC_DATA_OFFSET;
+	uint64_t worst = stage_pages_size_bound(&L.params);
+	char words[160];
 
 	if (a->dry_run)
 		printf("crashcap: dry run written to %s; nothing loaded, %s not written\n", a->dry_run, a->target);
@@ -442,15 +501,33 @@ static void print_summary(const struct load_args *a, unsigned nsegs, int replace
 	uuid_format(L.hdr.uuid, uuid);
 	printf("%-10s %s: %s, sectors %llu+%llu (%llu MiB), uuid %s\n", "target", a->target, L.bd.controller,
 	       (unsigned long long)L.bd.start512, (unsigned long long)L.bd.count512, mib(L.hdr.target_bytes), uuid);
-	printf("%-10s %llu MiB of RAM in %u ranges%s, %u CPU notes; core file %s %llu MiB, room for %llu MiB: %s\n",
-	       "dump", mib(stage_ram_bytes(&L.params, &L.kt)), L.params.nr_ranges - (L.kt.valid ? 1 : 0),
-	       L.kt.valid ? " + the kernel image" : "", L.params.nr_note_bufs,
-	       a->keep_zeros ? "about" : "at most", mib_up(core), mib(room),
-	       core <= room ? "target large enough" :
-	       a->keep_zeros ? "TARGET TOO SMALL, the dump will be cut short" :
-	       "TARGET TOO SMALL unless enough of the RAM is zero to be left out");
-	printf("%-10s %s\n", "zeros", a->keep_zeros ? "kept: every byte of RAM is written (--keep-zeros)" :
-	       "runs of zero memory of 1 MiB or more are left out of the file (p_filesz < p_memsz)");
+	printf("%-10s %llu MiB of RAM in %u ranges%s, %u CPU notes; ", "dump", mib(stage_ram_bytes(&L.params, &L.kt)),
+	       L.params.nr_ranges - (L.kt.valid ? 1 : 0), L.kt.valid ? " + the kernel image" : "",
+	       L.params.nr_note_bufs);
+	if (raw_elf(a)) {
+		printf("core file %s %llu MiB, room for %llu MiB: %s\n", a->keep_zeros ? "about" : "at most",
+		       mib_up(core), mib(room),
+		       core <= room ? "target large enough" :
+		       a->keep_zeros ? "TARGET TOO SMALL, the dump will be cut short" :
+		       "TARGET TOO SMALL unless enough of the RAM is zero to be left out");
+		printf("%-10s raw ELF core file (--dump-level 0 --compress none)\n", "format");
+		printf("%-10s %s\n", "zeros", a->keep_zeros ? "kept: every byte of RAM is written (--keep-zeros)" :
+		       "runs of zero memory of 1 MiB or more are left out of the file (p_filesz < p_memsz)");
+	} else {
+		printf("at most %llu MiB if nothing is left out or compressed, room for %llu MiB: %s\n",
+		       mib_up(worst), mib(room),
+		       worst <= room ? "target large enough" : "may not fit (it usually needs far less)");
+		printf("%-10s filtered pages in LZ4 frames, %s\n", "format",
+		       a->compress == CC_COMPRESS_LZ4 ? "compressed (--compress lz4)" :
+		       "stored uncompressed (--compress none)");
+		uint32_t can = L.params.mm.version ? a->dump_level : a->dump_level & CC_DL_ZERO;
+		dumplevel_words(can, words, sizeof(words));
+		if (can == a->dump_level)
+			printf("%-10s %u: leave out %s\n", "level", a->dump_level, words);
+		else
+			printf("%-10s %u asked, only %u possible: leave out %s (the other bits need the page types "
+			       "from VMCOREINFO, see the note above)\n", "level", a->dump_level, can, words);
+	}
 	printf("%-10s %s, also after a failure%s%s\n", "then", action_names[a->action],
 	       a->bad_digest ? "; TEST: wrong digest staged" : "",
 	       a->test_exception ? "; TEST: payload raises #UD" : "");

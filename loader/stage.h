@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "crashcap/dumpfmt.h"
 #include "crashcap/image.h"
 #include "crashcap/params.h"
 #include "crashcap/purgatory.h"
@@ -50,6 +51,16 @@ uint64_t stage_ram_bytes(const struct cc_params *p, const struct ktext *kt);
 /* The size of the core file the payload will write (ELF head with the
  * notes at their largest, then every range). */
 uint64_t stage_core_size(const struct cc_params *p);
+
+/* The largest a CC_ENC_PAGES data area (include/crashcap/dumpfmt.h) can
+ * be for p: the HEAD record with the ELF head of stage_core_size's raw
+ * ELF before zero runs (one PT_LOAD per range, notes at their largest),
+ * one CHUNK record per CC_CHUNK_PAGES pages of each range, each followed
+ * by an LZ4 frame that keeps every page and compresses none (stored
+ * blocks: 4-byte size and 4-byte checksum each, frame header at its
+ * largest, end mark, content checksum), and the END record.  Real dumps
+ * are far smaller: this is what the target must hold to be sure. */
+uint64_t stage_pages_size_bound(const struct cc_params *p);
 
 /* Fill pi->regions with {mem, memsz} of every hashed segment, in segment
  * order, and pi->digest with SHA-256 over their bytes as they will be in

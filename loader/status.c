@@ -7,7 +7,9 @@
 #include <time.h>
 
 #include "capture/dumphdr.h"
+#include "crashcap/params.h"
 #include "loader/commands.h"
+#include "loader/dumplevel.h"
 #include "loader/kexec.h"
 #include "loader/target_io.h"
 #include "loader/uuid.h"
@@ -37,6 +39,43 @@ static void print_time(const char *label, uint64_t secs)
 		printf("%-10s -\n", label);
 	else
 		printf("%-10s %s\n", label, text);
+}
+
+/* How the dump is stored and what was left out of it: encoding, dump
+ * level applied and asked, compression (dumphdr.h).  Not for an armed
+ * target: the payload fills these when it writes. */
+static void print_format(const struct cc_dump_header *h)
+{
+	char words[160];
+
+	switch (h->encoding) {
+	case CC_ENC_ELF:
+		printf("%-10s raw ELF core file (0)\n", "encoding");
+		break;
+	case CC_ENC_PAGES:
+		printf("%-10s filtered pages in LZ4 frames (2)\n", "encoding");
+		break;
+	case CC_ENC_LZ4:
+		printf("%-10s ELF core in one LZ4 frame (1): never written by crashcap, not readable\n", "encoding");
+		return;
+	default:
+		printf("%-10s unknown (%u)\n", "encoding", h->encoding);
+		return;
+	}
+	dumplevel_words(h->dump_level, words, sizeof(words));
+	if (h->dump_level == h->level_asked)
+		printf("%-10s %u: left out %s\n", "level", h->dump_level, words);
+	else
+		printf("%-10s %u applied, %u asked: left out %s\n", "level", h->dump_level, h->level_asked, words);
+	if (h->encoding == CC_ENC_PAGES) {
+		const char *name = compress_name(h->compress);
+		if (h->compress == CC_COMPRESS_NONE)
+			printf("%-10s none: pages stored in uncompressed blocks (0)\n", "compress");
+		else if (name)
+			printf("%-10s %s (%u)\n", "compress", name, h->compress);
+		else
+			printf("%-10s unknown (%u)\n", "compress", h->compress);
+	}
 }
 
 /* kexec_crash_loaded says only that some crash image is loaded: ours
@@ -87,6 +126,8 @@ int cmd_status(int argc, char **argv)
 	printf("%-10s %llu bytes (%llu MiB)\n", "ram",
 	       (unsigned long long)h.ram_bytes, (unsigned long long)(h.ram_bytes >> 20));
 	printf("%-10s %s (%u)\n", "status", cc_status_name(h.status), h.status);
+	if (h.state != CC_STATE_EMPTY)
+		print_format(&h);
 	print_time("started", h.start_time);
 	printf("%-10s %llu ms\n", "elapsed", (unsigned long long)h.elapsed_ms);
 	return 0;

@@ -127,6 +127,32 @@ static int read_at(int fd, void *buf, size_t len, off_t off)
 	return -1;
 }
 
+/* Open root/proc/kcore (its name into path) and read its ELF header:
+ * the fd, or -1 with a reason in why. */
+static int kcore_open(const char *root, char *path, Elf64_Ehdr *eh, char *why, size_t size)
+{
+	int fd;
+
+	if (sysfile_path(path, SYSFILE_PATH_MAX, root, "/proc/kcore") < 0 ||
+	    (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		snprintf(why, size, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	if (read_at(fd, eh, sizeof(*eh), 0) < 0) {
+		snprintf(why, size, "%s: reading the ELF header: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (memcmp(eh->e_ident, ELFMAG, SELFMAG) || eh->e_ident[EI_CLASS] != ELFCLASS64 ||
+	    eh->e_ident[EI_DATA] != ELFDATA2LSB || eh->e_phentsize != sizeof(Elf64_Phdr) ||
+	    eh->e_phnum == 0 || eh->e_phnum > KCORE_MAX_PHDRS) {
+		snprintf(why, size, "%s: not an ELF64 core file with program headers", path);
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 int sysinfo_page_offset(const char *root, uint64_t *page_offset, char *why, size_t size)
 {
 	char path[SYSFILE_PATH_MAX];
@@ -134,20 +160,8 @@ int sysinfo_page_offset(const char *root, uint64_t *page_offset, char *why, size
 	uint64_t lowest = 0;
 	int fd, found = 0;
 
-	if (sysfile_path(path, sizeof(path), root, "/proc/kcore") < 0 ||
-	    (fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		snprintf(why, size, "%s: %s", path, strerror(errno));
+	if ((fd = kcore_open(root, path, &eh, why, size)) < 0)
 		return -1;
-	}
-	if (read_at(fd, &eh, sizeof(eh), 0) < 0) {
-		snprintf(why, size, "%s: reading the ELF header: %s", path, strerror(errno));
-		goto fail;
-	}
-	if (memcmp(eh.e_ident, ELFMAG, SELFMAG) || eh.e_ident[EI_CLASS] != ELFCLASS64 ||
-	    eh.e_phentsize != sizeof(Elf64_Phdr) || eh.e_phnum == 0 || eh.e_phnum > KCORE_MAX_PHDRS) {
-		snprintf(why, size, "%s: not an ELF64 core file with program headers", path);
-		goto fail;
-	}
 	for (unsigned i = 0; i < eh.e_phnum; i++) {
 		Elf64_Phdr ph;
 		if (read_at(fd, &ph, sizeof(ph), (off_t)(eh.e_phoff + i * sizeof(ph))) < 0) {
@@ -172,6 +186,99 @@ int sysinfo_page_offset(const char *root, uint64_t *page_offset, char *why, size
 fail:
 	close(fd);
 	return -1;
+}
+
+static uint64_t note_pad(uint64_t n) { return (n + 3) & ~3ull; }
+
+/* The VMCOREINFO note's text in the notes buf[0, len): a pointer into buf
+ * and its length, or NULL with a reason.  Every size is checked against
+ * what is left of buf before it is used. */
+static const char *find_vmcoreinfo(const uint8_t *buf, uint64_t len, uint64_t *text_len,
+				   const char *path, char *why, size_t size)
+{
+	static const char name[] = SYSINFO_VMCOREINFO_NOTE; /* with its NUL, as n_namesz counts it */
+	uint64_t off = 0;
+
+	while (len - off >= sizeof(Elf64_Nhdr)) {
+		Elf64_Nhdr nh;
+		memcpy(&nh, buf + off, sizeof(nh));
+		off += sizeof(nh);
+		if (nh.n_namesz == 0 && nh.n_descsz == 0)
+			break; /* the empty note that ends a note buffer */
+		uint64_t name_room = note_pad(nh.n_namesz), desc_room = note_pad(nh.n_descsz);
+		if (name_room > len - off || desc_room > len - off - name_room) {
+			snprintf(why, size, "%s: a note at byte %llu of the PT_NOTE runs past its end", path,
+				 (unsigned long long)(off - sizeof(nh)));
+			return NULL;
+		}
+		if (nh.n_namesz == sizeof(name) && nh.n_type == 0 && !memcmp(buf + off, name, sizeof(name))) {
+			if (nh.n_descsz == 0 || nh.n_descsz > SYSINFO_VMCOREINFO_MAX) {
+				snprintf(why, size, "%s: VMCOREINFO note of %u bytes (expected 1..%u)", path,
+					 nh.n_descsz, SYSINFO_VMCOREINFO_MAX);
+				return NULL;
+			}
+			*text_len = nh.n_descsz;
+			return (const char *)buf + off + name_room;
+		}
+		off += name_room + desc_room;
+	}
+	snprintf(why, size, "%s: no VMCOREINFO note in its PT_NOTE (kernel before 4.19?)", path);
+	return NULL;
+}
+
+char *sysinfo_kcore_vmcoreinfo(const char *root, size_t *len, char *why, size_t size)
+{
+	char path[SYSFILE_PATH_MAX];
+	Elf64_Ehdr eh;
+	Elf64_Phdr ph;
+	uint8_t *notes = NULL;
+	char *text = NULL;
+	uint64_t text_len = 0;
+	int fd, found = 0;
+
+	if ((fd = kcore_open(root, path, &eh, why, size)) < 0)
+		return NULL;
+	for (unsigned i = 0; i < eh.e_phnum && !found; i++) {
+		if (read_at(fd, &ph, sizeof(ph), (off_t)(eh.e_phoff + i * sizeof(ph))) < 0) {
+			snprintf(why, size, "%s: reading program header %u: %s", path, i, strerror(errno));
+			goto out;
+		}
+		found = ph.p_type == PT_NOTE;
+	}
+	if (!found) {
+		snprintf(why, size, "%s: no PT_NOTE", path);
+		goto out;
+	}
+	if (ph.p_filesz < sizeof(Elf64_Nhdr) || ph.p_filesz > SYSINFO_KCORE_NOTES_MAX) {
+		snprintf(why, size, "%s: PT_NOTE of %llu bytes (expected %zu..%u)", path,
+			 (unsigned long long)ph.p_filesz, sizeof(Elf64_Nhdr), SYSINFO_KCORE_NOTES_MAX);
+		goto out;
+	}
+	notes = malloc(ph.p_filesz);
+	if (!notes) {
+		snprintf(why, size, "out of memory for the %llu bytes of %s's notes", (unsigned long long)ph.p_filesz,
+			 path);
+		goto out;
+	}
+	if (read_at(fd, notes, ph.p_filesz, (off_t)ph.p_offset) < 0) {
+		snprintf(why, size, "%s: reading its %llu bytes of notes at %llu: %s", path,
+			 (unsigned long long)ph.p_filesz, (unsigned long long)ph.p_offset, strerror(errno));
+		goto out;
+	}
+	const char *t = find_vmcoreinfo(notes, ph.p_filesz, &text_len, path, why, size);
+	if (!t)
+		goto out;
+	if (!(text = malloc(text_len + 1))) {
+		snprintf(why, size, "out of memory for the VMCOREINFO text");
+		goto out;
+	}
+	memcpy(text, t, text_len);
+	text[text_len] = '\0';
+	*len = text_len;
+out:
+	free(notes);
+	close(fd);
+	return text;
 }
 
 int sysinfo_kernel_text(const char *root, uint64_t *text, uint64_t *end, char *why, size_t size)

@@ -42,6 +42,20 @@ int sysinfo_vmcoreinfo(const char *root, uint64_t *paddr, uint64_t *size);
  * /proc/kcore rounded down to 1 GiB.  0, or -1 with a reason in why. */
 int sysinfo_page_offset(const char *root, uint64_t *page_offset, char *why, size_t size);
 
+/* VMCOREINFO in /proc/kcore (Linux 4.19 on): a note named "VMCOREINFO",
+ * type 0, in the PT_NOTE, whose descriptor is the text the kernel keeps
+ * in vmcoreinfo_data (one page; kexec-abi.md 4.1).  Bounds: */
+#define SYSINFO_VMCOREINFO_NOTE  "VMCOREINFO"
+#define SYSINFO_KCORE_NOTES_MAX  (1u << 20) /* bytes of PT_NOTE read: the kernel's are a few KiB */
+#define SYSINFO_VMCOREINFO_MAX   (64u << 10) /* bytes of text accepted */
+
+/* The VMCOREINFO text from the first PT_NOTE of /proc/kcore: a malloc'd
+ * copy with a NUL added (*len without it), or NULL with a reason in why
+ * (unreadable, e.g. lockdown=confidentiality or no CONFIG_PROC_KCORE; not
+ * an ELF64 core; no such note; a size out of bounds).  Every note is
+ * checked against the PT_NOTE's size before it is read. */
+char *sysinfo_kcore_vmcoreinfo(const char *root, size_t *len, char *why, size_t size);
+
 /* From /proc/kallsyms: the kernel image's first virtual address (_text,
  * else _stext rounded down to 2 MiB) and its end (_end, 0 if absent).
  * 0, or -1 with a reason in why (missing, or addresses hidden). */

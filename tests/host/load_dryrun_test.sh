@@ -23,6 +23,8 @@ refused() {
 	fi
 }
 
+not_grep() { ! grep -q "$@"; }
+
 # ---- the fake system -------------------------------------------------------------
 PAGE_OFFSET=ffff9b4c80000000     # what the fake /proc/kcore implies (KASLR'd)
 DEFAULT_PAGE_OFFSET=ffff888000000000
@@ -187,8 +189,12 @@ check "patch block: serial port 0x3f8" [ "$(hex16 $((PI + 0x160)))" = 03f8 ]
 # The parameter block.
 check "params: magic, version, size" \
 	[ "$(hex64 $Q) $(hex32 $((Q + 8))) $(hex32 $((Q + 12)))" = "534d415241504343 00000003 00002290" ]
-check "params: options 0 (zero runs left out), reserved 0" [ "$(hex32 $((Q + 0x2180)))$(hex32 $((Q + 0x2184)))" = 0000000000000000 ]
-check "summary: zero runs are left out" grep -q "^zeros *runs of zero memory" out
+check "params: options 0, dump_level 31, compress lz4 (1), reserved 0 (the defaults)" \
+	[ "$(hex32 $((Q + 0x2180))) $(hex32 $((Q + 0x2184))) $(hex32 $((Q + 0x2188))) $(hex32 $((Q + 0x218c)))" = \
+	  "00000000 0000001f 00000001 00000000" ]
+check "summary: format is filtered pages in LZ4 frames, compressed" \
+	grep -q "^format *filtered pages in LZ4 frames, compressed (--compress lz4)" out
+check "summary: no zeros line for the framed format" not_grep "^zeros" out
 check "params: region = the payload's own segment" \
 	[ "$(hex64 $((Q + 0x10))) $(hex64 $((Q + 0x18)))" = "$(h16 $pay_mem) $(h16 $(seg_field payload memsz))" ]
 check "params: actions poweroff/poweroff" [ "$(hex32 $((Q + 0x20)))$(hex32 $((Q + 0x24)))" = 0000000100000001 ]
@@ -239,6 +245,9 @@ check "header: magic CRASHCAP" [ "$(head -c $((H + 8)) "$D" | tail -c 8)" = CRAS
 check "header: uuid = params uuid" [ "$(bytes $((H + 0x10)) 16)" = "$uuid" ]
 check "header: state empty, data offset 64 KiB, target bytes 8 GiB" \
 	[ "$(hex32 $((H + 0x20))) $(hex64 $((H + 0x28))) $(hex64 $((H + 0x40)))" = "00000000 $(h16 65536) $(h16 $((8 << 30)))" ]
+check "header: encoding 0, dump_level 0 (none applied yet), level_asked 31, compress 0" \
+	[ "$(hex32 $((H + 0x24))) $(hex32 $((H + 0x70))) $(hex32 $((H + 0x74))) $(hex32 $((H + 0x78)))" = \
+	  "00000000 00000000 0000001f 00000000" ]
 { tail -c +$((H + 1)) good.dry | head -c 128; head -c $((128 * 1024)) /dev/zero; } >hdr.img
 run "$CRASHCAP" status hdr.img
 check "header: crashcap status accepts it (checksum) as empty" grep -q '^state *empty' out
@@ -257,11 +266,43 @@ check "--test-exception sets CC_TEST_EXCEPTION" [ "$(hex32 $((Q + 0x2c)))" = 000
 check "default action is reboot" [ "$(hex32 $((Q + 0x20)))$(hex32 $((PI + 0x158)))" = 0000000000000000 ]
 check "summary flags the test settings" grep -q "TEST: wrong digest staged; TEST: payload raises #UD" out
 
+# at FILE: read the dry run in FILE from now on (sets D, Q, H)
+at() { D=$1 Q=$(seg_field params offset) H=$(head_text | awk '$1 == "header" && $2 == "offset" { print $3 }'); }
+# params_mode FILE: "options dump_level compress" of the dry run in FILE
+params_mode() { at "$1"; echo "$(hex32 $((Q + 0x2180))) $(hex32 $((Q + 0x2184))) $(hex32 $((Q + 0x2188)))"; }
+load sys raw.dry disk.img --dump-level 0 --compress none
+check "--dump-level 0 --compress none: exits 0, nothing on stderr" [ "$rc" -eq 0 -a ! -s err ]
+check "--dump-level 0 --compress none: options 0, level 0, compress none (0)" \
+	[ "$(params_mode raw.dry)" = "00000000 00000000 00000000" ]
+at raw.dry
+check "--dump-level 0 --compress none: header level_asked 0" [ "$(hex32 $((H + 0x74)))" = 00000000 ]
+check "--dump-level 0 --compress none: summary says raw ELF" grep -q "^format *raw ELF core file" out
+check "--dump-level 0 --compress none: zero runs are left out" grep -q "^zeros *runs of zero memory" out
+
 load sys keep.dry disk.img --keep-zeros
-D=keep.dry Q=$(seg_field params offset)
 check "--keep-zeros: exits 0" [ "$rc" -eq 0 ]
-check "--keep-zeros sets CC_OPT_KEEP_ZEROS" [ "$(hex32 $((Q + 0x2180)))" = 00000001 ]
+check "--keep-zeros: CC_OPT_KEEP_ZEROS, and the raw ELF (level 0, compress none)" \
+	[ "$(params_mode keep.dry)" = "00000001 00000000 00000000" ]
 check "--keep-zeros: the summary says every byte is written" grep -q "^zeros *kept: every byte" out
+load sys keep2.dry disk.img --keep-zeros --dump-level 0 --compress none
+check "--keep-zeros --dump-level 0 --compress none: the same" \
+	[ "$rc" -eq 0 -a "$(params_mode keep2.dry)" = "00000001 00000000 00000000" ]
+
+load sys l10.dry disk.img --dump-level 010
+check "--dump-level 010 is ten (decimal, not octal), compress lz4" \
+	[ "$rc" -eq 0 -a "$(params_mode l10.dry)" = "00000000 0000000a 00000001" ]
+at l10.dry
+check "--dump-level 010: header level_asked 10" [ "$(hex32 $((H + 0x74)))" = 0000000a ]
+load sys l0.dry disk.img --dump-level 0
+check "--dump-level 0 alone: the framed format, every page kept, lz4" \
+	[ "$rc" -eq 0 -a "$(params_mode l0.dry)" = "00000000 00000000 00000001" ]
+check "--dump-level 0 alone: summary says nothing is left out" grep -q "^level *0: leave out nothing" out
+load sys l1.dry disk.img --dump-level 1 --compress none
+check "--dump-level 1 --compress none: the framed format, stored blocks" \
+	[ "$rc" -eq 0 -a "$(params_mode l1.dry)" = "00000000 00000001 00000000" ]
+check "--dump-level 1 --compress none: summary" \
+	grep -q "^format *filtered pages in LZ4 frames, stored uncompressed (--compress none)" out
+check "--dump-level 1: the level line names zero pages" grep -q "^level *1: leave out zero pages$" out
 
 cp -r sys nokcore && rm nokcore/proc/kcore
 load nokcore nokcore.dry disk.img
@@ -289,9 +330,14 @@ done
 check "two crash regions: both are left out of the ranges" [ $excl_ok -eq 1 ]
 
 truncate -s 1G small.img
+load sys small.dry small.img --dump-level 0 --compress none
+check "small target, raw ELF: loads (exit 0), nothing on stderr" [ "$rc" -eq 0 -a ! -s err ]
+check "small target, raw ELF: summary says it is too small" grep -q "TARGET TOO SMALL" out
 load sys small.dry small.img
-check "small target: loads (exit 0)" [ "$rc" -eq 0 ]
-check "small target: summary says it is too small" grep -q "TARGET TOO SMALL" out
+check "small target, level 31 lz4: loads (exit 0)" [ "$rc" -eq 0 ]
+check "small target, level 31 lz4: one note that the dump may not fit" \
+	[ "$(wc -l <err)" -eq 1 -a "$(grep -c "note: target small.img has room for 1023 MiB.*may not fit" err)" -eq 1 ]
+check "small target, level 31 lz4: summary says may not fit" grep -q "^dump .*room for 1023 MiB: may not fit" out
 
 "$MKTARGET" full.img --state complete --written 8192 --size $((1 << 30)) >/dev/null || exit 1
 load sys f.dry full.img
@@ -368,6 +414,20 @@ run "$CRASHCAP" load --dry-run x.dry --root sys
 usage "no --target" "usage: crashcap load"
 run "$CRASHCAP" load --dry-run x.dry --root sys --target disk.img --qemu-exit 0x10000
 usage "bad --qemu-exit" "qemu-exit"
+rm -f x.dry
+for bad in 32 1x 0x1f -1 "" " 3" 4294967327; do
+	run "$CRASHCAP" load --dry-run x.dry --root sys --target disk.img --test-target-pci 00:04.0 --dump-level "$bad"
+	usage "bad --dump-level '$bad'" "dump-level $bad: give a decimal number 0..31"
+done
+run "$CRASHCAP" load --dry-run x.dry --root sys --target disk.img --test-target-pci 00:04.0 --compress zstd
+usage "bad --compress" "compress zstd: use lz4 or none"
+run "$CRASHCAP" load --dry-run x.dry --root sys --target disk.img --test-target-pci 00:04.0 --dump-level
+usage "--dump-level without a value" "dump-level needs an argument"
+run "$CRASHCAP" load --dry-run x.dry --root sys --target disk.img --test-target-pci 00:04.0 --keep-zeros --dump-level 31
+usage "--keep-zeros with --dump-level 31" "keep-zeros .*cannot go with --dump-level 31 --compress none"
+run "$CRASHCAP" load --dry-run x.dry --root sys --target disk.img --test-target-pci 00:04.0 --compress lz4 --keep-zeros
+usage "--keep-zeros with --compress lz4" "keep-zeros .*cannot go with --dump-level 0 --compress lz4"
+check "...and no dry-run file" [ ! -e x.dry ]
 run "$CRASHCAP" unload now
 usage "unload takes no arguments" "usage: crashcap unload"
 

@@ -13,14 +13,21 @@
 #                  (commas for spaces) as the capture kernel's command line,
 #                  then crash with sysrq
 #   kdump-capture  stock kdump, capture kernel: dd if=/proc/vmcore
-#                  of=TARGET bs=4M conv=fsync, then power off
+#                  of=TARGET bs=4M conv=fsync, then power off; with
+#                  crashcap.mdf=N instead: mount TARGET (ext4, made by the
+#                  host) and run `makedumpfile -l -d N /proc/vmcore
+#                  /mnt/dump/vmcore` (the kdump-compressed file a
+#                  distribution's kdump writes), sync, unmount, power off
 # Also: crashcap.target=DEV [/dev/vda], crashcap.wait=SECONDS [60] (bound on
-# each wait).  Lines the host parses start "CCBENCH "; times are
+# each wait), crashcap.workload=ANON:CACHE:FREE (kdump: the used guest,
+# tests/qemu/used-guest, after kexec -p and before the crash).  Lines the host parses start "CCBENCH "; times are
 # /proc/uptime (10 ms):
-#   CCBENCH boot | error WHAT | kdump-loaded | kdump-load-failed RC | crash
+#   CCBENCH boot | error WHAT | kdump-loaded | kdump-load-failed RC |
+#           workload-ready | crash
 #   CCBENCH dd MODE MIB T0 T1 RC
 #   CCBENCH capture-start T VMCORE_BYTES
 #   CCBENCH dump-done T0 T1 RC
+#   CCBENCH dump-bytes N                 (makedumpfile: the file's size)
 
 PATH=/bin:/sbin
 export PATH
@@ -37,7 +44,7 @@ mount -t devtmpfs devtmpfs /dev 2>/dev/null
 mkdir -p /tmp && mount -t tmpfs tmpfs /tmp
 event boot
 
-flavour="" target=/dev/vda wait=60 ddmib=1024 ddmodes=direct,fsync capture=""
+flavour="" target=/dev/vda wait=60 ddmib=1024 ddmodes=direct,fsync capture="" workload="" mdf=""
 for p in $(cat /proc/cmdline); do
 	case $p in
 	crashcap.bench=*)    flavour=${p#crashcap.bench=} ;;
@@ -46,6 +53,8 @@ for p in $(cat /proc/cmdline); do
 	crashcap.ddmib=*)    ddmib=${p#crashcap.ddmib=} ;;
 	crashcap.ddmodes=*)  ddmodes=${p#crashcap.ddmodes=} ;;
 	crashcap.capture=*)  capture=${p#crashcap.capture=} ;;
+	crashcap.workload=*) workload=${p#crashcap.workload=} ;;
+	crashcap.mdf=*)      mdf=${p#crashcap.mdf=} ;;
 	esac
 done
 say "flavour ${flavour:-none}, kernel $(uname -r), $(sed -n 's/^MemTotal: *//p' /proc/meminfo) RAM, uptime $(uptime_s)s"
@@ -95,6 +104,10 @@ kdump)
 	event kdump-loaded
 	# what the initramfs cost: the capture kernel's files are no longer needed
 	rm -f /boot/vmlinuz /boot/capture.cpio.gz
+	if [ -n "$workload" ]; then
+		used-guest "$workload" 1 "$wait" || die "the used guest's workload failed (above)"
+		event workload-ready
+	fi
 	echo 1 >/proc/sys/kernel/sysrq
 	event crash
 	echo c >/proc/sysrq-trigger
@@ -104,12 +117,26 @@ kdump)
 kdump-capture)
 	[ -e /proc/vmcore ] || die "no /proc/vmcore in the capture kernel"
 	event "capture-start $(uptime_s) $(stat -c %s /proc/vmcore)"
-	t0=$(uptime_s)
-	dd if=/proc/vmcore of="$target" bs=4M conv=fsync 2>/tmp/dd.err
-	rc=$?
-	sync
-	t1=$(uptime_s)
-	[ $rc -eq 0 ] || say "dd failed: $(tail -n1 /tmp/dd.err)"
+	if [ -n "$mdf" ]; then
+		mkdir -p /mnt/dump
+		mount -t ext4 "$target" /mnt/dump 2>/tmp/mount.err || die "mount -t ext4 $target: $(cat /tmp/mount.err)"
+		say "makedumpfile -l -d $mdf /proc/vmcore /mnt/dump/vmcore"
+		t0=$(uptime_s)
+		makedumpfile -l -d "$mdf" /proc/vmcore /mnt/dump/vmcore >/tmp/dd.err 2>&1
+		rc=$?
+		sync
+		t1=$(uptime_s)
+		[ $rc -eq 0 ] || say "makedumpfile failed: $(grep -v '^$' /tmp/dd.err | tail -n1)"
+		event "dump-bytes $(stat -c %s /mnt/dump/vmcore 2>/dev/null || echo 0)"
+		umount /mnt/dump
+	else
+		t0=$(uptime_s)
+		dd if=/proc/vmcore of="$target" bs=4M conv=fsync 2>/tmp/dd.err
+		rc=$?
+		sync
+		t1=$(uptime_s)
+		[ $rc -eq 0 ] || say "dd failed: $(tail -n1 /tmp/dd.err)"
+	fi
 	event "dump-done $t0 $t1 $rc"
 	stop
 	;;

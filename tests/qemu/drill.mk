@@ -6,11 +6,13 @@
 #                        (--emit SEED INDEX: the expected bytes of one page)
 #   build/qemu/hdrtool   static, for the initramfs: re-seals a target's header
 #                        with another UUID (the wrong-disk scenario)
+#   build/qemu/workload  static, for the initramfs: the used guest's anonymous
+#                        and freed memory, random bytes (--workload used)
 
-$(B)/qemu/patterns: tests/qemu/patterns.c
+$(B)/qemu/patterns: tests/qemu/patterns.c tests/qemu/pattern.h
 	@mkdir -p $(@D)
 	@echo "  HOSTCC  $@ (static)"
-	$(Q)$(CC) $(HOST_CFLAGS) -static -o $@ $<
+	$(Q)$(CC) $(HOST_CFLAGS) -static -o $@ tests/qemu/patterns.c
 
 HDRTOOL_SRC := tests/qemu/hdrtool.c capture/dumphdr.c capture/crc32.c loader/uuid.c
 
@@ -19,4 +21,9 @@ $(B)/qemu/hdrtool: $(HDRTOOL_SRC) include/crashcap/dumphdr.h capture/dumphdr.h c
 	@echo "  HOSTCC  $@ (static)"
 	$(Q)$(CC) $(HOST_CFLAGS) -static -o $@ $(HDRTOOL_SRC)
 
-HOST_TARGETS += $(B)/qemu/patterns $(B)/qemu/hdrtool
+$(B)/qemu/workload: tests/qemu/workload.c
+	@mkdir -p $(@D)
+	@echo "  HOSTCC  $@ (static)"
+	$(Q)$(CC) $(HOST_CFLAGS) -static -o $@ $<
+
+HOST_TARGETS += $(B)/qemu/patterns $(B)/qemu/hdrtool $(B)/qemu/workload

@@ -23,8 +23,19 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 # boot CPU; the drill checks the panic ran there and, through QEMU's
 # monitor, that only that CPU ran the payload while the others stayed
 # halted.  The scenarios and their checks: docs/drill.md, "Scenarios".
+#
+# Every case runs at the loader's defaults (dump level 31, LZ4): a filtered
+# dump must keep the kernel-memory pattern pages and leave out the
+# anonymous ones; the io-error cases keep the raw ELF of level 0 (the drill
+# asks for it there).  level0 and level0-lz4 ask for level 0: every pattern
+# page, the anonymous ones at their addresses, as the raw ELF and as LZ4
+# frames.  used-1g crashes a guest that has page cache, anonymous and freed
+# memory (--workload used) at the defaults.
 CASES=(
 	"pc-1cpu|--machine pc --smp 1"
+	"level0|--machine pc --smp 1 --dump-level 0 --compress none"
+	"level0-lz4|--machine pc --smp 1 --dump-level 0 --compress lz4"
+	"used-1g|--machine pc --smp 1 --workload used"
 	"q35-1cpu|--machine q35 --smp 1"
 	"pc-2cpu|--machine pc --smp 2 --cpu 1"
 	"q35-2cpu|--machine q35 --smp 2 --cpu 1"

@@ -7,8 +7,10 @@
 #
 # Contents: /init (tests/qemu/init), busybox-static with a link per applet,
 # /bin/crashcap (build/crashcap), /bin/patterns (build/qemu/patterns),
-# /bin/hdrtool (build/qemu/hdrtool, the wrong-disk scenario's; left out
-# when it is not built), the given kernel modules under /lib/modules/drill/
+# /bin/hdrtool (build/qemu/hdrtool, the wrong-disk scenario's) and
+# /bin/workload (build/qemu/workload) with /bin/used-guest
+# (tests/qemu/used-guest), the used guest's (each left out when it is not
+# built), the given kernel modules under /lib/modules/drill/
 # plus an "order" file (load order = the order given; tests/qemu/kernel.sh
 # computes it), and /dev/console.  A dynamically linked binary gets its
 # libraries from the host (ldd).  No root needed: /dev/console is written as
@@ -22,6 +24,7 @@ MODULES=""
 CRASHCAP=$ROOT/build/crashcap
 PATTERNS=$ROOT/build/qemu/patterns
 HDRTOOL=$ROOT/build/qemu/hdrtool
+WORKLOAD=$ROOT/build/qemu/workload
 INIT=$ROOT/tests/qemu/init
 BUSYBOX=/bin/busybox
 
@@ -74,6 +77,13 @@ add_binary "$CRASHCAP" crashcap
 add_binary "$PATTERNS" patterns
 # hdrtool only for the drill's wrong-disk scenario (the drill checks it is built)
 if [ -r "$HDRTOOL" ]; then add_binary "$HDRTOOL" hdrtool; else HDRTOOL=""; fi
+# workload only for the used guest (drill --workload used, bench's used guests)
+if [ -r "$WORKLOAD" ]; then
+	add_binary "$WORKLOAD" workload
+	install -m 0755 "$ROOT/tests/qemu/used-guest" "$STAGE/bin/used-guest"
+else
+	WORKLOAD=""
+fi
 
 : >"$STAGE/lib/modules/drill/order"
 for ko in $MODULES; do
@@ -103,4 +113,4 @@ mkdir -p "$(dirname "$OUT")"
 } | gzip -n -6 >"$OUT.tmp"
 mv "$OUT.tmp" "$OUT"
 
-say "$(du -k "$OUT" | cut -f1) KiB ${OUT#"$ROOT"/}: busybox $("$BUSYBOX" | head -n1 | awk '{print $2}'), crashcap, patterns${HDRTOOL:+, hdrtool}${MODULES:+, modules $(tr '\n' ' ' <"$STAGE/lib/modules/drill/order")}"
+say "$(du -k "$OUT" | cut -f1) KiB ${OUT#"$ROOT"/}: busybox $("$BUSYBOX" | head -n1 | awk '{print $2}'), crashcap, patterns${HDRTOOL:+, hdrtool}${WORKLOAD:+, workload}${MODULES:+, modules $(tr '\n' ' ' <"$STAGE/lib/modules/drill/order")}"

@@ -19,6 +19,18 @@
  *       "ok PADDR", "MISMATCH PADDR at +OFFSET" or "NOT COVERED PADDR".
  *       Bytes between p_filesz and p_memsz read as zeros; the range may
  *       run across PT_LOADs that follow each other in physical memory.
+ *   vmcore-probe FILE --find SEED:N...
+ *       look at every page-aligned physical page the PT_LOADs describe,
+ *       each once (a page that two PT_LOADs describe, as the kernel-image
+ *       view does, is read from the RAM view; zero tails included, as
+ *       zeros), and count the pages equal, byte for byte, to
+ *       pattern(SEED, i) for some i < N (tests/qemu/pattern.h).  One line
+ *       per SEED:
+ *           find SEED N present P copies C damaged D missing I,I,...
+ *       P: how many of the N patterns are there at least once; C: pages
+ *       beyond the first with the same pattern; D: pages with the header
+ *       of one of the N (magic, SEED, i) but other bytes; the first
+ *       missing indices (at most 8; "-" if none).
  *
  * Modes combine.  Exit status: 0 all checks passed, 1 a check failed, 2
  * bad usage or FILE is not a valid x86-64 ELF64 core (one line says why). */
@@ -30,6 +42,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+
+#include "tests/qemu/pattern.h"
 
 #define PAGE 4096
 #define MAX_NOTES_BYTES (64u << 20)  /* refuse absurd PT_NOTE sizes */
@@ -349,10 +363,122 @@ static int expect_one(const struct core *c, const char *arg, unsigned char *buf)
 	return diff == -1 ? 0 : -1;
 }
 
+/* --find: the patterns of one seed, and what the scan saw of them. */
+struct find {
+	uint64_t seed, n;
+	uint32_t *seen;     /* pages equal to pattern(seed, i), per i */
+	uint64_t damaged;   /* pages with its header but other bytes */
+};
+
+static int is_kernel_view(const Elf64_Phdr *p)
+{
+	return p->p_vaddr >= KERNEL_MAP_BASE;
+}
+
+/* Order in which the PT_LOADs own a physical page: the RAM views in header
+ * order, then the kernel-image views.  Fills order[], returns the count. */
+static unsigned load_order(const struct core *c, unsigned *order)
+{
+	unsigned n = 0;
+	for (int pass = 0; pass < 2; pass++)
+		for (unsigned i = 0; i < c->phnum; i++)
+			if (c->ph[i].p_type == PT_LOAD && is_kernel_view(&c->ph[i]) == pass)
+				order[n++] = i;
+	return n;
+}
+
+static int overlaps(const Elf64_Phdr *a, const Elf64_Phdr *b)
+{
+	return a->p_paddr < b->p_paddr + b->p_memsz && b->p_paddr < a->p_paddr + a->p_memsz;
+}
+
+/* One page (PAGE bytes at page) against the seeds. */
+static void find_page(const unsigned char *page, struct find *f, unsigned nf, unsigned char *want)
+{
+	uint64_t seed, index;
+	if (!pattern_claims(page, &seed, &index))
+		return;
+	for (unsigned k = 0; k < nf; k++) {
+		if (f[k].seed != seed || index >= f[k].n)
+			continue;
+		pattern_fill(want, seed, index);
+		if (!memcmp(page, want, PAGE))
+			f[k].seen[index]++;
+		else
+			f[k].damaged++;
+	}
+}
+
+static void find_all(const struct core *c, struct find *f, unsigned nf, unsigned char *buf)
+{
+	unsigned *order = calloc(c->phnum, sizeof(*order));
+	unsigned char *want = malloc(PAGE);
+	if (!order || !want)
+		errx(2, "out of memory");
+	unsigned nl = load_order(c, order);
+	for (unsigned k = 0; k < nl; k++) {
+		const Elf64_Phdr *p = &c->ph[order[k]];
+		/* a PT_LOAD that no earlier one overlaps needs no per-page test */
+		int shared = 0;
+		for (unsigned j = 0; j < k && !shared; j++)
+			shared = overlaps(p, &c->ph[order[j]]);
+		uint64_t first = (PAGE - p->p_paddr % PAGE) % PAGE; /* first page-aligned paddr */
+		for (uint64_t at = first; at < p->p_memsz && p->p_memsz - at >= PAGE;) {
+			/* a window of whole pages: from the file up to p_filesz, zeros after */
+			uint64_t n = p->p_memsz - at;
+			if (n > CMP_CHUNK)
+				n = CMP_CHUNK;
+			n -= n % PAGE;
+			if (at >= p->p_filesz)
+				break; /* zeros from here on: no pattern page */
+			uint64_t from_file = p->p_filesz - at < n ? p->p_filesz - at : n;
+			if (read_at(c, buf, from_file, p->p_offset + at) < 0)
+				err(2, "%s: reading at 0x%llx", c->path, (unsigned long long)(p->p_offset + at));
+			memset(buf + from_file, 0, n - from_file);
+			for (uint64_t off = 0; off < n; off += PAGE) {
+				uint64_t paddr = p->p_paddr + at + off;
+				int earlier = 0;
+				for (unsigned j = 0; shared && j < k && !earlier; j++) {
+					const Elf64_Phdr *q = &c->ph[order[j]];
+					earlier = paddr >= q->p_paddr && paddr - q->p_paddr < q->p_memsz;
+				}
+				if (!earlier)
+					find_page(buf + off, f, nf, want);
+			}
+			at += n;
+		}
+	}
+	free(want);
+	free(order);
+}
+
+static void find_report(const struct find *f)
+{
+	uint64_t present = 0, copies = 0;
+	unsigned listed = 0;
+	char missing[8 * 24] = "";
+	for (uint64_t i = 0; i < f->n; i++) {
+		if (f->seen[i]) {
+			present++;
+			copies += f->seen[i] - 1;
+		} else if (listed < 8) {
+			size_t len = strlen(missing);
+			snprintf(missing + len, sizeof(missing) - len, "%s%llu", listed ? "," : "",
+				 (unsigned long long)i);
+			listed++;
+		}
+	}
+	printf("find %llu %llu present %llu copies %llu damaged %llu missing %s\n",
+	       (unsigned long long)f->seed, (unsigned long long)f->n, (unsigned long long)present,
+	       (unsigned long long)copies, (unsigned long long)f->damaged, listed ? missing : "-");
+}
+
 int main(int argc, char **argv)
 {
-	static const char usage[] = "usage: vmcore-probe FILE [--layout] [--check-layout] [--expect PADDR:PATTERNFILE...]";
+	static const char usage[] = "usage: vmcore-probe FILE [--layout] [--check-layout] [--expect PADDR:PATTERNFILE...] [--find SEED:N...]";
 	int layout = 0, check = 0, first_expect = 0, nexpect = 0, failed = 0;
+	struct find finds[8];
+	unsigned nfind = 0;
 	struct core c;
 
 	if (argc < 3)
@@ -370,6 +496,26 @@ int main(int argc, char **argv)
 				i++, nexpect++;
 			if (!nexpect)
 				errx(2, "--expect needs at least one PADDR:PATTERNFILE");
+		} else if (!strcmp(argv[i], "--find")) {
+			if (nfind)
+				errx(2, "--find given twice: list all SEED:N after one --find");
+			while (i + 1 < argc && strncmp(argv[i + 1], "--", 2)) {
+				const char *arg = argv[++i];
+				char *end, *end2;
+				if (nfind == sizeof(finds) / sizeof(finds[0]))
+					errx(2, "--find: at most %zu seeds", sizeof(finds) / sizeof(finds[0]));
+				struct find *f = &finds[nfind++];
+				f->seed = strtoull(arg, &end, 10);
+				f->n = end != arg && *end == ':' ? strtoull(end + 1, &end2, 10) : 0;
+				if (end == arg || *end != ':' || end2 == end + 1 || *end2 || !f->n || f->n > (1u << 24))
+					errx(2, "--find wants SEED:N (decimal, 0 < N <= 2^24), not '%s'", arg);
+				f->seen = calloc(f->n, sizeof(*f->seen));
+				f->damaged = 0;
+				if (!f->seen)
+					errx(2, "out of memory");
+			}
+			if (!nfind)
+				errx(2, "--find needs at least one SEED:N");
 		} else
 			errx(2, "unknown argument '%s' (%s)", argv[i], usage);
 	}
@@ -385,6 +531,11 @@ int main(int argc, char **argv)
 	for (int k = 0; k < nexpect; k++)
 		if (expect_one(&c, argv[first_expect + k], buf) < 0)
 			failed = 1;
+	if (nfind) {
+		find_all(&c, finds, nfind, buf);
+		for (unsigned k = 0; k < nfind; k++)
+			find_report(&finds[k]);
+	}
 	free(buf);
 	return failed;
 }

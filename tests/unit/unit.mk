@@ -23,6 +23,7 @@ UNIT_DEPS_test_stage   := loader/stage.c loader/iomem.c loader/layout.c capture/
 	capture/elfcore.c purgatory/sha256.c purgatory/verify.c
 UNIT_DEPS_test_blockdev := loader/blockdev.c loader/sysfile.c
 UNIT_DEPS_test_sysinfo := loader/sysinfo.c loader/sysfile.c
+UNIT_DEPS_test_dumplevel := loader/dumplevel.c
 UNIT_DEPS_test_pagetable   := capture/pagetable.c
 UNIT_DEPS_test_ranges      := capture/ranges.c
 UNIT_DEPS_test_elfcore     := capture/elfcore.c
