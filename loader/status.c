@@ -7,7 +7,10 @@
 #include <time.h>
 
 #include "capture/dumphdr.h"
+#include "crashcap/dumpfmt.h"
+#include "crashcap/params.h"
 #include "loader/commands.h"
+#include "loader/pagestream.h"
 #include "loader/kexec.h"
 #include "loader/target_io.h"
 #include "loader/uuid.h"
@@ -53,6 +56,41 @@ static void print_loaded(void)
 		printf("%-10s unknown (/sys/kernel/kexec_crash_loaded: %s)\n", "kexec", strerror(errno));
 }
 
+/* The END record of a whole CC_ENC_PAGES stream: its last bytes. */
+static int read_end(const struct target *t, const struct cc_dump_header *h, struct cc_rec_end *e)
+{
+	struct cc_skip_hdr sh;
+	uint64_t len = sizeof(sh) + sizeof(*e);
+
+	if (h->data_written < h->data_total || h->data_total < len ||
+	    h->data_offset > t->size || h->data_total > t->size - h->data_offset)
+		return -1;
+	uint64_t off = h->data_offset + h->data_total - len;
+	if (target_pread(t, &sh, sizeof(sh), off) < 0 || target_pread(t, e, sizeof(*e), off + sizeof(sh)) < 0)
+		return -1;
+	return sh.magic == CC_SKIP_MAGIC && sh.size == sizeof(*e) && e->type == CC_REC_END ? 0 : -1;
+}
+
+/* Two lines for a filtered dump: the stream, and the pages if it is whole. */
+static void print_pages(const struct target *t, const struct cc_dump_header *h)
+{
+	struct cc_rec_end e;
+
+	printf("%-10s filtered pages in LZ4 frames (%s), dump level %u (asked %u)\n", "encoding",
+	       h->compress == CC_COMPRESS_NONE ? "stored" : "compressed", h->dump_level, h->level_asked);
+	if (read_end(t, h, &e) < 0) {
+		printf("%-10s no END record readable (stream incomplete)\n", "pages");
+		return;
+	}
+	uint64_t excl = 0;
+	for (unsigned i = 0; i < CC_EXCL_N; i++)
+		excl += e.excluded[i];
+	printf("%-10s %llu kept, %llu excluded (", "pages", (unsigned long long)e.kept, (unsigned long long)excl);
+	for (unsigned i = 0; i < CC_EXCL_N; i++)
+		printf("%s%s %llu", i ? ", " : "", ps_excl_name(i), (unsigned long long)e.excluded[i]);
+	printf("), %llu kept unsure\n", (unsigned long long)e.unsure);
+}
+
 int cmd_status(int argc, char **argv)
 {
 	struct target t;
@@ -69,9 +107,10 @@ int cmd_status(int argc, char **argv)
 	if (target_open(&t, argv[1], 0) < 0)
 		return 1;
 	int rc = target_read_header(&t, &h);
-	target_close(&t);
-	if (rc < 0)
+	if (rc < 0) {
+		target_close(&t);
 		return 1;
+	}
 
 	uuid_format(h.uuid, uuid);
 	unsigned pct = h.data_total ? (unsigned)((double)h.data_written * 100 / (double)h.data_total) : 0;
@@ -84,6 +123,9 @@ int cmd_status(int argc, char **argv)
 	printf("%-10s %s\n", "uuid", uuid);
 	printf("%-10s %llu of %llu bytes (%u%%)\n", "data",
 	       (unsigned long long)h.data_written, (unsigned long long)h.data_total, pct);
+	if (h.encoding == CC_ENC_PAGES)
+		print_pages(&t, &h);
+	target_close(&t);
 	printf("%-10s %llu bytes (%llu MiB)\n", "ram",
 	       (unsigned long long)h.ram_bytes, (unsigned long long)(h.ram_bytes >> 20));
 	printf("%-10s %s (%u)\n", "status", cc_status_name(h.status), h.status);
