@@ -112,6 +112,12 @@ run "$MKPAGES" --check noend.core "${CSRC[@]}"
 check "missing END: all pages right, none absent" grep -q ' absent 0 wrong 0$' out
 check "missing END: e_flags 1" [ "$(eflags noend.core)" = 0x1 ]
 
+# Bytes after the END record (data_written past it).
+t=$(map_field cut.map total "" 2)
+"$MKPAGES" cut.img "${CSRC[@]}" --chunk-pages 64 --cut $((t + 100)) >/dev/null || exit 1
+run "$CRASHCAP" save cut.img -o after.core --force
+check "bytes after the END record named" err_has "data byte $t: 100 bytes after the END record"
+
 # --- corrupted frames -------------------------------------------------------------
 "$MKPAGES" good.img "${CSRC[@]}" --chunk-pages 64 >/dev/null || exit 1
 f3=$(map_field cut.map chunk 3 4) l3=$(map_field cut.map chunk 3 5)
@@ -132,6 +138,11 @@ check "flipped content checksum refused, named" \
 cp good.img bad3.img && flip bad3.img $f3
 run "$CRASHCAP" save bad3.img -o bad3.core
 check "frame magic refused, with its byte" err_has "data byte $f3: chunk 3 LZ4 frame: bad magic"
+
+"$MKPAGES" extra.img "${CSRC[@]}" --chunk-pages 64 --extra-page 2 >/dev/null || exit 1
+run "$CRASHCAP" save extra.img -o extra.core
+check "frame with a page more than the chunk keeps refused" \
+	eval 'failed_one_line && err_has "chunk 2 LZ4 frame: content size is not the chunk.s kept pages"'
 
 # --- bad record fields ----------------------------------------------------------------
 r2=$(map_field cut.map chunk 2 3)

@@ -14,7 +14,8 @@
  *       (bytes past p_filesz read as zero).
  * Pages are kept except those inside an --exclude (counted as free pages)
  * and, with --exclude-zero, all-zero pages.  --chunk-pages makes chunks
- * smaller than CC_CHUNK_PAGES.  --cut N: only the first N bytes of the
+ * smaller than CC_CHUNK_PAGES.  --extra-page SEQ: chunk SEQ's frame holds one
+ * page more than the chunk keeps (a wrong stream, for the tests).  --cut N: only the first N bytes of the
  * stream count as written (state incomplete, data_written N; the target
  * holds zeros after them).  --map prints where each record and frame lies:
  *   head OFF LEN / chunk SEQ OFF FRAME_OFF FRAME_LEN / end OFF / total LEN
@@ -158,6 +159,7 @@ static void load_elf(const char *path)
 static int out_fd;
 static uint64_t out_pos;        /* stream bytes written */
 static int print_map;
+static long long extra_page_seq = -1;
 
 static void emit(const void *p, size_t n)
 {
@@ -210,9 +212,9 @@ static void emit_head(void)
 static int write_target(const char *path, unsigned chunk_pages, long long cut, unsigned level)
 {
 	struct cc_rec_end end = { .type = CC_REC_END, .dump_level = level };
-	unsigned char *pages = malloc((size_t)CC_CHUNK_PAGES * PAGE), *pg = malloc(PAGE);
+	unsigned char *pages = malloc((size_t)(CC_CHUNK_PAGES + 1) * PAGE), *pg = malloc(PAGE);
 	LZ4F_preferences_t prefs;
-	size_t cap = LZ4F_compressFrameBound((size_t)CC_CHUNK_PAGES * PAGE, NULL) + 64;
+	size_t cap = LZ4F_compressFrameBound((size_t)(CC_CHUNK_PAGES + 1) * PAGE, NULL) + 64;
 	unsigned char *frame = malloc(cap);
 	uint64_t ram = 0;
 
@@ -245,9 +247,10 @@ static int write_target(const char *path, unsigned chunk_pages, long long cut, u
 			uint64_t rec_off = out_pos;
 			emit_record(sizeof(c), &c);
 			size_t flen = 0;
-			if (c.nkept) {
-				prefs.frameInfo.contentSize = (uint64_t)c.nkept * PAGE;
-				flen = LZ4F_compressFrame(frame, cap, pages, (size_t)c.nkept * PAGE, &prefs);
+			size_t content = (size_t)(c.nkept + ((long long)c.seq == extra_page_seq)) * PAGE;
+			if (content) {
+				prefs.frameInfo.contentSize = content;
+				flen = LZ4F_compressFrame(frame, cap, pages, content, &prefs);
 				if (LZ4F_isError(flen))
 					errx(1, "LZ4F_compressFrame: %s", LZ4F_getErrorName(flen));
 			}
@@ -361,6 +364,7 @@ int main(int argc, char **argv)
 		{ "cut", required_argument, NULL, 'k' },
 		{ "level", required_argument, NULL, 'l' },
 		{ "map", no_argument, NULL, 'm' },
+		{ "extra-page", required_argument, NULL, 'E' },
 		{ "check", no_argument, NULL, 'C' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -394,6 +398,7 @@ int main(int argc, char **argv)
 		case 'k': cut = strtoll(optarg, &end, 0); if (*end || cut < 0) errx(2, "bad --cut"); break;
 		case 'l': level = (unsigned)strtoul(optarg, &end, 0); break;
 		case 'm': print_map = 1; break;
+		case 'E': extra_page_seq = strtoll(optarg, &end, 0); break;
 		case 'C': check = 1; break;
 		default: errx(2, "bad option '%s'", argv[optind - 1]);
 		}
