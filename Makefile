@@ -107,6 +107,7 @@ $(B)/check-pic.ok: $(B)/capture.bin $(B)/capture-alt.bin
 -include tests/unit/unit.mk
 -include tests/tools/tools.mk
 -include tests/qemu/drill.mk
+-include tests/fuzz/fuzz.mk
 
 host: $(HOST_TARGETS)
 

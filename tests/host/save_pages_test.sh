@@ -168,6 +168,23 @@ badfield "ELF head machine" $((24 + 18)) 03 "HEAD record: ELF head is not an x86
 badfield "END count" $((e + 8 + 24)) 00 "END record counts"
 badfield "END type" $((e + 8)) 00 "type 0x21444e00, expected a chunk or END"
 
+# --- a real kernel's vmcore (kept by `tests/qemu/drill --keep`), when there is one --------
+real=$(ls -t "$ROOT"/build/drill-*/vmcore 2>/dev/null | head -1)
+if [ -n "$real" ] && command -v makedumpfile >/dev/null; then
+	RSRC=(--elf "$real" --exclude-zero)
+	"$MKPAGES" real.img "${RSRC[@]}" >/dev/null || exit 1
+	run "$CRASHCAP" save real.img -o real.core
+	check "real vmcore: saved" [ "$rc" -eq 0 ]
+	run "$MKPAGES" --check real.core "${RSRC[@]}"
+	check "real vmcore: every page right ($(cat out))" grep -q ' absent 0 wrong 0$' out
+	check "real vmcore: readelf reads the PT_LOADs" eval '[ "$(loads real.core | wc -l)" -gt 1 ]'
+	makedumpfile --dump-dmesg real.core real.dmesg >/dev/null 2>&1
+	check "real vmcore: makedumpfile --dump-dmesg gives the drill's dmesg" \
+		cmp -s real.dmesg "$(dirname "$real")/dmesg.makedumpfile"
+else
+	echo "skip - no build/drill-*/vmcore (tests/qemu/drill --keep makes one): real kernel notes not checked"
+fi
+
 # --- refusals of the header kind ---------------------------------------------------------
 run "$CRASHCAP" save good.img -o x.core --format pdf
 check "unknown --format: one line, exit 2" eval 'failed_one_line && [ "$rc" -eq 2 ]'
