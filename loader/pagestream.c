@@ -202,14 +202,18 @@ static int decode_frame(struct pagestream *ps, uint64_t off, size_t content, uin
 		if (pos >= ps->src.len)
 			return fail(ps, pos, 1, "%s is cut off: the stream ends at byte %llu (data_written)",
 				    what, (unsigned long long)ps->src.len);
-		size_t in = ps->src.len - pos < IN_BUF ? (size_t)(ps->src.len - pos) : IN_BUF;
+		/* r is liblz4's hint: the bytes of the next block (header,
+		 * data, checksum), so an error is named at its block */
+		size_t in = r < IN_BUF ? r : IN_BUF;
+		if (in > ps->src.len - pos)
+			in = (size_t)(ps->src.len - pos);
 		if (read_at(ps, ps->in, in, pos, what) < 0)
 			return -1;
 		size_t out = content - produced;
 		r = LZ4F_decompress(d, ps->buf + produced, &out, ps->in, &in, NULL);
 		if (LZ4F_isError(r))
-			return fail(ps, pos, 0, "%s (starts at byte %llu): %s", what, (unsigned long long)off,
-				    LZ4F_getErrorName(r));
+			return fail(ps, pos, 0, "%s (starts at byte %llu), the block here: %s", what,
+				    (unsigned long long)off, LZ4F_getErrorName(r));
 		produced += out;
 		pos += in;
 		if (r == 0)

@@ -126,6 +126,9 @@ run "$CRASHCAP" save bad.img -o bad.core
 check "flipped frame byte refused: one line" failed_one_line
 check "flipped frame byte: chunk 3's frame, a block checksum" \
 	eval 'err_has "chunk 3 LZ4 frame (starts at byte $f3)" && err_has "blockChecksum_invalid"'
+at=$(sed -n 's/.*data byte \([0-9]*\):.*/\1/p' err)
+check "flipped frame byte: the byte named ($at) starts the block that holds it" \
+	eval '[ -n "$at" ] && [ "$at" -le $((f3 + 200)) ] && [ "$at" -gt $((f3 + 200 - 65536 - 8)) ]'
 check "flipped frame byte: no output" no_output_left bad.core
 run "$CRASHCAP" save bad.img -o bad.core --force
 run "$MKPAGES" --check bad.core "${CSRC[@]}"
