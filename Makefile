@@ -150,6 +150,7 @@ $(B)/check-free.ok: $(B)/capture-all.elf
 -include tests/unit/unit.mk
 -include tests/tools/tools.mk
 -include tests/qemu/drill.mk
+-include tests/fuzz/fuzz.mk
 
 host: $(HOST_TARGETS)
 

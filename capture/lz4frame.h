@@ -30,8 +30,9 @@
 #define CAPTURE_LZ4FRAME_H
 #include <stdint.h>
 #include "capture/xxh32.h"
+#include "crashcap/dumpfmt.h"
 
-#define LZ4F_BLOCK_BYTES  (32u * 1024)  /* staged content per block; at most BD's 64 KB (32 KiB: the memory budget, docs/lz4.md) */
+#define LZ4F_BLOCK_BYTES  CC_LZ4F_BLOCK_BYTES /* staged content per block; at most BD's 64 KB (32 KiB: the memory budget, docs/lz4.md) */
 #define LZ4F_HEADER_BYTES 15            /* magic 4, FLG, BD, content size 8, HC */
 #define LZ4F_TRAILER_BYTES 8            /* EndMark 4, content checksum 4 */
 #define LZ4F_BLOCK_OVERHEAD 8           /* block size 4, block checksum 4 */

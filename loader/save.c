@@ -1,5 +1,10 @@
-/* loader/save.c - `crashcap save DEV -o FILE [--force]`: copy the dump out
- * of the target into FILE, then mark the target saved.
+/* loader/save.c - `crashcap save DEV -o FILE [--format elf|kdump] [--force]`:
+ * copy the dump out of the target into FILE, then mark the target saved.
+ *
+ * A raw ELF dump (CC_ENC_ELF) is copied as it is; a filtered dump
+ * (CC_ENC_PAGES) is decoded and written as a sparse ELF vmcore
+ * (loader/save_pages.h) or as makedumpfile's kdump-compressed format
+ * (loader/save_kdump.h).
  *
  * FILE is written as FILE.tmp (mode 0600: it holds the crashed machine's
  * memory), synced and renamed, so FILE is either absent or whole.  The
@@ -20,13 +25,18 @@
 
 #include "capture/dumphdr.h"
 #include "loader/commands.h"
+#include "loader/save_kdump.h"
+#include "loader/save_pages.h"
 #include "loader/sparse_copy.h"
 #include "loader/target_io.h"
+
+enum save_format { FORMAT_ELF, FORMAT_KDUMP };
 
 struct save_args {
 	const char *dev;
 	const char *out;
 	int force;
+	enum save_format format;
 };
 
 static volatile sig_atomic_t interrupted;
@@ -52,6 +62,7 @@ static int parse_args(int argc, char **argv, struct save_args *a)
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "force", no_argument, NULL, 'f' },
+		{ "format", required_argument, NULL, 'F' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -67,8 +78,18 @@ static int parse_args(int argc, char **argv, struct save_args *a)
 		case 'f':
 			a->force = 1;
 			break;
+		case 'F':
+			if (!strcmp(optarg, "elf")) {
+				a->format = FORMAT_ELF;
+			} else if (!strcmp(optarg, "kdump")) {
+				a->format = FORMAT_KDUMP;
+			} else {
+				warnx("save: unknown format '%s' (elf or kdump)", optarg);
+				return -1;
+			}
+			break;
 		case ':':
-			warnx("save: %s needs a FILE argument", argv[optind - 1]);
+			warnx("save: %s needs an argument", argv[optind - 1]);
 			return -1;
 		default:
 			warnx("save: unknown option '%s' (see crashcap --help)", argv[optind - 1]);
@@ -76,7 +97,7 @@ static int parse_args(int argc, char **argv, struct save_args *a)
 		}
 	}
 	if (optind != argc - 1 || !a->out) {
-		warnx("usage: crashcap save DEV -o FILE [--force]");
+		warnx("usage: crashcap save DEV -o FILE [--format elf|kdump] [--force]");
 		return -1;
 	}
 	a->dev = argv[optind];
@@ -84,9 +105,10 @@ static int parse_args(int argc, char **argv, struct save_args *a)
 }
 
 /* Is there a dump worth saving, and does it lie inside the target? */
-static int check_dump(const struct target *t, const struct cc_dump_header *h, int force)
+static int check_dump(const struct target *t, const struct cc_dump_header *h, const struct save_args *a)
 {
 	unsigned long long written = h->data_written, total = h->data_total;
+	int force = a->force;
 
 	switch (h->state) {
 	case CC_STATE_EMPTY:
@@ -103,6 +125,16 @@ static int check_dump(const struct target *t, const struct cc_dump_header *h, in
 	}
 	if (written == 0) {
 		warnx("no dump on %s (0 bytes written)", t->path);
+		return -1;
+	}
+	if (h->encoding != CC_ENC_ELF && h->encoding != CC_ENC_PAGES) {
+		warnx("%s: dump encoding %u, this crashcap reads 0 (ELF) and 2 (filtered pages)",
+		      t->path, h->encoding);
+		return -1;
+	}
+	if (a->format == FORMAT_KDUMP && h->encoding != CC_ENC_PAGES) {
+		warnx("%s: --format kdump needs a filtered dump (encoding 2); this one is a raw ELF core",
+		      t->path);
 		return -1;
 	}
 	if (h->data_offset < CC_HDR_AREA || h->data_offset > t->size ||
@@ -145,16 +177,27 @@ static int sync_parent_dir(const char *path)
 	return rc;
 }
 
-/* Copy into tmp, then put it in place as out.  Removes tmp on failure. */
+/* Write the vmcore into fd: the raw ELF copied, or the pages decoded. */
+static int write_vmcore(const struct target *t, const struct cc_dump_header *h,
+			struct pages_plan *plan, const struct save_args *a, int fd, const char *tmp)
+{
+	if (h->encoding == CC_ENC_ELF)
+		return sparse_copy(t, h->data_offset, h->data_written, fd, tmp, &interrupted);
+	if (a->format == FORMAT_KDUMP)
+		return pages_write_kdump(plan, h, fd, tmp, &interrupted);
+	return pages_write_elf(plan, fd, tmp, &interrupted);
+}
+
+/* Write into tmp, then put it in place as out.  Removes tmp on failure. */
 static int write_output(const struct target *t, const struct cc_dump_header *h,
-			const struct save_args *a, const char *tmp)
+			struct pages_plan *plan, const struct save_args *a, const char *tmp)
 {
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		warn("%s", tmp);
 		return -1;
 	}
-	if (sparse_copy(t, h->data_offset, h->data_written, fd, tmp, &interrupted) < 0)
+	if (write_vmcore(t, h, plan, a, fd, tmp) < 0)
 		goto fail;
 	if (fsync(fd) < 0) {
 		warn("%s: fsync", tmp);
@@ -193,6 +236,8 @@ int cmd_save(int argc, char **argv)
 	struct target t;
 	struct cc_dump_header h;
 	struct stat st;
+	struct pages_plan plan;
+	int have_plan = 0;
 	char *tmp = NULL;
 	int rc = 1;
 
@@ -200,7 +245,7 @@ int cmd_save(int argc, char **argv)
 		return EXIT_USAGE;
 	if (target_open(&t, a.dev, 1) < 0)
 		return 1;
-	if (target_read_header(&t, &h) < 0 || check_dump(&t, &h, a.force) < 0)
+	if (target_read_header(&t, &h) < 0 || check_dump(&t, &h, &a) < 0)
 		goto out;
 	if (lstat(a.out, &st) == 0) {
 		if (is_target(&t, &st)) {
@@ -218,15 +263,28 @@ int cmd_save(int argc, char **argv)
 		goto out;
 	}
 	catch_signals();
-	if (write_output(&t, &h, &a, tmp) < 0)
+	if (h.encoding == CC_ENC_PAGES) {
+		have_plan = 1;
+		if (pages_plan(&plan, &t, &h, a.force, &interrupted) < 0)
+			goto out;
+	}
+	if (write_output(&t, &h, &plan, &a, tmp) < 0)
 		goto out;
-	printf("saved %llu bytes of %s to %s\n", (unsigned long long)h.data_written, a.dev, a.out);
+	if (h.encoding == CC_ENC_PAGES)
+		printf("saved %llu pages (%llu chunks, %llu bytes of stream) of %s to %s%s\n",
+		       (unsigned long long)plan.ps.kept, (unsigned long long)plan.chunks,
+		       (unsigned long long)plan.ps.good_bytes, a.dev, a.out,
+		       plan.incomplete ? " (incomplete: e_flags 1)" : "");
+	else
+		printf("saved %llu bytes of %s to %s\n", (unsigned long long)h.data_written, a.dev, a.out);
 	fflush(stdout);
 	h.state = CC_STATE_SAVED;
 	if (target_write_header(&t, &h) < 0) /* FILE is whole; the target stays unmarked */
 		goto out;
 	rc = 0;
 out:
+	if (have_plan)
+		pages_plan_free(&plan);
 	free(tmp);
 	target_close(&t);
 	return rc;

@@ -184,7 +184,7 @@ uint64_t stage_pages_size_bound(const struct cc_params *p)
 		notes += p->note_bufs[i].size;
 	uint64_t total = sizeof(struct cc_skip_hdr) + sizeof(struct cc_rec_head) +
 			 elfcore_head_size(p->nr_ranges, notes);
-	const uint64_t block_pages = CC_LZ4F_BLOCK_MAX / CC_PAGE_BYTES;
+	const uint64_t block_pages = CC_LZ4F_BLOCK_BYTES / CC_PAGE_BYTES;
 
 	for (uint32_t i = 0; i < p->nr_ranges; i++) {
 		for (uint64_t left = p->ranges[i].size / CC_PAGE_BYTES; left; ) {

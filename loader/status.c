@@ -7,9 +7,11 @@
 #include <time.h>
 
 #include "capture/dumphdr.h"
+#include "crashcap/dumpfmt.h"
 #include "crashcap/params.h"
 #include "loader/commands.h"
 #include "loader/dumplevel.h"
+#include "loader/pagestream.h"
 #include "loader/kexec.h"
 #include "loader/target_io.h"
 #include "loader/uuid.h"
@@ -92,6 +94,39 @@ static void print_loaded(void)
 		printf("%-10s unknown (/sys/kernel/kexec_crash_loaded: %s)\n", "kexec", strerror(errno));
 }
 
+/* The END record of a whole CC_ENC_PAGES stream: its last bytes. */
+static int read_end(const struct target *t, const struct cc_dump_header *h, struct cc_rec_end *e)
+{
+	struct cc_skip_hdr sh;
+	uint64_t len = sizeof(sh) + sizeof(*e);
+
+	if (h->data_written < h->data_total || h->data_total < len ||
+	    h->data_offset > t->size || h->data_total > t->size - h->data_offset)
+		return -1;
+	uint64_t off = h->data_offset + h->data_total - len;
+	if (target_pread(t, &sh, sizeof(sh), off) < 0 || target_pread(t, e, sizeof(*e), off + sizeof(sh)) < 0)
+		return -1;
+	return sh.magic == CC_SKIP_MAGIC && sh.size == sizeof(*e) && e->type == CC_REC_END ? 0 : -1;
+}
+
+/* The page counts of a filtered dump, from its END record when it is whole. */
+static void print_pages(const struct target *t, const struct cc_dump_header *h)
+{
+	struct cc_rec_end e;
+
+	if (read_end(t, h, &e) < 0) {
+		printf("%-10s no END record readable (stream incomplete)\n", "pages");
+		return;
+	}
+	uint64_t excl = 0;
+	for (unsigned i = 0; i < CC_EXCL_N; i++)
+		excl += e.excluded[i];
+	printf("%-10s %llu kept, %llu excluded (", "pages", (unsigned long long)e.kept, (unsigned long long)excl);
+	for (unsigned i = 0; i < CC_EXCL_N; i++)
+		printf("%s%s %llu", i ? ", " : "", ps_excl_name(i), (unsigned long long)e.excluded[i]);
+	printf("), %llu kept unsure\n", (unsigned long long)e.unsure);
+}
+
 int cmd_status(int argc, char **argv)
 {
 	struct target t;
@@ -108,9 +143,10 @@ int cmd_status(int argc, char **argv)
 	if (target_open(&t, argv[1], 0) < 0)
 		return 1;
 	int rc = target_read_header(&t, &h);
-	target_close(&t);
-	if (rc < 0)
+	if (rc < 0) {
+		target_close(&t);
 		return 1;
+	}
 
 	uuid_format(h.uuid, uuid);
 	unsigned pct = h.data_total ? (unsigned)((double)h.data_written * 100 / (double)h.data_total) : 0;
@@ -128,6 +164,9 @@ int cmd_status(int argc, char **argv)
 	printf("%-10s %s (%u)\n", "status", cc_status_name(h.status), h.status);
 	if (h.state != CC_STATE_EMPTY)
 		print_format(&h);
+	if (h.state != CC_STATE_EMPTY && h.encoding == CC_ENC_PAGES)
+		print_pages(&t, &h);
+	target_close(&t);
 	print_time("started", h.start_time);
 	printf("%-10s %llu ms\n", "elapsed", (unsigned long long)h.elapsed_ms);
 	return 0;

@@ -34,6 +34,7 @@
 
 #define CC_LZ4F_MAGIC       0x184D2204u    /* LZ4 frame */
 #define CC_LZ4F_BLOCK_MAX   65536u         /* block maximum size: BD = 4 (64 KB) */
+#define CC_LZ4F_BLOCK_BYTES 32768u         /* content per block the payload writes (the loader's size bound counts these) */
 #define CC_SKIP_MAGIC       0x184D2A5Cu    /* skippable frame, nibble 0xC: crashcap records */
 
 /* Every record: a skippable frame.  magic = CC_SKIP_MAGIC, size = bytes of

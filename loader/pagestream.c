@@ -1,0 +1,354 @@
+/* loader/pagestream.c - see pagestream.h.  The order of the stream and
+ * every field's meaning: include/crashcap/dumpfmt.h. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <lz4frame.h>
+
+#include "loader/corehead.h"
+#include "loader/pagestream.h"
+
+#define IN_BUF    (CC_LZ4F_BLOCK_MAX + 64) /* bytes of a frame read at a time */
+#define CHUNK_MAX ((size_t)CC_CHUNK_PAGES * CC_PAGE_BYTES)
+
+static const char *const excl_names[CC_EXCL_N] = {
+	[CC_EXCL_ZERO] = "zero",
+	[CC_EXCL_CACHE] = "cache",
+	[CC_EXCL_CACHE_PRI] = "cache private",
+	[CC_EXCL_USER] = "user",
+	[CC_EXCL_FREE] = "free",
+	[CC_EXCL_POISON] = "poison",
+};
+
+const char *ps_excl_name(unsigned reason)
+{
+	return reason < CC_EXCL_N ? excl_names[reason] : "?";
+}
+
+/* Record the first problem: "data byte OFF: TEXT".  Always -1. */
+__attribute__((format(printf, 4, 5)))
+static int fail(struct pagestream *ps, uint64_t off, int cut_short, const char *fmt, ...)
+{
+	va_list ap;
+	int n = snprintf(ps->error, sizeof(ps->error), "data byte %llu: ", (unsigned long long)off);
+	va_start(ap, fmt);
+	vsnprintf(ps->error + n, sizeof(ps->error) - (size_t)n, fmt, ap);
+	va_end(ap);
+	ps->error_offset = off;
+	ps->cut_short = cut_short;
+	return -1;
+}
+
+/* Read exactly len bytes at off, for WHAT (words for the message). */
+static int read_at(struct pagestream *ps, void *buf, size_t len, uint64_t off, const char *what)
+{
+	if (off > ps->src.len || len > ps->src.len - off)
+		return fail(ps, off, 1, "%s is cut off: the stream ends at byte %llu (data_written)",
+			    what, (unsigned long long)ps->src.len);
+	if (ps->src.read(ps->src.ctx, buf, len, off) < 0)
+		return fail(ps, off, 0, "%s: read error: %s", what, strerror(errno));
+	return 0;
+}
+
+/* Read the record header at off; check the magic. */
+static int read_skip_hdr(struct pagestream *ps, uint64_t off, struct cc_skip_hdr *sh, uint32_t *type,
+			 const char *what)
+{
+	if (read_at(ps, sh, sizeof(*sh), off, what) < 0)
+		return -1;
+	if (sh->magic != CC_SKIP_MAGIC)
+		return fail(ps, off, 0, "%s: bad magic 0x%08x (a record starts with 0x%08x)%s", what,
+			    sh->magic, CC_SKIP_MAGIC,
+			    sh->magic == CC_LZ4F_MAGIC ? ": an LZ4 frame where no frame belongs" : "");
+	if (sh->size < sizeof(*type))
+		return fail(ps, off, 0, "%s: record of %u bytes, too short for its type", what, sh->size);
+	return read_at(ps, type, sizeof(*type), off + sizeof(*sh), what);
+}
+
+int ps_open(struct pagestream *ps, const struct ps_source *src)
+{
+	struct cc_skip_hdr sh;
+	struct cc_rec_head rh;
+	uint32_t type;
+
+	memset(ps, 0, sizeof(*ps));
+	ps->src = *src;
+	ps->in = malloc(IN_BUF);
+	ps->buf = malloc(CHUNK_MAX);
+	if (!ps->in || !ps->buf)
+		return fail(ps, 0, 0, "out of memory");
+	if (LZ4F_isError(LZ4F_createDecompressionContext((LZ4F_dctx **)&ps->dctx, LZ4F_VERSION)))
+		return fail(ps, 0, 0, "out of memory for an LZ4 decoder");
+
+	if (read_skip_hdr(ps, 0, &sh, &type, "HEAD record") < 0)
+		return -1;
+	if (type != CC_REC_HEAD)
+		return fail(ps, 0, 0, "HEAD record: type 0x%08x, expected HEAD (0x%08x)", type, CC_REC_HEAD);
+	if (sh.size < sizeof(rh))
+		return fail(ps, 0, 0, "HEAD record: %u bytes, shorter than its fields", sh.size);
+	if (read_at(ps, &rh, sizeof(rh), sizeof(sh), "HEAD record") < 0)
+		return -1;
+	if (rh.version != CC_FMT_VERSION)
+		return fail(ps, 0, 0, "HEAD record: format version %u, this crashcap reads version %u",
+			    rh.version, CC_FMT_VERSION);
+	if (rh.head_len > PS_HEAD_MAX || sh.size != sizeof(rh) + rh.head_len)
+		return fail(ps, 0, 0, "HEAD record: %u bytes with an ELF head of %llu bytes (at most %u, and the record is 16 bytes more)",
+			    sh.size, (unsigned long long)rh.head_len, PS_HEAD_MAX);
+	ps->head.len = rh.head_len;
+	ps->head.bytes = malloc(rh.head_len ? rh.head_len : 1);
+	if (!ps->head.bytes)
+		return fail(ps, 0, 0, "out of memory for a %llu byte ELF head", (unsigned long long)rh.head_len);
+	if (read_at(ps, ps->head.bytes, rh.head_len, sizeof(sh) + sizeof(rh), "HEAD record's ELF head") < 0)
+		return -1;
+	char why[160];
+	if (corehead_parse(&ps->head, why, sizeof(why)) < 0)
+		return fail(ps, sizeof(sh) + sizeof(rh), 0, "HEAD record: %s", why);
+	ps->pos = ps->good_bytes = sizeof(sh) + sh.size;
+	return 0;
+}
+
+void ps_close(struct pagestream *ps)
+{
+	if (ps->dctx)
+		LZ4F_freeDecompressionContext(ps->dctx);
+	free(ps->head.ranges);
+	free(ps->head.bytes);
+	free(ps->in);
+	free(ps->buf);
+	ps->dctx = NULL;
+	ps->head.ranges = NULL;
+	ps->head.bytes = NULL;
+	ps->in = ps->buf = NULL;
+}
+
+/* Skip ranges that are wholly tiled (or empty). */
+static void next_range(struct pagestream *ps)
+{
+	while (ps->range < ps->head.nranges && ps->range_done == ps->head.ranges[ps->range].size) {
+		ps->range++;
+		ps->range_done = 0;
+	}
+}
+
+static unsigned popcount_kept(const struct cc_rec_chunk *c, unsigned from, unsigned to)
+{
+	unsigned n = 0;
+	for (unsigned i = from; i < to; i++)
+		n += (c->kept[i >> 3] >> (i & 7)) & 1;
+	return n;
+}
+
+/* The frame parameters dumpfmt.h fixes. */
+static const char *frame_params_wrong(const LZ4F_frameInfo_t *fi, uint64_t content)
+{
+	if (fi->frameType != LZ4F_frame)
+		return "not an LZ4 frame";
+	if (fi->blockSizeID != LZ4F_max64KB)
+		return "block maximum size is not 64 KiB";
+	if (fi->blockMode != LZ4F_blockIndependent)
+		return "blocks are linked, not independent";
+	if (fi->contentChecksumFlag != LZ4F_contentChecksumEnabled)
+		return "no content checksum";
+	if (fi->blockChecksumFlag != LZ4F_blockChecksumEnabled)
+		return "no block checksums";
+	if (fi->dictID != 0)
+		return "a dictionary ID";
+	if (fi->contentSize != content)
+		return "content size is not the chunk's kept pages";
+	return NULL;
+}
+
+/* Decode the LZ4 frame at off whose content is content bytes into
+ * ps->buf; *frame_len = its length.  what names it for messages. */
+static int decode_frame(struct pagestream *ps, uint64_t off, size_t content, uint64_t *frame_len,
+			const char *what)
+{
+	LZ4F_dctx *d = ps->dctx;
+	LZ4F_frameInfo_t fi;
+	LZ4F_preferences_t prefs;
+	uint32_t magic;
+	size_t n, r;
+
+	LZ4F_resetDecompressionContext(d);
+	if (read_at(ps, &magic, sizeof(magic), off, what) < 0)
+		return -1;
+	if (magic != CC_LZ4F_MAGIC)
+		return fail(ps, off, 0, "%s: bad magic 0x%08x (an LZ4 frame starts with 0x%08x)", what,
+			    magic, CC_LZ4F_MAGIC);
+	n = ps->src.len - off < LZ4F_HEADER_SIZE_MAX ? (size_t)(ps->src.len - off) : LZ4F_HEADER_SIZE_MAX;
+	if (read_at(ps, ps->in, n, off, what) < 0)
+		return -1;
+	memset(&fi, 0, sizeof(fi));
+	r = LZ4F_getFrameInfo(d, &fi, ps->in, &n);
+	if (LZ4F_isError(r))
+		return fail(ps, off, n < LZ4F_HEADER_SIZE_MAX && off + n == ps->src.len,
+			    "%s: frame header: %s", what, LZ4F_getErrorName(r));
+	const char *wrong = frame_params_wrong(&fi, content);
+	if (wrong)
+		return fail(ps, off, 0, "%s: %s (content size %llu, %zu bytes of pages)", what, wrong,
+			    (unsigned long long)fi.contentSize, content);
+
+	/* Compressed or stored, a frame of content bytes is at most this long. */
+	memset(&prefs, 0, sizeof(prefs));
+	prefs.frameInfo = fi;
+	uint64_t bound = LZ4F_compressFrameBound(content, &prefs) + LZ4F_HEADER_SIZE_MAX;
+	uint64_t pos = off + n;
+	size_t produced = 0;
+	for (;;) {
+		if (pos - off > bound)
+			return fail(ps, off, 0, "%s: longer than any frame of %zu bytes can be (%llu bytes)",
+				    what, content, (unsigned long long)bound);
+		if (pos >= ps->src.len)
+			return fail(ps, pos, 1, "%s is cut off: the stream ends at byte %llu (data_written)",
+				    what, (unsigned long long)ps->src.len);
+		/* r is liblz4's hint: the bytes of the next block (header,
+		 * data, checksum), so an error is named at its block */
+		size_t in = r < IN_BUF ? r : IN_BUF;
+		if (in > ps->src.len - pos)
+			in = (size_t)(ps->src.len - pos);
+		if (read_at(ps, ps->in, in, pos, what) < 0)
+			return -1;
+		size_t out = content - produced;
+		r = LZ4F_decompress(d, ps->buf + produced, &out, ps->in, &in, NULL);
+		if (LZ4F_isError(r))
+			return fail(ps, pos, 0, "%s (starts at byte %llu), the block here: %s", what,
+				    (unsigned long long)off, LZ4F_getErrorName(r));
+		produced += out;
+		pos += in;
+		if (r == 0)
+			break;
+		if (in == 0 && out == 0)
+			return fail(ps, pos, 0, "%s (starts at byte %llu): more content than its %zu bytes",
+				    what, (unsigned long long)off, content);
+	}
+	if (produced != content)
+		return fail(ps, off, 0, "%s: %zu bytes of content, the chunk needs %zu", what, produced, content);
+	*frame_len = pos - off;
+	return 0;
+}
+
+/* The chunk record at off: check it against the tiling so far, decode its
+ * frame, hand it on. */
+static int read_chunk(struct pagestream *ps, uint64_t off, const struct ps_visitor *v)
+{
+	struct cc_rec_chunk c;
+	char what[64];
+	uint64_t frame_len = 0;
+
+	snprintf(what, sizeof(what), "chunk %llu record", (unsigned long long)ps->chunks);
+	if (read_at(ps, &c, sizeof(c), off + sizeof(struct cc_skip_hdr), what) < 0)
+		return -1;
+	next_range(ps);
+	if (c.seq != ps->chunks)
+		return fail(ps, off, 0, "%s: sequence number %llu", what, (unsigned long long)c.seq);
+	if (ps->range == ps->head.nranges)
+		return fail(ps, off, 0, "%s: a chunk after the last range is whole (range %u, paddr 0x%llx)",
+			    what, c.range, (unsigned long long)c.paddr);
+	const struct ps_range *r = &ps->head.ranges[ps->range];
+	uint64_t want = r->paddr + ps->range_done;
+	uint64_t left = (r->size - ps->range_done) / CC_PAGE_BYTES;
+	if (c.range != ps->range || c.paddr != want)
+		return fail(ps, off, 0, "%s: chunk outside its place: range %u paddr 0x%llx, expected range %u paddr 0x%llx",
+			    what, c.range, (unsigned long long)c.paddr, ps->range, (unsigned long long)want);
+	if (c.npages < 1 || c.npages > CC_CHUNK_PAGES || c.npages > left)
+		return fail(ps, off, 0, "%s: %u pages, outside its range (1 to %llu pages left in range %u)",
+			    what, c.npages, (unsigned long long)(left < CC_CHUNK_PAGES ? left : CC_CHUNK_PAGES),
+			    ps->range);
+	unsigned set = popcount_kept(&c, 0, c.npages);
+	if (set != c.nkept || popcount_kept(&c, c.npages, CC_CHUNK_PAGES))
+		return fail(ps, off, 0, "%s: nkept %u, but the bitmap keeps %u of its %u pages and %u beyond them",
+			    what, c.nkept, set, c.npages, popcount_kept(&c, c.npages, CC_CHUNK_PAGES));
+
+	uint64_t frame_off = off + sizeof(struct cc_skip_hdr) + sizeof(c);
+	if (c.nkept) {
+		snprintf(what, sizeof(what), "chunk %llu LZ4 frame", (unsigned long long)ps->chunks);
+		if (decode_frame(ps, frame_off, (size_t)c.nkept * CC_PAGE_BYTES, &frame_len, what) < 0)
+			return -1;
+	}
+	if (v && v->chunk && v->chunk(v->ctx, &c, ps->buf)) {
+		ps->stopped = 1;
+		return -1;
+	}
+	ps->chunks++;
+	ps->pages += c.npages;
+	ps->kept += c.nkept;
+	ps->range_done += (uint64_t)c.npages * CC_PAGE_BYTES;
+	ps->pos = ps->good_bytes = frame_off + frame_len;
+	next_range(ps);
+	return 0;
+}
+
+/* The END record at off: every range tiled, counts that match. */
+static int read_end(struct pagestream *ps, uint64_t off)
+{
+	struct cc_rec_end *e = &ps->end;
+	const char *what = "END record";
+
+	if (read_at(ps, e, sizeof(*e), off + sizeof(struct cc_skip_hdr), what) < 0)
+		return -1;
+	next_range(ps);
+	if (ps->range < ps->head.nranges)
+		return fail(ps, off, 0, "END record before range %u is whole (tiled up to paddr 0x%llx of 0x%llx..0x%llx)",
+			    ps->range, (unsigned long long)(ps->head.ranges[ps->range].paddr + ps->range_done),
+			    (unsigned long long)ps->head.ranges[ps->range].paddr,
+			    (unsigned long long)(ps->head.ranges[ps->range].paddr + ps->head.ranges[ps->range].size));
+	uint64_t excluded = 0;
+	for (unsigned i = 0; i < CC_EXCL_N; i++) {
+		if (e->excluded[i] > ps->pages)
+			excluded = UINT64_MAX;
+		else if (excluded != UINT64_MAX)
+			excluded += e->excluded[i];
+	}
+	if (e->chunks != ps->chunks || e->pages != ps->pages || e->kept != ps->kept ||
+	    e->raw_bytes != ps->kept * CC_PAGE_BYTES || excluded != ps->pages - ps->kept || e->unsure > e->kept)
+		return fail(ps, off, 0, "END record counts %llu chunks, %llu pages, %llu kept, %llu excluded; the stream has %llu, %llu, %llu, %llu",
+			    (unsigned long long)e->chunks, (unsigned long long)e->pages,
+			    (unsigned long long)e->kept, (unsigned long long)excluded,
+			    (unsigned long long)ps->chunks, (unsigned long long)ps->pages,
+			    (unsigned long long)ps->kept, (unsigned long long)(ps->pages - ps->kept));
+	ps->pos = off + sizeof(struct cc_skip_hdr) + sizeof(*e);
+	if (ps->pos != ps->src.len)
+		return fail(ps, ps->pos, 0, "%llu bytes after the END record",
+			    (unsigned long long)(ps->src.len - ps->pos));
+	ps->complete = 1;
+	return 0;
+}
+
+int ps_walk(struct pagestream *ps, const struct ps_visitor *v, uint64_t max_chunks)
+{
+	for (;;) {
+		struct cc_skip_hdr sh;
+		uint32_t type;
+		uint64_t off = ps->pos;
+		char what[64];
+
+		snprintf(what, sizeof(what), "record after chunk %llu", (unsigned long long)ps->chunks - 1);
+		if (!ps->chunks)
+			snprintf(what, sizeof(what), "record after the HEAD");
+		if (off == ps->src.len) {
+			next_range(ps);
+			return fail(ps, off, 1, "the stream ends (data_written) before the END record, %s",
+				    ps->range < ps->head.nranges ? "with memory left to cover" : "after the last chunk");
+		}
+		if (read_skip_hdr(ps, off, &sh, &type, what) < 0)
+			return -1;
+		if (type == CC_REC_CHUNK) {
+			if (sh.size != sizeof(struct cc_rec_chunk))
+				return fail(ps, off, 0, "chunk %llu record: %u bytes, expected %zu",
+					    (unsigned long long)ps->chunks, sh.size, sizeof(struct cc_rec_chunk));
+			if (ps->chunks >= max_chunks)
+				return -1;
+			if (read_chunk(ps, off, v) < 0)
+				return -1;
+		} else if (type == CC_REC_END) {
+			if (sh.size != sizeof(struct cc_rec_end))
+				return fail(ps, off, 0, "END record: %u bytes, expected %zu", sh.size,
+					    sizeof(struct cc_rec_end));
+			return read_end(ps, off);
+		} else {
+			return fail(ps, off, 0, "%s: type 0x%08x, expected a chunk or END", what, type);
+		}
+	}
+}

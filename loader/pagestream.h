@@ -1,0 +1,93 @@
+/* loader/pagestream.h - read the data area of a CC_ENC_PAGES target
+ * (include/crashcap/dumpfmt.h): the HEAD record, every CHUNK record with
+ * its LZ4 frame decoded and checked, and the END record.
+ *
+ * Nothing in the stream is trusted: every size, index, address and count is
+ * checked against the format and against what came before, and every LZ4
+ * frame is decoded with its block and content checksums before its pages
+ * are handed on.  The first thing that does not fit stops the walk; the
+ * stream is good up to the end of the last complete chunk before it.
+ *
+ * Offsets in messages are data-area byte offsets (0 = the HEAD record's
+ * first byte, i.e. the target's byte data_offset). */
+#ifndef LOADER_PAGESTREAM_H
+#define LOADER_PAGESTREAM_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "capture/elf.h"
+#include "crashcap/dumpfmt.h"
+
+#define PS_HEAD_MAX   (16u << 20) /* bytes of ELF head a HEAD record may carry */
+#define PS_RANGES_MAX 65533u      /* PT_LOADs in the HEAD: e_phnum is 16 bits, one is PT_NOTE */
+#define PS_KVADDR     0xffffffff80000000ull /* kernel-image PT_LOADs start here (vaddr) */
+
+/* Where the stream comes from: read(ctx, buf, len, off) reads exactly len
+ * bytes at data-area offset off and returns 0, or -1 with errno set.  len is
+ * how many bytes may be read (data_written). */
+struct ps_source {
+	int (*read)(void *ctx, void *buf, size_t len, uint64_t off);
+	void *ctx;
+	uint64_t len;
+};
+
+/* One memory range: a PT_LOAD of the HEAD. */
+struct ps_range {
+	uint64_t paddr, vaddr, size;
+};
+
+/* The HEAD, checked: an ELF64 x86-64 core head whose first program header
+ * is PT_NOTE and whose others are PT_LOADs, page aligned, notes inside. */
+struct ps_head {
+	unsigned char *bytes;     /* the ELF head as recorded */
+	uint64_t len;
+	Elf64_Ehdr ehdr;
+	const unsigned char *notes; /* inside bytes */
+	uint64_t notes_len;
+	struct ps_range *ranges;
+	unsigned nranges;
+};
+
+/* What a walk hands on.  chunk() gets each chunk whose frame decoded, with
+ * its nkept pages in address order; a non-zero return stops the walk
+ * (ps->stopped is set, no stream error is recorded). */
+struct ps_visitor {
+	int (*chunk)(void *ctx, const struct cc_rec_chunk *c, const unsigned char *pages);
+	void *ctx;
+};
+
+struct pagestream {
+	struct ps_source src;
+	struct ps_head head;
+	/* progress of the walk */
+	uint64_t pos;           /* data-area offset of the next record */
+	uint64_t good_bytes;    /* stream bytes up to the end of the last complete chunk (or the HEAD) */
+	uint64_t chunks;        /* complete chunks handed on */
+	uint64_t pages, kept;   /* pages covered and kept by those chunks */
+	unsigned range;         /* first range not wholly tiled by those chunks */
+	uint64_t range_done;    /* bytes of that range tiled */
+	int complete;           /* the END record was read, consistent, and ends the stream */
+	struct cc_rec_end end;
+	int stopped;            /* the visitor stopped the walk */
+	/* the first problem: "" while there is none */
+	char error[240];
+	uint64_t error_offset;
+	int cut_short;          /* the problem is that the stream ends (data_written) */
+	/* working memory */
+	void *dctx;             /* LZ4F_dctx */
+	unsigned char *in, *buf;  /* a frame read at a time; a chunk's pages decoded */
+};
+
+/* Read and check the HEAD record: 0, or -1 with ps->error set. */
+int ps_open(struct pagestream *ps, const struct ps_source *src);
+/* Walk the chunks (at most max_chunks of them; UINT64_MAX for all) and the
+ * END record.  0 when the stream is whole (ps->complete), else -1: either
+ * ps->error says what is wrong at ps->error_offset, or the visitor stopped
+ * it, or max_chunks were handed on. */
+int ps_walk(struct pagestream *ps, const struct ps_visitor *v, uint64_t max_chunks);
+void ps_close(struct pagestream *ps);
+
+/* Words for the END record's excluded[] reasons. */
+const char *ps_excl_name(unsigned reason);
+
+#endif

@@ -1,0 +1,41 @@
+/* loader/save_pages.h - `crashcap save` for a CC_ENC_PAGES target: decode
+ * the stream (loader/pagestream.h) and write a sparse ELF vmcore whose
+ * PT_LOADs follow the kept pages (loader/loadsplit.h).
+ *
+ * Two passes over the stream: the first decodes and checks every chunk
+ * and lays out the PT_LOADs (the program headers come first in the file);
+ * the second decodes again and writes the kept pages in place.  A stream
+ * that does not decode is refused, or with force saved up to its last
+ * complete chunk, with what is missing said on stderr. */
+#ifndef LOADER_SAVE_PAGES_H
+#define LOADER_SAVE_PAGES_H
+
+#include <signal.h>
+#include <stdint.h>
+#include "loader/loadsplit.h"
+#include "loader/pagestream.h"
+#include "loader/target_io.h"
+
+struct pages_plan {
+	const struct target *t;
+	uint64_t data_offset;
+	struct ps_source src;
+	struct pagestream ps;   /* the first pass: HEAD, how far the stream decodes */
+	struct loadsplit ls;
+	uint64_t chunks;        /* complete chunks the file gets */
+	int incomplete;         /* the file lacks memory the HEAD describes */
+	uint64_t missing_bytes; /* memory the HEAD describes that is not in the file */
+	uint64_t head_len;      /* ELF head of the file, page aligned */
+	uint64_t file_len;
+};
+
+/* The first pass.  0, or -1 after one line on stderr (without force, a
+ * stream that does not decode).  With force a stream that decodes only in
+ * part gives 0 and warnings that say what is missing. */
+int pages_plan(struct pages_plan *p, const struct target *t, const struct cc_dump_header *h,
+	       int force, volatile sig_atomic_t *stop);
+/* The second pass: write the ELF vmcore to fd.  0, or -1 after one line. */
+int pages_write_elf(struct pages_plan *p, int fd, const char *name, volatile sig_atomic_t *stop);
+void pages_plan_free(struct pages_plan *p);
+
+#endif

@@ -1,0 +1,202 @@
+#!/bin/bash
+# tests/host/save_pages_test.sh - `crashcap save` of filtered, LZ4-framed
+# dumps (CC_ENC_PAGES) made by build/mkpages with liblz4's frame API.  The
+# saved ELF is read back through its PT_LOADs (mkpages --check): every
+# kept page equals the source page at its address, every excluded page
+# reads as zero.  Exact layouts with readelf.  Bad streams are refused with
+# the data byte and chunk named, or saved with --force up to the last
+# complete chunk.  No root, no devices.
+set -u
+
+. "$(dirname "$0")/lib.sh"
+MKPAGES=$ROOT/build/mkpages
+[ -x "$MKPAGES" ] || { echo "FAIL - $MKPAGES missing: run make host"; exit 1; }
+DATA_OFFSET=65536  # CC_DATA_OFFSET
+
+no_output_left() { [ ! -e "$1" ] && [ ! -e "$1.tmp" ]; }
+state_of() { "$CRASHCAP" status "$1" 2>/dev/null | sed -n 's/^state *//p'; }
+# loads CORE: "offset vaddr paddr filesz memsz" of each PT_LOAD, from readelf
+loads() { readelf -lW "$1" | awk '$1 == "LOAD" { print $2, $3, $4, $5, $6 }'; }
+eflags() { readelf -hW "$1" | sed -n 's/^ *Flags: *//p'; }
+# poke FILE DATA_BYTE HEX: write bytes (hex pairs) at a data-area offset
+poke() { printf "$(echo "$3" | sed 's/../\\x&/g')" | dd of="$1" bs=1 seek=$((DATA_OFFSET + $2)) conv=notrunc status=none; }
+flip() { # flip FILE DATA_BYTE: invert one byte
+	local b; b=$(od -An -tx1 -j $((DATA_OFFSET + $2)) -N1 "$1" | tr -d ' ')
+	poke "$1" "$2" "$(printf %02x $((0x$b ^ 0xff)))"
+}
+map_field() { awk -v k="$2" -v s="$3" -v f="$4" '$1 == k && (s == "" || $2 == s) { print $f }' "$1"; }
+
+# --- the split rule and exact bytes ---------------------------------------------
+# Range 0: 8 MiB at 1 MiB: a 255-page excluded run at 2 MiB (a hole), a
+# 256-page one at 4 MiB (a split).  Range 1: 16 MiB at 16 MiB, whose first
+# 256 pages are excluded (a PT_LOAD with p_filesz 0) and whose last 300 are
+# (a zero tail).  Zero pages (every 7th) are excluded too: 1-page holes.
+SRC=(--range 0x100000:0x800000 --range 0x1000000:0x1000000
+	--exclude 0x200000:255 --exclude 0x400000:256
+	--exclude 0x1000000:256 --exclude $((0x2000000 - 300 * 4096)):300 --exclude-zero)
+"$MKPAGES" split.img "${SRC[@]}" >split.map || exit 1
+run "$CRASHCAP" save split.img -o split.core
+check "complete stream saves: exit 0" [ "$rc" -eq 0 ]
+check "save says how many pages" grep -q '^saved [0-9]* pages (6 chunks' out
+run "$MKPAGES" --check split.core "${SRC[@]}"
+pages=$(( (0x800000 + 0x1000000) / 4096 ))
+check "every kept page equals its source, every excluded page is zero ($(cat out))" \
+	eval '[ "$rc" -eq 0 ] && read -r _ k _ e _ a _ w <out && [ $a -eq 0 ] && [ $w -eq 0 ] && [ $((k + e)) -eq '$pages' ]'
+# offset vaddr paddr filesz memsz
+cat >split.want <<'EOF'
+0x001000 0x0000000000000000 0x0000000000100000 0x300000 0x400000
+0x301000 0x0000000000000000 0x0000000000500000 0x400000 0x400000
+0x000000 0x0000000000000000 0x0000000001000000 0x000000 0x100000
+0x701000 0x0000000000000000 0x0000000001100000 0xdd4000 0xf00000
+EOF
+loads split.core >split.got
+check "PT_LOADs: 255-page run a hole, 256-page run a split, leading run filesz 0, trailing run a tail" \
+	cmp -s split.want split.got
+check "e_flags 0 for a whole dump" [ "$(eflags split.core)" = 0x0 ]
+check "saved file is mode 0600" [ "$(stat -c %a split.core)" = 600 ]
+check "no FILE.tmp left behind" [ ! -e split.core.tmp ]
+check "header state becomes saved" [ "$(state_of split.img)" = saved ]
+read -r blocks bsize size < <(stat -c '%b %B %s' split.core)
+check "excluded pages take no disk space ($((blocks * bsize)) of $size bytes)" \
+	[ $((blocks * bsize)) -le $((size * 85 / 100)) ]
+run "$CRASHCAP" status split.img
+check "status shows the pages by reason" \
+	grep -q "^pages *[0-9]* kept, [0-9]* excluded (zero [0-9]*, cache 0, cache private 0, user 0, free 1067, poison 0), 0 kept unsure$" out
+run "$CRASHCAP" save split.img -o split.core
+check "existing FILE refused without --force" failed_one_line
+
+# Zero pages kept (no --exclude-zero): they are holes in the file, and read as zero.
+"$MKPAGES" zk.img --range 0x0:0x400000 --chunk-pages 100 >/dev/null || exit 1
+run "$CRASHCAP" save zk.img -o zk.core
+run "$MKPAGES" --check zk.core --range 0x0:0x400000
+check "kept zero pages read back: 1024 kept, none wrong" grep -q '^kept 1024 excluded 0 absent 0 wrong 0$' out
+check "one PT_LOAD, whole" [ "$(loads zk.core)" = "0x001000 0x0000000000000000 0x0000000000000000 0x400000 0x400000" ]
+
+# A kernel-image range (vaddr in the kernel map) and an overlapping RAM range.
+KSRC=(--range 0x1000000:0x200000:0xffffffff81000000 --range 0x0:0x2000000 --exclude 0x0:0x1000 --exclude-zero)
+"$MKPAGES" kern.img "${KSRC[@]}" >/dev/null || exit 1
+run "$CRASHCAP" save kern.img -o kern.core
+run "$MKPAGES" --check kern.core "${KSRC[@]}"
+check "kernel-image range read back by vaddr ($(cat out))" grep -q ' absent 0 wrong 0$' out
+check "kernel-image PT_LOAD keeps its vaddr" \
+	eval 'loads kern.core | head -1 | grep -q "^0x001000 0xffffffff81000000 0x0000000001000000 "'
+
+# --- a stream cut short ------------------------------------------------------------
+# chunks of 64 pages; cut in the middle of chunk 5's frame
+CSRC=(--range 0x100000:0x100000 --range 0x400000:0x100000 --exclude-zero)
+"$MKPAGES" cut.img "${CSRC[@]}" --chunk-pages 64 --map >cut.map || exit 1
+f5=$(map_field cut.map chunk 5 4) l5=$(map_field cut.map chunk 5 5)
+"$MKPAGES" cut.img "${CSRC[@]}" --chunk-pages 64 --cut $((f5 + l5 / 2)) >/dev/null || exit 1
+run "$CRASHCAP" save cut.img -o cut.core
+check "cut stream refused without --force: one line" failed_one_line
+check "cut stream refused: no output" no_output_left cut.core
+run "$CRASHCAP" save cut.img -o cut.core --force
+check "cut stream saved with --force" [ "$rc" -eq 0 ]
+check "--force names the cut: chunk 5's frame, where the stream ends" \
+	err_has "chunk 5 LZ4 frame is cut off: the stream ends at byte $((f5 + l5 / 2))"
+check "--force names what is missing: range 1 from paddr 0x440000" \
+	err_has "missing from the file: range 1, paddr 0x440000-0x500000 (786432 bytes)"
+check "--force sums what is missing" err_has "786432 bytes (0 MiB) of memory are missing"
+run "$MKPAGES" --check cut.core "${CSRC[@]}"
+check "cut: pages up to the last complete chunk are right, the rest absent ($(cat out))" \
+	grep -q ' absent 192 wrong 0$' out
+check "cut: e_flags 1 (incomplete)" [ "$(eflags cut.core)" = 0x1 ]
+check "cut: state saved, still incomplete" [ "$(state_of cut.img)" = "saved (dump incomplete)" ]
+
+# Cut exactly before the END record: every chunk is there, the END is not.
+e=$(map_field cut.map end "" 2)
+"$MKPAGES" cut.img "${CSRC[@]}" --chunk-pages 64 --cut "$e" >/dev/null || exit 1
+run "$CRASHCAP" save cut.img -o noend.core --force
+check "missing END: saved with --force, says so" err_has "before the END record, after the last chunk"
+run "$MKPAGES" --check noend.core "${CSRC[@]}"
+check "missing END: all pages right, none absent" grep -q ' absent 0 wrong 0$' out
+check "missing END: e_flags 1" [ "$(eflags noend.core)" = 0x1 ]
+
+# Bytes after the END record (data_written past it).
+t=$(map_field cut.map total "" 2)
+"$MKPAGES" cut.img "${CSRC[@]}" --chunk-pages 64 --cut $((t + 100)) >/dev/null || exit 1
+run "$CRASHCAP" save cut.img -o after.core --force
+check "bytes after the END record named" err_has "data byte $t: 100 bytes after the END record"
+
+# --- corrupted frames -------------------------------------------------------------
+"$MKPAGES" good.img "${CSRC[@]}" --chunk-pages 64 >/dev/null || exit 1
+f3=$(map_field cut.map chunk 3 4) l3=$(map_field cut.map chunk 3 5)
+cp good.img bad.img && flip bad.img $((f3 + 200))
+run "$CRASHCAP" save bad.img -o bad.core
+check "flipped frame byte refused: one line" failed_one_line
+check "flipped frame byte: chunk 3's frame, a block checksum" \
+	eval 'err_has "chunk 3 LZ4 frame (starts at byte $f3)" && err_has "blockChecksum_invalid"'
+at=$(sed -n 's/.*data byte \([0-9]*\):.*/\1/p' err)
+check "flipped frame byte: the byte named ($at) starts the block that holds it" \
+	eval '[ -n "$at" ] && [ "$at" -le $((f3 + 200)) ] && [ "$at" -gt $((f3 + 200 - 65536 - 8)) ]'
+check "flipped frame byte: no output" no_output_left bad.core
+run "$CRASHCAP" save bad.img -o bad.core --force
+run "$MKPAGES" --check bad.core "${CSRC[@]}"
+check "flipped frame byte, --force: chunks 0-2 saved, the rest absent ($(cat out))" \
+	grep -q ' absent 320 wrong 0$' out
+cp good.img bad2.img && flip bad2.img $((f3 + l3 - 2))
+run "$CRASHCAP" save bad2.img -o bad2.core
+check "flipped content checksum refused, named" \
+	eval 'failed_one_line && err_has "chunk 3 LZ4 frame" && err_has "contentChecksum_invalid"'
+cp good.img bad3.img && flip bad3.img $f3
+run "$CRASHCAP" save bad3.img -o bad3.core
+check "frame magic refused, with its byte" err_has "data byte $f3: chunk 3 LZ4 frame: bad magic"
+
+"$MKPAGES" extra.img "${CSRC[@]}" --chunk-pages 64 --extra-page 2 >/dev/null || exit 1
+run "$CRASHCAP" save extra.img -o extra.core
+check "frame with a page more than the chunk keeps refused" \
+	eval 'failed_one_line && err_has "chunk 2 LZ4 frame: content size is not the chunk.s kept pages"'
+
+# --- bad record fields ----------------------------------------------------------------
+r2=$(map_field cut.map chunk 2 3)
+# chunk body: type +8, range +12, paddr +16, npages +24, nkept +28, seq +32, kept +40
+badfield() { # badfield NAME DATA_BYTE HEX EXPECTED-WORDS
+	rm -f field.core; cp good.img field.img && poke field.img "$2" "$3"
+	run "$CRASHCAP" save field.img -o field.core
+	want=$4
+	check "bad $1 refused: one line, names it" eval 'failed_one_line && err_has "$want"'
+	check "bad $1: no output" no_output_left field.core
+}
+badfield "record magic" "$r2" 00 "data byte $r2: record after chunk 1: bad magic"
+badfield "chunk paddr" $((r2 + 18)) 20 "chunk 2 record: chunk outside its place"
+badfield "chunk range" $((r2 + 12)) 01 "chunk 2 record: chunk outside its place: range 1"
+badfield "chunk npages" $((r2 + 24)) 00000000 "chunk 2 record: 0 pages, outside its range"
+badfield "chunk npages past its range" $((r2 + 24)) 00010000 "chunk 2 record: 256 pages, outside its range"
+badfield "chunk nkept" $((r2 + 28)) 01 "chunk 2 record: nkept 1, but the bitmap keeps"
+badfield "chunk seq" $((r2 + 32)) 09 "chunk 2 record: sequence number 9"
+badfield "record size" $((r2 + 4)) ff "chunk 2 record: 255 bytes, expected 160"
+badfield "HEAD version" 12 02 "data byte 0: HEAD record: format version 2"
+badfield "HEAD length" 16 ffffff "HEAD record: .* bytes with an ELF head of"
+badfield "ELF head machine" $((24 + 18)) 03 "HEAD record: ELF head is not an x86-64 ELF64 core header"
+badfield "END count" $((e + 8 + 24)) 00 "END record counts"
+badfield "END type" $((e + 8)) 00 "type 0x21444e00, expected a chunk or END"
+
+# --- a real kernel's vmcore (kept by `tests/qemu/drill --keep`), when there is one --------
+real=$(ls -t "$ROOT"/build/drill-*/vmcore 2>/dev/null | head -1)
+if [ -n "$real" ] && command -v makedumpfile >/dev/null; then
+	RSRC=(--elf "$real" --exclude-zero)
+	"$MKPAGES" real.img "${RSRC[@]}" >/dev/null || exit 1
+	run "$CRASHCAP" save real.img -o real.core
+	check "real vmcore: saved" [ "$rc" -eq 0 ]
+	run "$MKPAGES" --check real.core "${RSRC[@]}"
+	check "real vmcore: every page right ($(cat out))" grep -q ' absent 0 wrong 0$' out
+	check "real vmcore: readelf reads the PT_LOADs" eval '[ "$(loads real.core | wc -l)" -gt 1 ]'
+	makedumpfile --dump-dmesg real.core real.dmesg >/dev/null 2>&1
+	check "real vmcore: makedumpfile --dump-dmesg gives the drill's dmesg" \
+		cmp -s real.dmesg "$(dirname "$real")/dmesg.makedumpfile"
+else
+	echo "skip - no build/drill-*/vmcore (tests/qemu/drill --keep makes one): real kernel notes not checked"
+fi
+
+# --- refusals of the header kind ---------------------------------------------------------
+run "$CRASHCAP" save good.img -o x.core --format pdf
+check "unknown --format: one line, exit 2" eval 'failed_one_line && [ "$rc" -eq 2 ]'
+"$MKTARGET" raw.img --state complete --written 8192 || exit 1
+run "$CRASHCAP" save raw.img -o raw.core --format kdump
+check "--format kdump of a raw ELF dump refused" eval 'failed_one_line && err_has "needs a filtered dump"'
+
+if [ "$failures" -ne 0 ]; then
+	echo "save_pages_test: $failures failed"
+	exit 1
+fi
+echo "save_pages_test: all passed"
