@@ -325,19 +325,20 @@ static void read_mm(const char *root, uint32_t level)
 {
 	char why[512];
 	size_t len = 0;
+	/* What the payload can still do without mm: CC_DL_ZERO, if asked. */
+	const char *left = level & CC_DL_ZERO ? "only zero pages will be left out" : "no page will be left out";
 
 	memset(&L.params.mm, 0, sizeof(L.params.mm));
 	if (!(level & CC_DL_NEEDS_MM))
 		return;
 	char *text = sysinfo_kcore_vmcoreinfo(root, &len, why, sizeof(why));
 	if (!text) {
-		warnx("note: cannot read the VMCOREINFO text for --dump-level %u (%s): only zero pages will be "
-		      "left out", level, why);
+		warnx("note: cannot read the VMCOREINFO text for --dump-level %u (%s): %s", level, why, left);
 		return;
 	}
 	if (vmcoreinfo_parse(text, len, &L.params.mm, why, sizeof(why)) < 0) {
 		memset(&L.params.mm, 0, sizeof(L.params.mm)); /* version 0, whatever the parser left */
-		warnx("note: no page types for --dump-level %u, only zero pages will be left out: %s", level, why);
+		warnx("note: no page types for --dump-level %u, %s: %s", level, left, why);
 	}
 	free(text);
 }

@@ -371,6 +371,11 @@ load novmci novmci1.dry disk.img --dump-level 1
 at novmci1.dry
 check "--dump-level 1 does not need VMCOREINFO: no note, mm zero" \
 	[ "$rc" -eq 0 -a ! -s err -a "$(bytes $((Q + 0x2190)) 256)" = "$ZERO_MM" ]
+load novmci novmci8.dry disk.img --dump-level 8
+check "--dump-level 8 without VMCOREINFO: the note says no page will be left out" \
+	[ "$rc" -eq 0 -a "$(grep -c "for --dump-level 8 .*: no page will be left out$" err)" -eq 1 ]
+check "--dump-level 8 without VMCOREINFO: summary says level 0 is what can be done" \
+	grep -q "^level *8 asked, only 0 possible: leave out nothing" out
 
 grep -v '^NUMBER(PG_lru)=' "$VMCOREINFO_TEXT" >nolru.txt
 cp -r sys nolru && make_kcore nolru/proc/kcore nolru.txt
