@@ -31,6 +31,7 @@
 #include "loader/sysinfo.h"
 #include "loader/target_io.h"
 #include "loader/uuid.h"
+#include "loader/vmcoreinfo.h"
 
 #define COM1 0x3f8
 #define MIB (1ull << 20)
@@ -316,10 +317,36 @@ static int open_target(const struct load_args *a)
 	return 0;
 }
 
+/* The page filter's description of the kernel (params.mm) from the
+ * VMCOREINFO text in /proc/kcore, for dump levels above 1.  Without it
+ * (unreadable, or a kernel vmcoreinfo_parse does not know) mm stays
+ * version 0 and the payload leaves out zero pages only. */
+static void read_mm(const char *root, uint32_t level)
+{
+	char why[512];
+	size_t len = 0;
+	/* What the payload can still do without mm: CC_DL_ZERO, if asked. */
+	const char *left = level & CC_DL_ZERO ? "only zero pages will be left out" : "no page will be left out";
+
+	memset(&L.params.mm, 0, sizeof(L.params.mm));
+	if (!(level & CC_DL_NEEDS_MM))
+		return;
+	char *text = sysinfo_kcore_vmcoreinfo(root, &len, why, sizeof(why));
+	if (!text) {
+		warnx("note: cannot read the VMCOREINFO text for --dump-level %u (%s): %s", level, why, left);
+		return;
+	}
+	if (vmcoreinfo_parse(text, len, &L.params.mm, why, sizeof(why)) < 0) {
+		memset(&L.params.mm, 0, sizeof(L.params.mm)); /* version 0, whatever the parser left */
+		warnx("note: no page types for --dump-level %u, %s: %s", level, left, why);
+	}
+	free(text);
+}
+
 /* Step 3: what the running kernel tells about itself.  Only unreadable
  * crash notes are fatal (they mean we are not root); the rest degrades
  * the dump and is said in one line each. */
-static int read_kernel_info(const char *root)
+static int read_kernel_info(const char *root, uint32_t level)
 {
 	char why[512];
 	uint64_t text = 0, end = 0;
@@ -350,6 +377,7 @@ static int read_kernel_info(const char *root)
 		warnx("note: the dump gets no kernel-image PT_LOAD (%s): vmcore-dmesg and gdb will not find kernel "
 		      "symbols by address", text ? "no \"Kernel code\" in /proc/iomem" : why);
 	L.params.rsdp_paddr = sysinfo_rsdp(root);
+	read_mm(root, level);
 	return 0;
 }
 
@@ -374,7 +402,7 @@ static int stage(const struct load_args *a)
 	memcpy(L.purg_copy, purg.data, purg.size);
 
 	stage_params_init(&L.params); /* keeps nothing: fill it from here on */
-	if (read_kernel_info(a->root) < 0)
+	if (read_kernel_info(a->root, a->dump_level) < 0)
 		return -1;
 	if (stage_ranges(&L.params, &L.mem, L.page_offset, &L.kt, &backup_index, &backup_size, why, sizeof(why)) < 0) {
 		warnx("%s", why);
@@ -522,7 +550,11 @@ static void print_summary(const struct load_args *a, unsigned nsegs, int replace
 		       "stored uncompressed (--compress none)");
 		uint32_t can = L.params.mm.version ? a->dump_level : a->dump_level & CC_DL_ZERO;
 		dumplevel_words(can, words, sizeof(words));
-		if (can == a->dump_level)
+		uint32_t kv = L.params.mm.kernel_version;
+		if (can == a->dump_level && (a->dump_level & CC_DL_NEEDS_MM))
+			printf("%-10s %u: leave out %s (page types of Linux %u.%u from VMCOREINFO)\n", "level",
+			       a->dump_level, words, kv >> 16, (kv >> 8) & 0xff);
+		else if (can == a->dump_level)
 			printf("%-10s %u: leave out %s\n", "level", a->dump_level, words);
 		else
 			printf("%-10s %u asked, only %u possible: leave out %s (the other bits need the page types "

@@ -39,8 +39,27 @@ le() {
 	printf "$out"
 }
 
-# A /proc/kcore with an ELF header and program headers only.
+# The VMCOREINFO text of a real kernel (the drill's Debian 6.1), as its note holds it.
+VMCOREINFO_TEXT=$ROOT/tests/unit/vmcoreinfo-6.1.0-57-cloud-amd64.txt
+# vi KEY: the value of KEY= in that text
+vi() { sed -n "s/^$1=//p" "$VMCOREINFO_TEXT"; }
+
+# note NAME TYPE FILE: one ELF note (name and descriptor padded to 4 bytes)
+note() {
+	local namesz=$((${#1} + 1)) descsz=$(stat -c %s "$3")
+	le 4 $namesz; le 4 $descsz; le 4 "$2"
+	printf '%s' "$1"; head -c $(((namesz + 3) / 4 * 4 - namesz + 1)) /dev/zero
+	cat "$3"; head -c $(((descsz + 3) / 4 * 4 - descsz)) /dev/zero
+}
+
+# A /proc/kcore: ELF header, program headers, and at 0x1000 the PT_NOTE as
+# the kernel builds it: a CORE note (prstatus, zeros here), then VMCOREINFO
+# with the text of the file $2 (none if $2 is empty).
 make_kcore() {
+	local out=$1 notes=$W/kcore-notes.$$
+	head -c 336 /dev/zero >"$notes.prstatus"
+	{ note CORE 1 "$notes.prstatus"; [ -n "${2:-}" ] && note VMCOREINFO 0 "$2"; } >"$notes"
+	local nsize=$(stat -c %s "$notes")
 	local phdrs=(  # type vaddr
 		"4 0"                         # PT_NOTE
 		"1 0xffffffff9a000000"        # kernel text
@@ -56,9 +75,12 @@ make_kcore() {
 		local p
 		for p in "${phdrs[@]}"; do
 			set -- $p
-			le 4 "$1"; le 4 7; le 8 0x1000; le 8 "$2"; le 8 0; le 8 0x1000; le 8 0x1000; le 8 0x1000
+			local size=$(($1 == 4 ? nsize : 0x1000)) align=$(($1 == 4 ? 4 : 0x1000))
+			le 4 "$1"; le 4 7; le 8 0x1000; le 8 "$2"; le 8 0; le 8 $size; le 8 $size; le 8 $align
 		done
-	} >"$1"
+	} >"$out"
+	dd if="$notes" of="$out" bs=4096 seek=1 conv=notrunc status=none
+	rm -f "$notes" "$notes.prstatus"
 }
 
 # make_root DIR: a 4 GiB QEMU-like machine with crashkernel=16M.
@@ -95,7 +117,7 @@ make_root() {
 	echo 0 >"$d/sys/kernel/kexec_crash_loaded"
 	printf '%s T startup_64\n%s T _text\nffffffff9a001000 T _stext\nffffffff9c400000 B _end\n' $TEXT $TEXT \
 		>"$d/proc/kallsyms"
-	make_kcore "$d/proc/kcore"
+	make_kcore "$d/proc/kcore" "$VMCOREINFO_TEXT"
 	printf '22 1 253:1 / / rw,relatime shared:1 - ext4 /dev/mapper/root rw\n' >"$d/proc/self/mountinfo"
 	printf 'Filename\t\t\t\tType\t\tSize\t\tUsed\t\tPriority\n' >"$d/proc/swaps"
 }
@@ -113,7 +135,7 @@ head_field() { head_text | awk -v k="$1" '$1 == k { print $2 }'; }
 hex64() { od -An -t x8 -j $(($1)) -N 8 "$D" | tr -d ' \n'; }
 hex32() { od -An -t x4 -j $(($1)) -N 4 "$D" | tr -d ' \n'; }
 hex16() { od -An -t x2 -j $(($1)) -N 2 "$D" | tr -d ' \n'; }
-bytes() { od -An -t x1 -j $(($1)) -N "$2" "$D" | tr -d ' \n'; }
+bytes() { od -An -v -t x1 -j $(($1)) -N "$2" "$D" | tr -d ' \n'; }
 h16() { printf '%016x' $(($1)); }
 # mem_image NAME: the segment as the kernel loads it, bytes then zero fill
 mem_image() {
@@ -195,6 +217,26 @@ check "params: options 0, dump_level 31, compress lz4 (1), reserved 0 (the defau
 check "summary: format is filtered pages in LZ4 frames, compressed" \
 	grep -q "^format *filtered pages in LZ4 frames, compressed (--compress lz4)" out
 check "summary: no zeros line for the framed format" not_grep "^zeros" out
+check "summary: level 31, page types from the kernel's VMCOREINFO" \
+	grep -q "^level *31: leave out zero pages, page cache, page cache with private data, user data, free pages (page types of Linux 6.1 from VMCOREINFO)$" out
+
+# The mm block (include/crashcap/mm.h): parsed from the VMCOREINFO text the
+# fake /proc/kcore carries.  Compared with values read from that text here.
+M=$((Q + 0x2190))
+u32() { printf '%08x' $(($1 & 0xffffffff)); }
+check "params.mm: version 1, size 256, kernel 6.1.0" \
+	[ "$(hex32 $M) $(hex32 $((M + 4))) $(hex32 $((M + 0xc)))" = "00000001 00000100 00060100" ]
+check "params.mm: page-table root = SYMBOL(init_top_pgt) - __START_KERNEL_map + NUMBER(phys_base)" \
+	[ "$(hex64 $((M + 0x10)))" = "$(h16 $((0x$(vi 'SYMBOL(init_top_pgt)') - 0xffffffff80000000 + $(vi 'NUMBER(phys_base)'))))" ]
+check "params.mm: mem_section = SYMBOL(mem_section), LENGTH, SIZE, SECTION_SIZE_BITS" \
+	[ "$(hex64 $((M + 0x28))) $(hex32 $((M + 0x30))) $(hex32 $((M + 0x34))) $(hex32 $((M + 0x3c)))" = \
+	  "$(vi 'SYMBOL(mem_section)') $(u32 $(vi 'LENGTH(mem_section)')) $(u32 $(vi 'SIZE(mem_section)')) $(u32 $(vi 'NUMBER(SECTION_SIZE_BITS)'))" ]
+check "params.mm: SIZE(page), OFFSET(page.private), OFFSET(page._mapcount)" \
+	[ "$(hex32 $((M + 0x44))) $(hex32 $((M + 0x50))) $(hex32 $((M + 0x54)))" = \
+	  "$(u32 $(vi 'SIZE(page)')) $(u32 $(vi 'OFFSET(page.private)')) $(u32 $(vi 'OFFSET(page._mapcount)'))" ]
+check "params.mm: buddy value -129 as a u32, PG_head_mask, PG_lru" \
+	[ "$(hex32 $((M + 0x70))) $(hex64 $((M + 0x80))) $(bytes $((M + 0x88)) 1)" = \
+	  "$(u32 $(vi 'NUMBER(PAGE_BUDDY_MAPCOUNT_VALUE)')) $(h16 $(vi 'NUMBER(PG_head_mask)')) $(printf %02x $(vi 'NUMBER(PG_lru)'))" ]
 check "params: region = the payload's own segment" \
 	[ "$(hex64 $((Q + 0x10))) $(hex64 $((Q + 0x18)))" = "$(h16 $pay_mem) $(h16 $(seg_field payload memsz))" ]
 check "params: actions poweroff/poweroff" [ "$(hex32 $((Q + 0x20)))$(hex32 $((Q + 0x24)))" = 0000000100000001 ]
@@ -304,14 +346,44 @@ check "--dump-level 1 --compress none: summary" \
 	grep -q "^format *filtered pages in LZ4 frames, stored uncompressed (--compress none)" out
 check "--dump-level 1: the level line names zero pages" grep -q "^level *1: leave out zero pages$" out
 
+ZERO_MM=$(printf '0%.0s' {1..512})   # 256 zero bytes in hex
 cp -r sys nokcore && rm nokcore/proc/kcore
 load nokcore nokcore.dry disk.img
 D=nokcore.dry Q=$(seg_field params offset)
 check "without /proc/kcore: exits 0" [ "$rc" -eq 0 ]
-check "without /proc/kcore: one note naming the fallback" \
-	[ "$(wc -l <err)" -eq 1 -a "$(grep -c "assuming 0x$DEFAULT_PAGE_OFFSET" err)" -eq 1 ]
+check "without /proc/kcore: two notes, the page_offset fallback and zero pages only" \
+	[ "$(wc -l <err)" -eq 2 -a "$(grep -c "assuming 0x$DEFAULT_PAGE_OFFSET" err)" -eq 1 -a \
+	  "$(grep -c "cannot read the VMCOREINFO text for --dump-level 31 (nokcore/proc/kcore: No such file.*only zero pages will be left out" err)" -eq 1 ]
+check "without /proc/kcore: params.mm all zero (version 0)" [ "$(bytes $((Q + 0x2190)) 256)" = "$ZERO_MM" ]
+check "without /proc/kcore: summary says level 1 is what can be done" \
+	grep -q "^level *31 asked, only 1 possible: leave out zero pages" out
 check "without /proc/kcore: vaddr = 0xffff888000000000 + paddr" \
 	[ "$(hex64 $((Q + 0x180 + 32 * 2 + 16)))" = "$(h16 $((0x$DEFAULT_PAGE_OFFSET + 0x100000)))" ]
+
+cp -r sys novmci && make_kcore novmci/proc/kcore ""
+load novmci novmci.dry disk.img
+at novmci.dry
+check "kcore without a VMCOREINFO note: exits 0, one note" \
+	[ "$rc" -eq 0 -a "$(wc -l <err)" -eq 1 -a "$(grep -c "no VMCOREINFO note in its PT_NOTE.*only zero pages" err)" -eq 1 ]
+check "kcore without a VMCOREINFO note: params.mm all zero, level still 31" \
+	[ "$(bytes $((Q + 0x2190)) 256)" = "$ZERO_MM" -a "$(hex32 $((Q + 0x2184)))" = 0000001f ]
+load novmci novmci1.dry disk.img --dump-level 1
+at novmci1.dry
+check "--dump-level 1 does not need VMCOREINFO: no note, mm zero" \
+	[ "$rc" -eq 0 -a ! -s err -a "$(bytes $((Q + 0x2190)) 256)" = "$ZERO_MM" ]
+load novmci novmci8.dry disk.img --dump-level 8
+check "--dump-level 8 without VMCOREINFO: the note says no page will be left out" \
+	[ "$rc" -eq 0 -a "$(grep -c "for --dump-level 8 .*: no page will be left out$" err)" -eq 1 ]
+check "--dump-level 8 without VMCOREINFO: summary says level 0 is what can be done" \
+	grep -q "^level *8 asked, only 0 possible: leave out nothing" out
+
+grep -v '^NUMBER(PG_lru)=' "$VMCOREINFO_TEXT" >nolru.txt
+cp -r sys nolru && make_kcore nolru/proc/kcore nolru.txt
+load nolru nolru.dry disk.img
+at nolru.dry
+check "VMCOREINFO the parser refuses (no PG_lru): exits 0, one note with its reason" \
+	[ "$rc" -eq 0 -a "$(wc -l <err)" -eq 1 -a "$(grep -c "no page types for --dump-level 31.*PG_lru" err)" -eq 1 ]
+check "VMCOREINFO the parser refuses: params.mm all zero" [ "$(bytes $((Q + 0x2190)) 256)" = "$ZERO_MM" ]
 
 cp -r sys twocrash
 sed -i 's/^100000000-17fffffff : System RAM$/&\n  170000000-17fffffff : Crash kernel/' twocrash/proc/iomem

@@ -414,8 +414,10 @@ def run_case(name, c, w, build, crashcap, probe):
     with open(disk, "wb") as f:
         f.truncate(disk_size)
     dry = os.path.join(w, "load.dry")
+    # The raw ELF core (level 0, no compression): what this test reads
+    # back; the framed format's default (level 31, lz4) is not the subject.
     r = run([crashcap, "load", "--root", tree, "--dry-run", dry, "--target", disk,
-             "--test-target-pci", TARGET_PCI] + c["opts"])
+             "--test-target-pci", TARGET_PCI, "--dump-level", "0", "--compress", "none"] + c["opts"])
     print("".join("# load: " + l + "\n" for l in r.stdout.splitlines()), end="")
     if not check(r.returncode == 0, "crashcap load --dry-run succeeds", "exit %d" % r.returncode):
         return
