@@ -183,6 +183,13 @@ int cmdline_parse(const char *s, struct cc_params *p, char *err, size_t errlen)
 			if (vl == 4 && !strncmp(v, "keep", 4)) p->options |= CC_OPT_KEEP_ZEROS;
 			else if (vl == 4 && !strncmp(v, "skip", 4)) p->options &= ~CC_OPT_KEEP_ZEROS;
 			else goto bad;
+		} else if (KEY("level")) {
+			if (parse_num(v, vl, &x, &used) || used != vl || x > CC_DL_MAX) goto bad;
+			p->dump_level = (uint32_t)x;
+		} else if (KEY("compress")) {
+			if (vl == 3 && !strncmp(v, "lz4", 3)) p->compress = CC_COMPRESS_LZ4;
+			else if (vl == 4 && !strncmp(v, "none", 4)) p->compress = CC_COMPRESS_NONE;
+			else goto bad;
 		} else if (KEY("test")) {
 			if (vl == 9 && !strncmp(v, "exception", 9)) p->test_flags |= CC_TEST_EXCEPTION;
 			else if (vl == 8 && !strncmp(v, "iommu-on", 8)) p->test_flags |= CC_TEST_IOMMU_ON;

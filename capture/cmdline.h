@@ -15,6 +15,14 @@
  *   zeros=skip|keep                         leave runs of zero memory out of
  *                                           the file (default), or write
  *                                           every byte (CC_OPT_KEEP_ZEROS)
+ *   level=N                                 dump level, makedumpfile's bits
+ *                                           (0..31, default 0); without a
+ *                                           kernel's mm description only
+ *                                           zero pages (1) can be left out
+ *   compress=lz4|none                       how kept pages are stored when
+ *                                           the dump is framed (default none);
+ *                                           level=0 compress=none is the
+ *                                           raw ELF core (CC_ENC_ELF)
  *   test=exception                          raise #UD after entry (tests)
  *   test=dma32                              AHCI: bounce as if the HBA had
  *                                           32-bit DMA only (tests)

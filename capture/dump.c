@@ -6,6 +6,8 @@
 #include "capture/dumphdr.h"
 #include "capture/elfcore.h"
 #include "capture/notes.h"
+#include "capture/ostream.h"
+#include "capture/pagedump.h"
 #include "capture/ranges.h"
 #include "capture/stream.h"
 #include "capture/string.h"
@@ -144,6 +146,43 @@ static void build_map(const struct cc_params *p, struct coremap *m, uint32_t cap
 	       m->raised ? "; the minimum run was raised to fit" : "");
 }
 
+/* Step 3 of the raw ELF: the head, then the file part of every PT_LOAD. */
+static int write_elf(const struct cc_params *p, const struct coremap *map, uint64_t head, uint64_t total,
+		     struct progress *pr)
+{
+	struct encoder enc;
+	encoder_raw_init(&enc);
+	int st = enc.put(&enc, (uint64_t)head_buf, head);
+	for (uint32_t i = 0; !st && i < map->n && !sink_clipped(); i++) {
+		const struct cm_seg *sg = &map->seg[i];
+		uint64_t src = p->ranges[sg->range].src + sg->off;
+		for (uint64_t off = 0; !st && off < sg->filesz && !sink_clipped(); off += PIECE_BYTES) {
+			uint64_t len = sg->filesz - off < PIECE_BYTES ? sg->filesz - off : PIECE_BYTES;
+			st = enc.put(&enc, src + off, len);
+			progress(pr, total, 0);
+		}
+	}
+	return st ? st : enc.finish(&enc);
+}
+
+/* Progress of the framed stream: memory covered, what the stream holds. */
+static void pages_tick(void *ctx, const struct pagedump_tick *t)
+{
+	struct progress *pr = ctx;
+	uint64_t pct, us;
+	if (progress_due(pr, t->bytes_done, t->bytes_total, t->bytes_done == t->bytes_total, &pct, &us))
+		cc_log("%3lu%% %lu of %lu MiB of memory, stream %lu MiB, %lu MB/s", pct, t->bytes_done >> 20,
+		       t->bytes_total >> 20, t->stream >> 20, t->bytes_done / us);
+}
+
+static void pages_summary(const struct cc_rec_end *e, uint64_t stream)
+{
+	cc_log("pages: %lu kept of %lu; left out: %lu zero, %lu cache, %lu cache with private, %lu user, %lu free, %lu poison; %lu kept as unsure",
+	       e->kept, e->pages, e->excluded[CC_EXCL_ZERO], e->excluded[CC_EXCL_CACHE], e->excluded[CC_EXCL_CACHE_PRI],
+	       e->excluded[CC_EXCL_USER], e->excluded[CC_EXCL_FREE], e->excluded[CC_EXCL_POISON], e->unsure);
+	cc_log("stream %lu bytes for %lu MiB kept", stream, e->raw_bytes >> 20);
+}
+
 int dump_run(const struct cc_params *p, struct blkdev *bd)
 {
 	uint8_t uuid[16];
@@ -166,12 +205,24 @@ int dump_run(const struct cc_params *p, struct blkdev *bd)
 		notes_add(&n, "CRASHCAP", NT_CRASHCAP, p->cmdline, (uint32_t)strnlen(p->cmdline, CC_CMDLINE_MAX));
 	if (n.dropped)
 		cc_log("%u notes did not fit in %u bytes and are left out", n.dropped, NOTE_BUF_BYTES);
-	struct coremap map;
-	build_map(p, &map, elfcore_max_loads(sizeof(head_buf), n.len));
-	uint64_t total;
-	uint64_t head = elfcore_build(head_buf, sizeof(head_buf), p, map.seg, map.n, n.buf, n.len, &total);
+	/* Raw ELF (level 0, no compression) or the framed, filtered stream. */
+	int framed = p->dump_level != 0 || p->compress != CC_COMPRESS_NONE;
+	uint32_t level = 0;
+	struct coremap map = { 0 };
+	uint64_t total, head;
+	if (framed) {
+		const char *why = 0;
+		level = pagedump_level(p, &why);
+		if (why)
+			cc_log("dump level %u asked, %u applied: %s", p->dump_level, level, why);
+		head = elfcore_build(head_buf, sizeof(head_buf), p, 0, 0, n.buf, n.len, &total);
+	} else {
+		build_map(p, &map, elfcore_max_loads(sizeof(head_buf), n.len));
+		head = elfcore_build(head_buf, sizeof(head_buf), p, map.seg, map.n, n.buf, n.len, &total);
+	}
 	if (!head) {
-		cc_log("ELF head for %u PT_LOADs and %lu bytes of notes exceeds %u bytes", map.n, n.len, HEAD_BUF_BYTES);
+		cc_log("ELF head for %u PT_LOADs and %lu bytes of notes exceeds %u bytes", framed ? p->nr_ranges : map.n,
+		       n.len, HEAD_BUF_BYTES);
 		return CC_ERR_NO_MEMORY;
 	}
 	sink_init(CC_DATA_OFFSET, blkq_window_bytes(), bd->sector_size);
@@ -181,41 +232,40 @@ int dump_run(const struct cc_params *p, struct blkdev *bd)
 	struct cc_dump_header *h = hdr();
 	memcpy(h->uuid, uuid, 16);
 	h->state = CC_STATE_IN_PROGRESS;
-	h->encoding = CC_ENC_ELF;
+	h->encoding = framed ? CC_ENC_PAGES : CC_ENC_ELF;
 	h->data_offset = CC_DATA_OFFSET;
-	h->data_total = total;
+	h->data_total = framed ? 0 : total; /* a stream's length is known at the end */
 	h->target_bytes = blkq_window_bytes();
 	h->start_time = start_time;
 	h->status = CC_OK;
 	h->sector_size = bd->sector_size;
 	h->ram_bytes = ranges_total(p);
+	h->dump_level = level;
+	h->level_asked = p->dump_level;
+	h->compress = p->compress;
 	st = write_header();
 	if (st) {
 		cc_log("could not write the header: nothing written");
 		return st;
 	}
-	cc_log("dumping %lu MiB in %u ranges (%u notes) to %s, core file %lu bytes in %u PT_LOADs, room for %lu",
-	       h->ram_bytes >> 20, p->nr_ranges, n.count, bd->name, total, map.n, sink_capacity());
-	if (total > sink_capacity())
-		cc_log("target too small: the last %lu bytes will be left out", total - sink_capacity());
 
-	/* Step 3: the core file: the file part of every PT_LOAD. */
+	/* Step 3: the data area. */
 	struct progress pr;
 	progress_start(&pr);
-	struct encoder enc;
-	encoder_raw_init(&enc);
-	st = enc.put(&enc, (uint64_t)head_buf, head);
-	for (uint32_t i = 0; !st && i < map.n && !sink_clipped(); i++) {
-		const struct cm_seg *sg = &map.seg[i];
-		uint64_t src = p->ranges[sg->range].src + sg->off;
-		for (uint64_t off = 0; !st && off < sg->filesz && !sink_clipped(); off += PIECE_BYTES) {
-			uint64_t len = sg->filesz - off < PIECE_BYTES ? sg->filesz - off : PIECE_BYTES;
-			st = enc.put(&enc, src + off, len);
-			progress(&pr, total, 0);
-		}
+	struct cc_rec_end end;
+	if (framed) {
+		cc_log("dumping %lu MiB in %u ranges (%u notes) to %s: level %u, %s, room for %lu bytes",
+		       h->ram_bytes >> 20, p->nr_ranges, n.count, bd->name, level,
+		       p->compress == CC_COMPRESS_LZ4 ? "lz4" : "stored", sink_capacity());
+		st = pagedump_run(p, level, bd->sector_size, head_buf, head, &end, pages_tick, &pr);
+		total = ostream_bytes();
+	} else {
+		cc_log("dumping %lu MiB in %u ranges (%u notes) to %s, core file %lu bytes in %u PT_LOADs, room for %lu",
+		       h->ram_bytes >> 20, p->nr_ranges, n.count, bd->name, total, map.n, sink_capacity());
+		if (total > sink_capacity())
+			cc_log("target too small: the last %lu bytes will be left out", total - sink_capacity());
+		st = write_elf(p, &map, head, total, &pr);
 	}
-	if (!st)
-		st = enc.finish(&enc);
 
 	/* Step 4: everything on the medium. */
 	int st2 = blkq_flush();
@@ -223,7 +273,10 @@ int dump_run(const struct cc_params *p, struct blkdev *bd)
 		st = st2;
 	if (!st && sink_clipped())
 		st = CC_ERR_TARGET_FULL;
-	progress(&pr, total, 1);
+	if (framed)
+		pages_summary(&end, total);
+	else
+		progress(&pr, total, 1);
 
 	/* Step 5: commit.  After a failure, every request still in flight
 	 * ends first, so data_written counts only what is known written. */
@@ -233,6 +286,7 @@ int dump_run(const struct cc_params *p, struct blkdev *bd)
 	written = written > CC_DATA_OFFSET ? written - CC_DATA_OFFSET : 0;
 	h->state = st ? CC_STATE_INCOMPLETE : CC_STATE_COMPLETE;
 	h->status = (uint32_t)st;
+	h->data_total = total; /* framed: the stream as far as it got */
 	h->data_written = st ? (written < total ? written : total) : total;
 	h->end_time = rtc_unix_time();
 	h->elapsed_ms = timer_now_us() / 1000;

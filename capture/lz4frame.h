@@ -37,8 +37,7 @@
 #define LZ4F_TRAILER_BYTES 8            /* EndMark 4, content checksum 4 */
 #define LZ4F_BLOCK_OVERHEAD 8           /* block size 4, block checksum 4 */
 /* Most bytes a frame of n content bytes can take (every block stored). */
-#define LZ4F_MAX_BYTES(n) (LZ4F_HEADER_BYTES + LZ4F_TRAILER_BYTES + \
-	((n) + LZ4F_BLOCK_BYTES - 1) / LZ4F_BLOCK_BYTES * LZ4F_BLOCK_OVERHEAD + (n))
+#define LZ4F_MAX_BYTES(n) CC_LZ4F_FRAME_MAX(n)
 
 /* Output sink: write len bytes; CC_OK or a CC_ERR_* that ends the frame. */
 typedef int (*lz4f_emit_fn)(void *ctx, const void *p, uint64_t len);

@@ -91,7 +91,7 @@ uint64_t ls_place(struct loadsplit *l, uint64_t data_off)
 {
 	uint64_t off = data_off;
 	for (size_t i = 0; i < l->n; i++) {
-		l->segs[i].offset = l->segs[i].filesz ? off : 0;
+		l->segs[i].offset = off; /* also with no file part: offsets stay in order */
 		off += l->segs[i].filesz;
 	}
 	l->cursor = 0;

@@ -167,7 +167,6 @@ static int decode_frame(struct pagestream *ps, uint64_t off, size_t content, uin
 {
 	LZ4F_dctx *d = ps->dctx;
 	LZ4F_frameInfo_t fi;
-	LZ4F_preferences_t prefs;
 	uint32_t magic;
 	size_t n, r;
 
@@ -190,10 +189,9 @@ static int decode_frame(struct pagestream *ps, uint64_t off, size_t content, uin
 		return fail(ps, off, 0, "%s: %s (content size %llu, %zu bytes of pages)", what, wrong,
 			    (unsigned long long)fi.contentSize, content);
 
-	/* Compressed or stored, a frame of content bytes is at most this long. */
-	memset(&prefs, 0, sizeof(prefs));
-	prefs.frameInfo = fi;
-	uint64_t bound = LZ4F_compressFrameBound(content, &prefs) + LZ4F_HEADER_SIZE_MAX;
+	/* Compressed or stored, a frame of content bytes is at most this long
+	 * in blocks of CC_LZ4F_BLOCK_BYTES, the payload's (dumpfmt.h). */
+	uint64_t bound = CC_LZ4F_FRAME_MAX((uint64_t)content);
 	uint64_t pos = off + n;
 	size_t produced = 0;
 	for (;;) {

@@ -172,11 +172,6 @@ uint64_t stage_core_size(const struct cc_params *p)
 	return elfcore_head_size(p->nr_ranges, notes) + ranges_total(p);
 }
 
-/* LZ4 frame format v1.6.4: magic, FLG, BD, content size (8), HC. */
-#define LZ4F_HEADER_MAX   (4 + 1 + 1 + 8 + 1)
-#define LZ4F_BLOCK_EXTRA  (4 + 4)  /* block size word, block checksum */
-#define LZ4F_TRAILER      (4 + 4)  /* end mark, content checksum */
-
 uint64_t stage_pages_size_bound(const struct cc_params *p)
 {
 	uint64_t notes = p->vmcoreinfo_size;
@@ -184,14 +179,12 @@ uint64_t stage_pages_size_bound(const struct cc_params *p)
 		notes += p->note_bufs[i].size;
 	uint64_t total = sizeof(struct cc_skip_hdr) + sizeof(struct cc_rec_head) +
 			 elfcore_head_size(p->nr_ranges, notes);
-	const uint64_t block_pages = CC_LZ4F_BLOCK_BYTES / CC_PAGE_BYTES;
 
 	for (uint32_t i = 0; i < p->nr_ranges; i++) {
 		for (uint64_t left = p->ranges[i].size / CC_PAGE_BYTES; left; ) {
 			uint64_t n = left < CC_CHUNK_PAGES ? left : CC_CHUNK_PAGES;
-			uint64_t blocks = (n + block_pages - 1) / block_pages;
-			total += sizeof(struct cc_skip_hdr) + sizeof(struct cc_rec_chunk) + LZ4F_HEADER_MAX +
-				 blocks * LZ4F_BLOCK_EXTRA + n * CC_PAGE_BYTES + LZ4F_TRAILER;
+			total += sizeof(struct cc_skip_hdr) + sizeof(struct cc_rec_chunk) +
+				 CC_LZ4F_FRAME_MAX(n * CC_PAGE_BYTES);
 			left -= n;
 		}
 	}

@@ -8,9 +8,9 @@
  * All integers little endian.  In order:
  *
  *   HEAD   one record: the ELF64 core head (Elf64_Ehdr, PT_NOTE, one
- *          PT_LOAD per memory range with p_filesz = p_memsz = range size
- *          and p_offset 0, then the notes), as the raw ELF dump would have
- *          it before any zero run was left out.  `crashcap save` rewrites
+ *          PT_LOAD per memory range with p_filesz = p_memsz = range size,
+ *          then the notes), as a raw ELF dump with every byte written
+ *          would have it (p_offset included; readers recompute it).  `crashcap save` rewrites
  *          the PT_LOADs to match what was kept.
  *   CHUNK  for every memory range in PT_LOAD order, its pages in address
  *          order, in chunks of at most CC_CHUNK_PAGES pages: a record with
@@ -35,6 +35,11 @@
 #define CC_LZ4F_MAGIC       0x184D2204u    /* LZ4 frame */
 #define CC_LZ4F_BLOCK_MAX   65536u         /* block maximum size: BD = 4 (64 KB) */
 #define CC_LZ4F_BLOCK_BYTES 32768u         /* content per block the payload writes (the loader's size bound counts these) */
+/* The most bytes a frame of n content bytes takes as the payload writes it
+ * (every block stored): header 15 (magic, FLG, BD, content size, HC), per
+ * block a size word and a checksum, EndMark and content checksum 8.  `save`
+ * refuses a frame longer than this. */
+#define CC_LZ4F_FRAME_MAX(n) (15 + 8 + ((n) + CC_LZ4F_BLOCK_BYTES - 1) / CC_LZ4F_BLOCK_BYTES * 8 + (n))
 #define CC_SKIP_MAGIC       0x184D2A5Cu    /* skippable frame, nibble 0xC: crashcap records */
 
 /* Every record: a skippable frame.  magic = CC_SKIP_MAGIC, size = bytes of

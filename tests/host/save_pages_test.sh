@@ -46,11 +46,11 @@ check "every kept page equals its source, every excluded page is zero ($(cat out
 cat >split.want <<'EOF'
 0x001000 0x0000000000000000 0x0000000000100000 0x300000 0x400000
 0x301000 0x0000000000000000 0x0000000000500000 0x400000 0x400000
-0x000000 0x0000000000000000 0x0000000001000000 0x000000 0x100000
+0x701000 0x0000000000000000 0x0000000001000000 0x000000 0x100000
 0x701000 0x0000000000000000 0x0000000001100000 0xdd4000 0xf00000
 EOF
 loads split.core >split.got
-check "PT_LOADs: 255-page run a hole, 256-page run a split, leading run filesz 0, trailing run a tail" \
+check "PT_LOADs: 255-page run a hole, 256-page run a split, leading run filesz 0 at the running offset, trailing run a tail" \
 	cmp -s split.want split.got
 check "e_flags 0 for a whole dump" [ "$(eflags split.core)" = 0x0 ]
 check "saved file is mode 0600" [ "$(stat -c %a split.core)" = 600 ]

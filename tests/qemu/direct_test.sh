@@ -12,12 +12,16 @@
 #        ahci-q35 ahci-port3 ahci-highmem ahci-dma32 ahci-io-error ahci-no-device
 #        (q35's ICH9 AHCI at 00:1f.2; -device ide-hd,bus=ide.N is port N)
 #        vtd vtd-on amdvi-on vtd-stuck (an IOMMU in front of the disk: docs/iommu.md)
+#        pages-lz4 pages-stored ahci-pages pages-small-target pages-io-error
+#        (the filtered stream, CC_ENC_PAGES: zero pages only, as there is no
+#        crashed kernel to classify pages by)
+# KEEP_W=1 keeps the work directory (disk, console log) for a look by hand.
 set -u
 . "$(dirname "$0")/lib.sh"
 
 CASE=${1:?usage: direct_test.sh CASE}
 W=$(mktemp -d "${TMPDIR:-/tmp}/cc-direct.XXXXXX")
-trap 'rm -rf "$W"' EXIT
+trap '[ -n "${KEEP_W:-}" ] || rm -rf "$W"' EXIT
 
 GUARD_SECTORS=2048          # 1 MiB of random bytes before and after the window
 machine=pc mem_mib=256 virtio=modern busarg="addr=04.0" bdf=00:04.0
@@ -40,6 +44,14 @@ highmem-q35) machine=q35 mem_mib=5120
 highmem-pc) machine=pc mem_mib=5120
 	patterns=(0x1000000:1024 0xbff00000:512 0x100000000:2048 0x17ff00000:1024) ;;
 zeros-keep) extra_append="zeros=keep" ;; # every byte written: no zero-run elision
+# The filtered, framed stream (CC_ENC_PAGES).  Booted directly there is no
+# crashed kernel and so no page-type description: only zero pages can be left
+# out, whatever level is asked.
+pages-lz4) extra_append="level=1 compress=lz4" ;;
+pages-stored) extra_append="level=31 compress=none" ;;
+ahci-pages) machine=q35 disk_kind=ahci bdf=00:1f.2 extra_append="level=31 compress=lz4" ;;
+pages-small-target) window_mib=64 expect_exit=$EXIT_TARGET_FULL patterns=(0x2000000:98304) extra_append="level=1 compress=lz4" ;;
+pages-io-error) expect_exit=$EXIT_IO patterns=(0x2000000:98304) extra_append="level=1 compress=lz4" ;;
 # 96 MiB of random bytes in RAM: the core file, zero runs left out, is still
 # larger than the window (small-target) and reaches the failing sector (io-error)
 small-target) window_mib=64 expect_exit=$EXIT_TARGET_FULL patterns=(0x2000000:98304) ;;
@@ -60,7 +72,7 @@ vtd-stuck) # a DMAR naming a "unit" in RAM whose GSTS says TES=1 and never chang
 	  printf '\0\0\x10\0\x01\0\0\0\0\0\0\x09\0\0\0\0'; } > "$W/dmar.bin" # DRHD at 0x9000000
 	{ printf '\x10'; head -c 27 /dev/zero; printf '\0\0\0\x80'; head -c 4064 /dev/zero; } > "$W/unit.bin" # VER 1.0, GSTS.TES
 	extra_qemu=(-acpitable "file=$W/dmar.bin" -device "loader,file=$W/unit.bin,addr=$fake_unit,force-raw=on") ;;
-ahci-*) machine=q35 disk_kind=ahci bdf=00:1f.2
+ahci-[!p]*) machine=q35 disk_kind=ahci bdf=00:1f.2
 	case $CASE in
 	ahci-q35) ;;
 	ahci-port3) ahci_port=3 ;; # and another disk on port 0 that must stay as it is
@@ -113,7 +125,7 @@ if [ "$CASE" = ahci-port3 ]; then
 fi
 # Zero blocks become holes (detect-zeroes): a 5 GiB guest dumps into a small file.
 drive=(-drive "if=none,id=t0,file=$disk,format=raw,cache=unsafe,discard=unmap,detect-zeroes=unmap")
-if [ "$CASE" = io-error ] || [ "$CASE" = ahci-io-error ]; then
+if [ "$CASE" = io-error ] || [ "$CASE" = ahci-io-error ] || [ "$CASE" = pages-io-error ]; then
 	# Every write from sector ERR_SECTOR on fails with EIO (blkdebug).
 	err_sector=$(( win_start + 128 + 80 * 2048 ))
 	printf '[inject-error]\nevent = "pwritev"\nerrno = "5"\nsector = "%s"\n' "$err_sector" > "$W/blkdebug.cfg"
@@ -204,7 +216,73 @@ core_checks() { # the full set for a complete dump
 	fi
 }
 
+# A complete CC_ENC_PAGES dump.  Without a crashed kernel only zero pages can
+# be left out: the kept pages must be exactly the core's nonzero pages.
+pages_checks() { # pages_checks LEVEL_LINE COMPRESS_LINE
+	window_copy "$disk" "$win_start" "$win_sectors" "$W/target"
+	"$B/crashcap" status "$W/target" > "$W/status.out" 2>&1
+	check "header says complete" test "$(status_field "$W/target" state)" = "dump complete"
+	check "encoding is the filtered stream" test "$(status_field "$W/target" encoding)" = "filtered pages in LZ4 frames (2)"
+	check "level: $1" test "$(status_field "$W/target" level)" = "$1"
+	check "compress: $2" test "$(status_field "$W/target" compress)" = "$2"
+	local ram kept excl zero pages nonzero
+	ram=$(status_field "$W/target" ram | awk '{ print $1 }')
+	read -r kept excl zero < <(status_field "$W/target" pages |
+		sed -n 's/^\([0-9]*\) kept, \([0-9]*\) excluded (zero \([0-9]*\), cache 0, cache private 0, user 0, free 0, poison 0), 0 kept unsure$/\1 \2 \3/p')
+	[ -n "$kept" ] && [ $((kept + excl)) -eq $((ram / 4096)) ] && [ "$zero" = "$excl" ] \
+		&& ok "status: $kept kept + $excl zero pages = the $((ram / 4096)) pages of RAM" \
+		|| fail "status pages line: '$(status_field "$W/target" pages)' for $((ram / 4096)) pages"
+	check_console "$W/console.log" "pages: $kept kept of $((ram / 4096)); left out: $excl zero, 0 cache" "console counts the same pages"
+	"$B/crashcap" save "$W/target" -o "$W/core" >/dev/null 2>"$W/save.err" && ok "crashcap save decodes every frame" || fail "crashcap save: $(cat "$W/save.err")"
+	check "readelf accepts the core file" readelf -h -l "$W/core"
+	check "PT_LOADs sorted, aligned, inside the file" "$B/vmcore-probe" "$W/core" --check-layout
+	read -r -a exp <<< "$(pattern_expect_args "$W" "${patterns[@]}")"
+	if "$B/vmcore-probe" "$W/core" "${exp[@]}" > "$W/probe.out" 2>&1; then
+		ok "all ${#patterns[@]} patterns at their physical addresses"
+	else
+		fail "patterns: $(grep -v '^ok' "$W/probe.out" | head -3 | tr '\n' ' ')"
+	fi
+	read -r _ pages _ nonzero < <("$B/vmcore-probe" "$W/core" --count)
+	[ "$pages" = $((ram / 4096)) ] && [ "$nonzero" = "$kept" ] \
+		&& ok "the core describes all $pages pages; its $nonzero nonzero pages are exactly the kept ones" \
+		|| fail "the core describes $pages pages ($((ram / 4096)) in RAM), $nonzero nonzero, $kept kept"
+	local blocks
+	blocks=$(du -B1 "$W/core" | awk '{ print $1 }')
+	[ "$blocks" -le $(( kept * 4096 + 1048576 )) ] && ok "left-out pages take no room in the file ($blocks bytes on disk)" \
+		|| fail "core takes $blocks bytes on disk for $kept kept pages"
+}
+
 case $CASE in
+pages-lz4)
+	pages_checks "1: left out zero pages" "lz4 (1)"
+	check_console "$W/console.log" "dumping [0-9]+ MiB in [0-9]+ ranges \([0-9]+ notes\) to virtio-blk 00:04.0: level 1, lz4" "console names level and compression" ;;
+pages-stored)
+	pages_checks "1 applied, 31 asked: left out zero pages" "none: pages stored in uncompressed blocks (0)"
+	check_console "$W/console.log" "dump level 31 asked, 1 applied: the loader found no page-type description" "console says why the level was lowered" ;;
+ahci-pages)
+	pages_checks "1 applied, 31 asked: left out zero pages" "lz4 (1)"
+	check_console "$W/console.log" "to ahci 00:1f.2 p0: level 1, lz4" "console names the AHCI target" ;;
+pages-small-target|pages-io-error)
+	window_copy "$disk" "$win_start" "$win_sectors" "$W/target"
+	check "header says incomplete" test "$(status_field "$W/target" state)" = "dump incomplete"
+	written=$(status_field "$W/target" data | awk '{ print $1 }')
+	if [ "$CASE" = pages-small-target ]; then
+		check "status says target full" grep -q "target full" <("$B/crashcap" status "$W/target")
+		[ "$written" = $(( window_mib * 1048576 - 65536 )) ] && ok "wrote exactly up to the end of the target ($written bytes)" || fail "data written $written, expected $(( window_mib * 1048576 - 65536 ))"
+	else
+		check "status says I/O error" grep -q "I/O error" <("$B/crashcap" status "$W/target")
+		limit=$(( (err_sector - win_start) * 512 - 65536 ))
+		[ -n "$written" ] && [ "$written" -le "$limit" ] && [ "$written" -gt 0 ] && ok "data written ($written) stops before the failing sector ($limit)" || fail "data written '$written', failing sector at $limit"
+	fi
+	check "status: no END record in a cut stream" grep -q "^pages *no END record readable (stream incomplete)" <("$B/crashcap" status "$W/target")
+	if "$B/crashcap" save "$W/target" -o "$W/core" >/dev/null 2>&1; then fail "save refuses an incomplete dump"; else ok "save refuses an incomplete dump"; fi
+	"$B/crashcap" save --force "$W/target" -o "$W/core" > "$W/save.out" 2>&1 && ok "save --force saves what decodes" || fail "save --force: $(cat "$W/save.out")"
+	check "save --force says what is missing" grep -qi "missing\|incomplete\|cut" "$W/save.out"
+	check "the forced core is a valid layout" "$B/vmcore-probe" "$W/core" --check-layout
+	# the first pattern page is in the first chunks that fit
+	head -c 4096 "$W/pat-0x2000000" > "$W/pat-first"
+	check "the start of the pattern is in the forced core" "$B/vmcore-probe" "$W/core" --expect 0x2000000:"$W/pat-first"
+	;;
 pc-modern|pc-legacy|q35-modern|q35-legacy|cpu-max|bridge|highmem-q35|highmem-pc|right-uuid|poweroff|zeros-keep|\
 ahci-q35|ahci-port3|ahci-highmem|ahci-dma32|vtd|vtd-on|amdvi-on)
 	core_checks

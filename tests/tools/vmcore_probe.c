@@ -31,6 +31,10 @@
  *       beyond the first with the same pattern; D: pages with the header
  *       of one of the N (magic, SEED, i) but other bytes; the first
  *       missing indices (at most 8; "-" if none).
+ *   vmcore-probe FILE --count
+ *       the same walk (each physical page once, RAM view first): one line
+ *           pages P nonzero N
+ *       P pages described, N of them with a byte that is not zero.
  *
  * Modes combine.  Exit status: 0 all checks passed, 1 a check failed, 2
  * bad usage or FILE is not a valid x86-64 ELF64 core (one line says why). */
@@ -409,7 +413,21 @@ static void find_page(const unsigned char *page, struct find *f, unsigned nf, un
 	}
 }
 
-static void find_all(const struct core *c, struct find *f, unsigned nf, unsigned char *buf)
+struct count {
+	uint64_t pages, nonzero;
+};
+
+static int page_is_zero(const unsigned char *p)
+{
+	for (unsigned i = 0; i < PAGE; i++)
+		if (p[i])
+			return 0;
+	return 1;
+}
+
+/* Every physical page the PT_LOADs describe, once: find the patterns in
+ * it (f, nf) and count it (cnt). */
+static void find_all(const struct core *c, struct find *f, unsigned nf, struct count *cnt, unsigned char *buf)
 {
 	unsigned *order = calloc(c->phnum, sizeof(*order));
 	unsigned char *want = malloc(PAGE);
@@ -423,14 +441,15 @@ static void find_all(const struct core *c, struct find *f, unsigned nf, unsigned
 		for (unsigned j = 0; j < k && !shared; j++)
 			shared = overlaps(p, &c->ph[order[j]]);
 		uint64_t first = (PAGE - p->p_paddr % PAGE) % PAGE; /* first page-aligned paddr */
-		for (uint64_t at = first; at < p->p_memsz && p->p_memsz - at >= PAGE;) {
+		uint64_t at;
+		for (at = first; at < p->p_memsz && p->p_memsz - at >= PAGE;) {
 			/* a window of whole pages: from the file up to p_filesz, zeros after */
 			uint64_t n = p->p_memsz - at;
 			if (n > CMP_CHUNK)
 				n = CMP_CHUNK;
 			n -= n % PAGE;
 			if (at >= p->p_filesz)
-				break; /* zeros from here on: no pattern page */
+				break; /* zeros from here on: no pattern page (counted below) */
 			uint64_t from_file = p->p_filesz - at < n ? p->p_filesz - at : n;
 			if (read_at(c, buf, from_file, p->p_offset + at) < 0)
 				err(2, "%s: reading at 0x%llx", c->path, (unsigned long long)(p->p_offset + at));
@@ -442,10 +461,23 @@ static void find_all(const struct core *c, struct find *f, unsigned nf, unsigned
 					const Elf64_Phdr *q = &c->ph[order[j]];
 					earlier = paddr >= q->p_paddr && paddr - q->p_paddr < q->p_memsz;
 				}
-				if (!earlier)
-					find_page(buf + off, f, nf, want);
+				if (earlier)
+					continue;
+				find_page(buf + off, f, nf, want);
+				cnt->pages++;
+				cnt->nonzero += !page_is_zero(buf + off);
 			}
 			at += n;
+		}
+		/* the zero tail's pages the windows did not reach */
+		for (; at < p->p_memsz && p->p_memsz - at >= PAGE; at += PAGE) {
+			uint64_t paddr = p->p_paddr + at;
+			int earlier = 0;
+			for (unsigned j = 0; shared && j < k && !earlier; j++) {
+				const Elf64_Phdr *q = &c->ph[order[j]];
+				earlier = paddr >= q->p_paddr && paddr - q->p_paddr < q->p_memsz;
+			}
+			cnt->pages += !earlier;
 		}
 	}
 	free(want);
@@ -475,8 +507,8 @@ static void find_report(const struct find *f)
 
 int main(int argc, char **argv)
 {
-	static const char usage[] = "usage: vmcore-probe FILE [--layout] [--check-layout] [--expect PADDR:PATTERNFILE...] [--find SEED:N...]";
-	int layout = 0, check = 0, first_expect = 0, nexpect = 0, failed = 0;
+	static const char usage[] = "usage: vmcore-probe FILE [--layout] [--check-layout] [--expect PADDR:PATTERNFILE...] [--find SEED:N...] [--count]";
+	int layout = 0, check = 0, count = 0, first_expect = 0, nexpect = 0, failed = 0;
 	struct find finds[8];
 	unsigned nfind = 0;
 	struct core c;
@@ -488,6 +520,8 @@ int main(int argc, char **argv)
 			layout = 1;
 		else if (!strcmp(argv[i], "--check-layout"))
 			check = 1;
+		else if (!strcmp(argv[i], "--count"))
+			count = 1;
 		else if (!strcmp(argv[i], "--expect")) {
 			if (first_expect)
 				errx(2, "--expect given twice: list all PADDR:PATTERNFILE after one --expect");
@@ -531,10 +565,13 @@ int main(int argc, char **argv)
 	for (int k = 0; k < nexpect; k++)
 		if (expect_one(&c, argv[first_expect + k], buf) < 0)
 			failed = 1;
-	if (nfind) {
-		find_all(&c, finds, nfind, buf);
+	if (nfind || count) {
+		struct count cnt = { 0, 0 };
+		find_all(&c, finds, nfind, &cnt, buf);
 		for (unsigned k = 0; k < nfind; k++)
 			find_report(&finds[k]);
+		if (count)
+			printf("pages %llu nonzero %llu\n", (unsigned long long)cnt.pages, (unsigned long long)cnt.nonzero);
 	}
 	free(buf);
 	return failed;

@@ -275,6 +275,21 @@ static void test_misc(void)
 	CHECK_BAD("target=virtio:00:04.0 zeros=", "zeros=");
 	CHECK_BAD("target=virtio:00:04.0 zeros=keeps", "zeros=keeps");
 
+	/* level= and compress=: raw ELF (0, none) by default */
+	CHECK_OK("target=virtio:00:04.0");
+	CHECK_EQ(P.dump_level, 0);
+	CHECK_EQ(P.compress, CC_COMPRESS_NONE);
+	CHECK_OK("target=virtio:00:04.0 level=31 compress=lz4");
+	CHECK_EQ(P.dump_level, 31);
+	CHECK_EQ(P.compress, CC_COMPRESS_LZ4);
+	CHECK_OK("target=virtio:00:04.0 level=0x11 compress=none");
+	CHECK_EQ(P.dump_level, 17);
+	CHECK_EQ(P.compress, CC_COMPRESS_NONE);
+	CHECK_BAD("target=virtio:00:04.0 level=32", "level=32");
+	CHECK_BAD("target=virtio:00:04.0 level=", "level=");
+	CHECK_BAD("target=virtio:00:04.0 level=1x", "level=1x");
+	CHECK_BAD("target=virtio:00:04.0 compress=zstd", "compress=zstd");
+
 	CHECK_BAD("target=virtio:00:04.0 colour=blue", "'colour'");
 	CHECK_BAD("target=virtio:00:04.0 colour=blue", "unknown");
 	CHECK_BAD("targets=virtio:00:04.0", "'targets'");
