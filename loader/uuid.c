@@ -1,5 +1,6 @@
 /* loader/uuid.c - see uuid.h. */
 #include "loader/uuid.h"
+#include "loader/hexdigit.h"
 
 /* Dashes follow bytes 4, 6, 8 and 10: 8-4-4-4-12 hex digits. */
 static int dash_after(int byte)
@@ -20,25 +21,14 @@ void uuid_format(const uint8_t uuid[16], char out[UUID_TEXT_LEN + 1])
 	*p = '\0';
 }
 
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int uuid_parse(const char *s, uint8_t uuid[16])
 {
 	uint8_t tmp[16];
 	for (int i = 0; i < 16; i++) {
 		if (dash_after(i) && *s++ != '-')
 			return -1;
-		int hi = hex_value(s[0]);
-		int lo = hi < 0 ? -1 : hex_value(s[1]);
+		int hi = hex_digit(s[0]);
+		int lo = hi < 0 ? -1 : hex_digit(s[1]);
 		if (lo < 0)
 			return -1;
 		tmp[i] = (uint8_t)(hi << 4 | lo);

@@ -19,6 +19,7 @@
  * Anything missing that the filter needs, or any value out of range, makes
  * the whole description unusable (version 0), with one sentence why. */
 #include "loader/vmcoreinfo.h"
+#include "loader/hexdigit.h"
 
 #include <stdarg.h>
 #include <stdint.h>
@@ -105,17 +106,6 @@ static int fail(struct vi *v, const char *fmt, ...)
 	return -1;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* One value: all of [s, e), or -1. */
 static int parse_value(const char *s, const char *e, enum vk_base base, uint64_t *out, uint8_t *neg)
 {
@@ -136,7 +126,7 @@ static int parse_value(const char *s, const char *e, enum vk_base base, uint64_t
 	if (s == e)
 		return -1;
 	for (; s < e; s++) {
-		int d = hexval(*s);
+		int d = hex_digit(*s);
 
 		if (d < 0 || (unsigned)d >= radix)
 			return -1;
