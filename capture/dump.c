@@ -181,6 +181,7 @@ static void pages_summary(const struct cc_rec_end *e, uint64_t stream)
 	       e->kept, e->pages, e->excluded[CC_EXCL_ZERO], e->excluded[CC_EXCL_CACHE], e->excluded[CC_EXCL_CACHE_PRI],
 	       e->excluded[CC_EXCL_USER], e->excluded[CC_EXCL_FREE], e->excluded[CC_EXCL_POISON], e->unsure);
 	cc_log("stream %lu bytes for %lu MiB kept", stream, e->raw_bytes >> 20);
+	pagedump_report();
 }
 
 int dump_run(const struct cc_params *p, struct blkdev *bd)

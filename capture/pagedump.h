@@ -43,4 +43,8 @@ uint32_t pagedump_level(const struct cc_params *p, const char **why);
 int pagedump_run(const struct cc_params *p, uint32_t level, uint32_t sector_size, const void *head,
 		 uint64_t head_len, struct cc_rec_end *end, pagedump_tick_fn tick, void *ctx);
 
+/* Log the last run's rates: struct pages classified per second, and the
+ * frame writer's MB/s (console lines "page filter: ..." and "frames: ..."). */
+void pagedump_report(void);
+
 #endif
