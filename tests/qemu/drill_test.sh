@@ -30,12 +30,15 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 # asks for it there).  level0 and level0-lz4 ask for level 0: every pattern
 # page, the anonymous ones at their addresses, as the raw ELF and as LZ4
 # frames.  used-1g crashes a guest that has page cache, anonymous and freed
-# memory (--workload used) at the defaults.
+# memory (--workload used) at the defaults.  ck2m-2cpu: the smallest
+# reservation the payload is made for, crashkernel=2M, a 1 GiB 2-CPU guest at
+# the defaults.
 CASES=(
 	"pc-1cpu|--machine pc --smp 1"
 	"level0|--machine pc --smp 1 --dump-level 0 --compress none"
 	"level0-lz4|--machine pc --smp 1 --dump-level 0 --compress lz4"
 	"used-1g|--machine pc --smp 1 --workload used"
+	"ck2m-2cpu|--machine pc --smp 2 --cpu 1 --crashkernel 2M"
 	"q35-1cpu|--machine q35 --smp 1"
 	"pc-2cpu|--machine pc --smp 2 --cpu 1"
 	"q35-2cpu|--machine q35 --smp 2 --cpu 1"
