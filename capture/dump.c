@@ -216,7 +216,7 @@ int dump_run(const struct cc_params *p, struct blkdev *bd)
 		level = pagedump_level(p, &why);
 		if (why)
 			cc_log("dump level %u asked, %u applied: %s", p->dump_level, level, why);
-		head = elfcore_build(head_buf, sizeof(head_buf), p, 0, 0, n.buf, n.len, &total);
+		head = elfcore_build(head_buf, sizeof(head_buf), p, segs, pagedump_loads(p, segs), n.buf, n.len, &total);
 	} else {
 		build_map(p, &map, elfcore_max_loads(sizeof(head_buf), n.len));
 		head = elfcore_build(head_buf, sizeof(head_buf), p, map.seg, map.n, n.buf, n.len, &total);

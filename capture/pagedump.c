@@ -69,26 +69,32 @@ uint32_t pagedump_level(const struct cc_params *p, const char **reason)
 	return level;
 }
 
+uint32_t pagedump_loads(const struct cc_params *p, struct cm_seg *seg)
+{
+	for (uint32_t i = 0; i < p->nr_ranges; i++)
+		seg[i] = (struct cm_seg){ .off = 0, .memsz = p->ranges[i].size, .range = i,
+					  .filesz = is_kernel_image(&p->ranges[i]) ? 0 : p->ranges[i].size };
+	return p->nr_ranges;
+}
+
 /* One chunk: pages [paddr, paddr + n pages) of range r (index ri). */
 static int put_chunk(const struct cc_mem_range *r, uint32_t ri, uint64_t paddr, uint32_t n, uint32_t level, int compress,
 		     struct cc_rec_end *end)
 {
 	uint64_t src = r->src + (paddr - r->paddr);
 	memset(why, 0, n);
-	if (!is_kernel_image(r)) {
+	if (level & CC_DL_NEEDS_MM) {
 		uint32_t unsure = 0;
-		if (level & CC_DL_NEEDS_MM) {
-			uint64_t t0 = timer_now_us();
-			if (pf_classify(&filter, paddr / PAGE, n, why, &unsure) >= 0)
-				end->unsure += unsure;
-			spent.classify_us += timer_now_us() - t0;
-			spent.classified += n;
-		}
-		if (level & CC_DL_ZERO)
-			for (uint32_t i = 0; i < n; i++)
-				if (!why[i] && coremap_is_zero((const void *)(src + (uint64_t)i * PAGE), PAGE))
-					why[i] = 1 + CC_EXCL_ZERO;
+		uint64_t t0 = timer_now_us();
+		if (pf_classify(&filter, paddr / PAGE, n, why, &unsure) >= 0)
+			end->unsure += unsure;
+		spent.classify_us += timer_now_us() - t0;
+		spent.classified += n;
 	}
+	if (level & CC_DL_ZERO)
+		for (uint32_t i = 0; i < n; i++)
+			if (!why[i] && coremap_is_zero((const void *)(src + (uint64_t)i * PAGE), PAGE))
+				why[i] = 1 + CC_EXCL_ZERO;
 	memset(&rec, 0, sizeof(rec));
 	rec.type = CC_REC_CHUNK;
 	rec.range = ri;
@@ -144,9 +150,12 @@ int pagedump_run(const struct cc_params *p, uint32_t level, uint32_t sector_size
 
 	struct pagedump_tick t = { 0, 0, 0 };
 	for (uint32_t i = 0; i < p->nr_ranges; i++)
-		t.bytes_total += p->ranges[i].size;
+		if (!is_kernel_image(&p->ranges[i]))
+			t.bytes_total += p->ranges[i].size;
 	for (uint32_t i = 0; !st && i < p->nr_ranges && !sink_clipped(); i++) {
 		const struct cc_mem_range *r = &p->ranges[i];
+		if (is_kernel_image(r))
+			continue; /* an alias: the RAM ranges carry its pages */
 		for (uint64_t off = 0; !st && off < r->size && !sink_clipped();) {
 			uint64_t pa = r->paddr + off;
 			uint64_t n = CC_CHUNK_PAGES - (pa / PAGE) % CC_CHUNK_PAGES; /* to the next 4 MiB boundary */

@@ -10,13 +10,16 @@
  * read once more to leave out those that are all zero (CC_DL_ZERO); the
  * kept pages are compressed (or stored) into the frame through
  * capture/lz4frame.h and capture/ostream.h.  The range that is the kernel
- * image's second view of RAM (vaddr >= COREMAP_KERNEL_MAP) is kept whole:
- * tools read the kernel's static data there.
+ * image's second view of RAM (vaddr >= COREMAP_KERNEL_MAP) is an alias
+ * (dumpfmt.h): its PT_LOAD is in the HEAD with p_filesz 0 and no chunks,
+ * since the RAM ranges already carry its pages; `crashcap save` fills it
+ * from them, so tools still read the kernel's static data there.
  *
  * Memory: one chunk at a time; nothing grows with RAM. */
 #ifndef CAPTURE_PAGEDUMP_H
 #define CAPTURE_PAGEDUMP_H
 #include <stdint.h>
+#include "capture/coremap.h"
 #include "crashcap/dumpfmt.h"
 #include "crashcap/params.h"
 
@@ -33,6 +36,11 @@ typedef void (*pagedump_tick_fn)(void *ctx, const struct pagedump_tick *t);
  * that need the mm description when p has none.  *why gets a sentence when
  * bits were dropped, else NULL. */
 uint32_t pagedump_level(const struct cc_params *p, const char **why);
+
+/* The HEAD's PT_LOADs, for elfcore_build: one per range, whole, except the
+ * kernel-image view, whose p_filesz is 0 (an alias).  seg: room for
+ * p->nr_ranges.  Returns how many. */
+uint32_t pagedump_loads(const struct cc_params *p, struct cm_seg *seg);
 
 /* Write the whole stream from data-area offset 0 (the sink is set up, the
  * header already says "in progress"; sector_size: the device's).  head:

@@ -61,14 +61,38 @@ int corehead_parse(struct ps_head *h, char *err, size_t errlen)
 			snprintf(err, errlen, "ELF head: program header %u is type %u, not PT_LOAD", i + 1, ph.p_type);
 			goto fail;
 		}
+		int alias = ph.p_vaddr >= PS_KVADDR && ph.p_filesz == 0 && ph.p_memsz;
 		if ((ph.p_paddr & PAGE_MASK) || (ph.p_memsz & PAGE_MASK) || ph.p_paddr + ph.p_memsz < ph.p_paddr ||
-		    (ph.p_vaddr & PAGE_MASK) || ph.p_filesz != ph.p_memsz) {
+		    (ph.p_vaddr & PAGE_MASK) || (ph.p_filesz != ph.p_memsz && !alias)) {
 			snprintf(err, errlen, "ELF head: PT_LOAD %u (paddr 0x%llx, size 0x%llx, filesz 0x%llx) is not a page-aligned range",
 				 i, (unsigned long long)ph.p_paddr, (unsigned long long)ph.p_memsz,
 				 (unsigned long long)ph.p_filesz);
 			goto fail;
 		}
-		h->ranges[i] = (struct ps_range){ ph.p_paddr, ph.p_vaddr, ph.p_memsz };
+		h->ranges[i] = (struct ps_range){ ph.p_paddr, ph.p_vaddr, ph.p_memsz, alias, 0 };
+	}
+	/* An alias must lie inside one range that chunks tile. */
+	unsigned aliases = 0;
+	for (unsigned i = 0; i < n; i++) {
+		struct ps_range *a = &h->ranges[i];
+		if (!a->alias)
+			continue;
+		if (++aliases > PS_ALIAS_MAX) {
+			snprintf(err, errlen, "ELF head: more than %u kernel-image views without bytes of their own", PS_ALIAS_MAX);
+			goto fail;
+		}
+		unsigned j;
+		for (j = 0; j < n; j++) {
+			const struct ps_range *r = &h->ranges[j];
+			if (!r->alias && a->paddr >= r->paddr && a->paddr + a->size <= r->paddr + r->size)
+				break;
+		}
+		if (j == n) {
+			snprintf(err, errlen, "ELF head: PT_LOAD %u, the kernel image's view of paddr 0x%llx-0x%llx with no bytes of its own, does not lie inside one memory range",
+				 i, (unsigned long long)a->paddr, (unsigned long long)(a->paddr + a->size));
+			goto fail;
+		}
+		a->within = j;
 	}
 	h->nranges = n;
 	return 0;

@@ -68,6 +68,13 @@ int ls_end_range(struct loadsplit *l, uint64_t end)
 	return push(l, l->seg_start, file_end, end);
 }
 
+int ls_add_whole(struct loadsplit *l, unsigned range, uint64_t paddr, uint64_t vaddr, uint64_t size)
+{
+	ls_begin_range(l, range, paddr, vaddr);
+	l->open = 0;
+	return push(l, paddr, paddr + size, paddr + size);
+}
+
 void ls_fit(struct loadsplit *l, size_t max)
 {
 	while (l->n > max) {

@@ -46,6 +46,9 @@ int ls_kept(struct loadsplit *l, uint64_t paddr);
 /* The range is known up to end (its end, or less for a dump cut short):
  * close its last PT_LOAD there.  0, or -1 (no memory). */
 int ls_end_range(struct loadsplit *l, uint64_t end);
+/* One PT_LOAD for all of range `range`, its file part whole (an alias of
+ * the kernel image: save_pages.c fills it).  0, or -1 (no memory). */
+int ls_add_whole(struct loadsplit *l, unsigned range, uint64_t paddr, uint64_t vaddr, uint64_t size);
 /* Merge PT_LOADs until there are at most max (doubling min_run). */
 void ls_fit(struct loadsplit *l, size_t max);
 /* Give every PT_LOAD its p_offset, the file parts one after another from

@@ -123,10 +123,12 @@ void ps_close(struct pagestream *ps)
 	ps->in = ps->buf = NULL;
 }
 
-/* Skip ranges that are wholly tiled (or empty). */
+/* Skip ranges that are wholly tiled (or empty), and aliases, which no
+ * chunk tiles. */
 static void next_range(struct pagestream *ps)
 {
-	while (ps->range < ps->head.nranges && ps->range_done == ps->head.ranges[ps->range].size) {
+	while (ps->range < ps->head.nranges &&
+	       (ps->range_done == ps->head.ranges[ps->range].size || ps->head.ranges[ps->range].alias)) {
 		ps->range++;
 		ps->range_done = 0;
 	}

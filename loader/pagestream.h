@@ -21,6 +21,7 @@
 #define PS_HEAD_MAX   (16u << 20) /* bytes of ELF head a HEAD record may carry */
 #define PS_RANGES_MAX 65533u      /* PT_LOADs in the HEAD: e_phnum is 16 bits, one is PT_NOTE */
 #define PS_KVADDR     0xffffffff80000000ull /* kernel-image PT_LOADs start here (vaddr) */
+#define PS_ALIAS_MAX  4u          /* kernel-image views without bytes of their own (aliases) a HEAD may have */
 
 /* Where the stream comes from: read(ctx, buf, len, off) reads exactly len
  * bytes at data-area offset off and returns 0, or -1 with errno set.  len is
@@ -31,9 +32,13 @@ struct ps_source {
 	uint64_t len;
 };
 
-/* One memory range: a PT_LOAD of the HEAD. */
+/* One memory range: a PT_LOAD of the HEAD.  An alias (dumpfmt.h) is the
+ * kernel image's second view of RAM: no chunks tile it; `within` is the
+ * index of the range that holds its pages. */
 struct ps_range {
 	uint64_t paddr, vaddr, size;
+	int alias;
+	unsigned within;
 };
 
 /* The HEAD, checked: an ELF64 x86-64 core head whose first program header

@@ -4,7 +4,10 @@
  *   zeros up to a page boundary, then the file part of every PT_LOAD.
  *
  * Kept pages are written at their place; excluded pages inside a file
- * part, and kept pages that are all zero, are holes. */
+ * part, and kept pages that are all zero, are holes.  The kernel image's
+ * view of RAM (an alias in the HEAD: no chunks of its own) is the last
+ * PT_LOAD(s), whole, its pages written a second time from the RAM range
+ * that holds them. */
 #include <errno.h>
 #include <err.h>
 #include <fcntl.h>
@@ -58,6 +61,12 @@ nomem:
 	return 1;
 }
 
+/* An alias can be written when the range holding its pages is whole. */
+static int alias_whole(const struct pagestream *ps, const struct ps_range *a)
+{
+	return ps->complete || a->within < ps->range;
+}
+
 /* Say which memory the HEAD describes that the file will not hold. */
 static void report_missing(struct pages_plan *p, const char *dev)
 {
@@ -65,9 +74,11 @@ static void report_missing(struct pages_plan *p, const char *dev)
 	unsigned lines = 0, more = 0;
 
 	p->missing_bytes = 0;
-	for (unsigned r = ps->range; r < ps->head.nranges; r++) {
+	for (unsigned r = 0; r < ps->head.nranges; r++) {
 		const struct ps_range *g = &ps->head.ranges[r];
-		uint64_t from = g->paddr + (r == ps->range ? ps->range_done : 0);
+		if (g->alias ? alias_whole(ps, g) : r < ps->range)
+			continue;
+		uint64_t from = g->paddr + (r == ps->range && !g->alias ? ps->range_done : 0);
 		uint64_t end = g->paddr + g->size;
 		if (from == end)
 			continue;
@@ -133,7 +144,21 @@ int pages_plan(struct pages_plan *p, const struct target *t, const struct cc_dum
 	p->incomplete = !p->ps.complete;
 	if (p->incomplete)
 		report_missing(p, t->path);
-	ls_fit(&p->ls, 0xfffe); /* e_phnum: 0xffff is PN_XNUM; one is the PT_NOTE */
+	ls_fit(&p->ls, 0xfffe - PS_ALIAS_MAX); /* e_phnum: 0xffff is PN_XNUM; one is the PT_NOTE */
+	for (unsigned r = 0; r < p->ps.head.nranges; r++) {
+		const struct ps_range *g = &p->ps.head.ranges[r];
+		if (!g->alias || !alias_whole(&p->ps, g))
+			continue;
+		if (p->aliases == PS_ALIAS_MAX) {
+			warnx("%s: more than %u kernel-image views in the HEAD", t->path, PS_ALIAS_MAX);
+			return -1;
+		}
+		if (ls_add_whole(&p->ls, r, g->paddr, g->vaddr, g->size) < 0) {
+			warnx("out of memory for the PT_LOADs");
+			return -1;
+		}
+		p->aliases++;
+	}
 	if (p->ls.min_run != LS_MIN_RUN)
 		warnx("%s: %zu PT_LOADs at most: excluded runs shorter than %llu pages are holes in the file",
 		      t->path, p->ls.n, (unsigned long long)p->ls.min_run);
@@ -225,13 +250,28 @@ static int page_is_zero(const unsigned char *b)
 	return b[0] == 0 && !memcmp(b, b + 1, CC_PAGE_BYTES - 1);
 }
 
+/* Write len bytes of pages at paddr (a run written at its RAM place) where
+ * the kernel-image views hold them too. */
+static int write_aliases(const struct write_walk *w, const unsigned char *b, uint64_t paddr, uint64_t len)
+{
+	const struct loadsplit *l = &w->p->ls;
+	for (size_t i = l->n - w->p->aliases; i < l->n; i++) {
+		const struct ls_seg *s = &l->segs[i];
+		uint64_t from = paddr > s->paddr ? paddr : s->paddr;
+		uint64_t to = paddr + len < s->paddr + s->memsz ? paddr + len : s->paddr + s->memsz;
+		if (from < to && write_all(w->fd, b + (from - paddr), to - from, s->offset + (from - s->paddr)) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* Write the chunk's kept pages, runs that follow each other in the file
  * at a time, leaving all-zero pages as holes. */
 static int write_chunk(void *ctx, const struct cc_rec_chunk *c, const unsigned char *pages)
 {
 	struct write_walk *w = ctx;
 	const unsigned char *run = NULL;
-	uint64_t run_off = 0, run_len = 0;
+	uint64_t run_off = 0, run_len = 0, run_paddr = 0;
 	unsigned k = 0;
 
 	if (*w->stop) {
@@ -255,14 +295,15 @@ static int write_chunk(void *ctx, const struct cc_rec_chunk *c, const unsigned c
 			run_len += CC_PAGE_BYTES;
 			continue;
 		}
-		if (run && write_all(w->fd, run, run_len, run_off) < 0)
+		if (run && (write_all(w->fd, run, run_len, run_off) < 0 || write_aliases(w, run, run_paddr, run_len) < 0))
 			goto io;
 		w->written += run_len;
 		run = pg;
 		run_off = off;
+		run_paddr = paddr;
 		run_len = CC_PAGE_BYTES;
 	}
-	if (run && write_all(w->fd, run, run_len, run_off) < 0)
+	if (run && (write_all(w->fd, run, run_len, run_off) < 0 || write_aliases(w, run, run_paddr, run_len) < 0))
 		goto io;
 	w->written += run_len;
 	progress_update(&w->prog, w->ps->pos);

@@ -26,6 +26,7 @@ struct pages_plan {
 	int incomplete;         /* the file lacks memory the HEAD describes */
 	uint64_t missing_bytes; /* memory the HEAD describes that is not in the file */
 	uint64_t head_len;      /* ELF head of the file, page aligned */
+	size_t aliases;         /* the last `aliases` PT_LOADs: kernel-image views filled from RAM pages */
 	uint64_t file_len;
 };
 

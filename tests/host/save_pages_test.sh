@@ -81,6 +81,29 @@ check "kernel-image range read back by vaddr ($(cat out))" grep -q ' absent 0 wr
 check "kernel-image PT_LOAD keeps its vaddr" \
 	eval 'loads kern.core | head -1 | grep -q "^0x001000 0xffffffff81000000 0x0000000001000000 "'
 
+# The kernel-image range as the payload writes it: an alias (p_filesz 0 in
+# the HEAD, no chunks), filled by save from the RAM range that holds it.
+"$MKPAGES" alias.img "${KSRC[@]}" --alias --map >alias.map || exit 1
+check "alias: no chunk for the kernel-image range (8 chunks of range 1 only)" \
+	[ "$(grep -c '^chunk' alias.map)" = 8 ]
+run "$CRASHCAP" save alias.img -o alias.core
+check "alias: saved" [ "$rc" -eq 0 ]
+run "$MKPAGES" --check alias.core "${KSRC[@]}"
+check "alias: kernel-image range read back by vaddr, every page right ($(cat out))" grep -q '^kept 3950 excluded 4754 absent 0 wrong 0$' out
+check "alias: the kernel-image PT_LOAD comes last, whole" \
+	eval 'loads alias.core | tail -1 | grep -q "^0x1001000 0xffffffff81000000 0x0000000001000000 0x200000 0x200000$"'
+check "alias: its bytes are the RAM view's (paddr 0x1000000)" \
+	cmp -s <(dd if=alias.core bs=4096 skip=$((0x1001000 / 4096)) count=512 status=none) \
+	       <(dd if=alias.core bs=4096 skip=$(((0x001000 + 0x1000000) / 4096)) count=512 status=none)
+# Cut before the RAM range holding the kernel image is whole: the alias is missing.
+c4=$(map_field alias.map chunk 4 3) # chunk 4 of range 1 starts at paddr 16 MiB
+"$MKPAGES" aliascut.img "${KSRC[@]}" --alias --cut "$c4" >/dev/null || exit 1
+run "$CRASHCAP" save aliascut.img -o aliascut.core --force
+check "alias cut: saved with --force" [ "$rc" -eq 0 ]
+check "alias cut: the kernel-image view is named missing" \
+	err_has "missing from the file: range 0, paddr 0x1000000-0x1200000 (2097152 bytes), the kernel image"
+check "alias cut: no kernel-image PT_LOAD" eval '! loads aliascut.core | grep -q 0xffffffff81000000'
+
 # --- a stream cut short ------------------------------------------------------------
 # chunks of 64 pages; cut in the middle of chunk 5's frame
 CSRC=(--range 0x100000:0x100000 --range 0x400000:0x100000 --exclude-zero)
@@ -174,7 +197,7 @@ badfield "END type" $((e + 8)) 00 "type 0x21444e00, expected a chunk or END"
 # --- a real kernel's vmcore (kept by `tests/qemu/drill --keep`), when there is one --------
 real=$(ls -t "$ROOT"/build/drill-*/vmcore 2>/dev/null | head -1)
 if [ -n "$real" ] && command -v makedumpfile >/dev/null; then
-	RSRC=(--elf "$real" --exclude-zero)
+	RSRC=(--elf "$real" --exclude-zero --alias) # the kernel-image view as the payload writes it
 	"$MKPAGES" real.img "${RSRC[@]}" >/dev/null || exit 1
 	run "$CRASHCAP" save real.img -o real.core
 	check "real vmcore: saved" [ "$rc" -eq 0 ]

@@ -3,7 +3,7 @@
  * it), and check a vmcore saved from one against the memory it came from.
  *
  *   mkpages TARGET SOURCE [--exclude PADDR:NPAGES]... [--exclude-zero]
- *           [--chunk-pages N] [--cut N] [--level N] [--map]
+ *           [--chunk-pages N] [--cut N] [--level N] [--map] [--alias]
  *   mkpages --check CORE SOURCE [the same --exclude and --exclude-zero]
  *
  * SOURCE is the memory:
@@ -17,7 +17,9 @@
  * smaller than CC_CHUNK_PAGES.  --extra-page SEQ: chunk SEQ's frame holds one
  * page more than the chunk keeps (a wrong stream, for the tests).  --cut N: only the first N bytes of the
  * stream count as written (state incomplete, data_written N; the target
- * holds zeros after them).  --map prints where each record and frame lies:
+ * holds zeros after them).  --alias writes kernel-image ranges (vaddr
+ * 0xffffffff80000000 and up) as the payload does: aliases, with p_filesz 0
+ * in the HEAD and no chunks (the RAM ranges carry their pages).  --map prints where each record and frame lies:
  *   head OFF LEN / chunk SEQ OFF FRAME_OFF FRAME_LEN / end OFF / total LEN
  *
  * --check reads CORE through its PT_LOADs (the kernel-image ranges, vaddr
@@ -53,6 +55,9 @@ static unsigned nranges;
 static struct { uint64_t paddr, npages; } excl[MAXR];
 static unsigned nexcl;
 static int exclude_zero;
+static int alias_kernel;       /* --alias */
+
+static int is_alias(const struct range *r) { return alias_kernel && r->vaddr >= KVADDR; }
 static int elf_fd = -1;
 static Elf64_Phdr *elf_ph;
 static unsigned char *notes;
@@ -201,7 +206,7 @@ static void emit_head(void)
 	for (unsigned i = 0; i < nranges; i++)
 		ph[1 + i] = (Elf64_Phdr){ .p_type = PT_LOAD, .p_flags = PF_R | PF_W | PF_X,
 			.p_vaddr = ranges[i].vaddr, .p_paddr = ranges[i].paddr,
-			.p_filesz = ranges[i].size, .p_memsz = ranges[i].size };
+			.p_filesz = is_alias(&ranges[i]) ? 0 : ranges[i].size, .p_memsz = ranges[i].size };
 	memcpy(b + sizeof(*rh) + len - notes_len, notes, notes_len);
 	if (print_map)
 		printf("head 0 %llu\n", (unsigned long long)(8 + sizeof(*rh) + len));
@@ -229,6 +234,8 @@ static int write_target(const char *path, unsigned chunk_pages, long long cut, u
 	emit_head();
 	for (unsigned r = 0; r < nranges; r++) {
 		ram += ranges[r].size;
+		if (is_alias(&ranges[r]))
+			continue;
 		for (uint64_t off = 0; off < ranges[r].size; off += (uint64_t)chunk_pages * PAGE) {
 			struct cc_rec_chunk c = { .type = CC_REC_CHUNK, .range = r, .paddr = ranges[r].paddr + off,
 						  .seq = end.chunks };
@@ -364,6 +371,7 @@ int main(int argc, char **argv)
 		{ "cut", required_argument, NULL, 'k' },
 		{ "level", required_argument, NULL, 'l' },
 		{ "map", no_argument, NULL, 'm' },
+		{ "alias", no_argument, NULL, 'A' },
 		{ "extra-page", required_argument, NULL, 'E' },
 		{ "check", no_argument, NULL, 'C' },
 		{ NULL, 0, NULL, 0 },
@@ -398,6 +406,7 @@ int main(int argc, char **argv)
 		case 'k': cut = strtoll(optarg, &end, 0); if (*end || cut < 0) errx(2, "bad --cut"); break;
 		case 'l': level = (unsigned)strtoul(optarg, &end, 0); break;
 		case 'm': print_map = 1; break;
+		case 'A': alias_kernel = 1; break;
 		case 'E': extra_page_seq = strtoll(optarg, &end, 0); break;
 		case 'C': check = 1; break;
 		default: errx(2, "bad option '%s'", argv[optind - 1]);
