@@ -33,6 +33,7 @@ UNIT_DEPS_test_cmdline     := capture/cmdline.c capture/format.c
 UNIT_DEPS_test_virtio_ring := drivers/virtio_ring.c
 UNIT_DEPS_test_rtc         := drivers/civil_time.c
 UNIT_DEPS_test_ahci_prd    := drivers/ahci_prd.c
+UNIT_DEPS_test_nvme_cmd    := drivers/nvme_cmd.c
 UNIT_DEPS_test_ata         := drivers/ata.c
 UNIT_DEPS_test_dmar        := drivers/dmar.c
 UNIT_DEPS_test_ivrs        := drivers/ivrs.c
