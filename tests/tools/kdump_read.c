@@ -121,6 +121,7 @@ int main(int argc, char **argv)
 		elf_open(argv[3]);
 	else if (argc != 2)
 		errx(2, "usage: kdump-read FILE [--elf CORE]");
+	setvbuf(stdout, NULL, _IOLBF, 0); /* lines in order with a failure's on stderr */
 	fd = open(argv[1], O_RDONLY);
 	if (fd < 0 || fstat(fd, &st) < 0)
 		err(2, "%s", argv[1]);
