@@ -133,7 +133,7 @@ static int check_dump(const struct target *t, const struct cc_dump_header *h, co
 		return -1;
 	}
 	if (a->format == FORMAT_KDUMP && h->encoding != CC_ENC_PAGES) {
-		warnx("%s: --format kdump needs a filtered dump (encoding 2); this one is a raw ELF core",
+		warnx("%s: --format kdump needs a filtered dump (encoding 2); this one is a raw ELF core: save it as ELF and run makedumpfile -c on that",
 		      t->path);
 		return -1;
 	}
