@@ -28,9 +28,10 @@ int km_init(struct kdump_map *m, const struct ps_range *r, unsigned n, char *why
 	m->words = (blocks ? blocks : 1) * BLOCK_WORDS;
 	m->ram = calloc(m->words, 8);
 	m->dumped = calloc(m->words, 8);
+	m->seen = calloc(m->words, 8);
 	m->done = calloc(m->words, 8);
 	m->rank = calloc(m->words / RANK_WORDS, 8);
-	if (!m->ram || !m->dumped || !m->done || !m->rank) {
+	if (!m->ram || !m->dumped || !m->seen || !m->done || !m->rank) {
 		km_free(m);
 		snprintf(why, whylen, "out of memory for bitmaps of %llu pages", (unsigned long long)m->max_mapnr);
 		return -1;
@@ -49,17 +50,36 @@ void km_free(struct kdump_map *m)
 {
 	free(m->ram);
 	free(m->dumped);
+	free(m->seen);
 	free(m->done);
 	free(m->rank);
-	m->ram = m->dumped = m->done = m->rank = NULL;
+	m->ram = m->dumped = m->seen = m->done = m->rank = NULL;
 }
 
 void km_mark_chunk(struct kdump_map *m, const struct cc_rec_chunk *c)
 {
 	uint64_t pfn = c->paddr / CC_PAGE_BYTES;
-	for (unsigned i = 0; i < c->npages; i++)
+	for (unsigned i = 0; i < c->npages; i++) {
+		km_set(m->seen, pfn + i);
 		if ((c->kept[i >> 3] >> (i & 7)) & 1)
 			km_set(m->dumped, pfn + i);
+	}
+}
+
+uint64_t km_fill_kernel(struct kdump_map *m, const struct ps_range *r, unsigned n)
+{
+	uint64_t added = 0;
+	for (unsigned i = 0; i < n; i++) {
+		if (r[i].vaddr < PS_KVADDR)
+			continue;
+		uint64_t pfn = r[i].paddr / CC_PAGE_BYTES, end = pfn + r[i].size / CC_PAGE_BYTES;
+		for (; pfn < end; pfn++)
+			if (km_test(m->seen, pfn) && !km_test(m->dumped, pfn)) {
+				km_set(m->dumped, pfn);
+				added++;
+			}
+	}
+	return added;
 }
 
 void km_index(struct kdump_map *m)

@@ -5,8 +5,11 @@
  * kernel-image range (vaddr 0xffffffff80000000 and up) is a second view of
  * RAM that is already there: its pfns are the RAM's, not others.
  * Bitmap 2: the pfns whose data is in the file, the union over both views
- * of the pages a chunk kept.  A page's descriptor is the rank of its pfn
- * in bitmap 2.  Pure: no I/O. */
+ * of the pages a chunk kept, plus every pfn of the kernel-image view that
+ * a chunk covered (km_fill_kernel): the kernel's static data must be
+ * readable, and what the level left out there reads as zeros, as in the
+ * ELF form.  A page's descriptor is the rank of its pfn in bitmap 2.
+ * Pure: no I/O. */
 #ifndef LOADER_KDUMPMAP_H
 #define LOADER_KDUMPMAP_H
 
@@ -21,6 +24,7 @@ struct kdump_map {
 	uint64_t words;         /* 64-bit words of one bitmap, a whole number of blocks */
 	uint64_t *ram;          /* bitmap 1 */
 	uint64_t *dumped;       /* bitmap 2 */
+	uint64_t *seen;         /* pfns some chunk covered, kept or not */
 	uint64_t *done;         /* pfns whose data the writer has placed */
 	uint64_t *rank;         /* per block of 8 words: bits of bitmap 2 before it (km_index) */
 	uint64_t nram, ndumped; /* bits set (ndumped after km_index) */
@@ -30,8 +34,11 @@ struct kdump_map {
  * (a range beyond KM_MAX_PADDR, or no memory). */
 int km_init(struct kdump_map *m, const struct ps_range *r, unsigned n, char *why, size_t whylen);
 void km_free(struct kdump_map *m);
-/* The chunk's kept pages go into bitmap 2. */
+/* The chunk's kept pages go into bitmap 2, all its pages into seen. */
 void km_mark_chunk(struct kdump_map *m, const struct cc_rec_chunk *c);
+/* Every seen pfn of a kernel-image range (vaddr PS_KVADDR and up) goes
+ * into bitmap 2.  Returns how many were not there yet. */
+uint64_t km_fill_kernel(struct kdump_map *m, const struct ps_range *r, unsigned n);
 /* Count bitmap 2: ndumped and the ranks. */
 void km_index(struct kdump_map *m);
 /* Descriptor index of pfn, which must be set in bitmap 2. */

@@ -282,11 +282,13 @@ int cmd_save(int argc, char **argv)
 		goto out;
 	if (have_kd)
 		printf("saved %llu pages (%llu chunks, %llu bytes of stream) of %s to %s as kdump-compressed: "
-		       "%llu zlib, %llu stored, %llu sharing a zero page; phys_base 0x%llx from %s; utsname from %s%s\n",
+		       "%llu zlib, %llu stored, %llu sharing a zero page, %llu kernel-image pages left out by the level read as zero; "
+		       "phys_base 0x%llx from %s; utsname from %s%s\n",
 		       (unsigned long long)kd.map.ndumped, (unsigned long long)plan.chunks,
 		       (unsigned long long)plan.ps.good_bytes, a.dev, a.out,
 		       (unsigned long long)kd.compressed, (unsigned long long)kd.stored,
-		       (unsigned long long)kd.zero_shared, (unsigned long long)kd.info.phys_base,
+		       (unsigned long long)kd.zero_shared, (unsigned long long)kd.kernel_zeros,
+		       (unsigned long long)kd.info.phys_base,
 		       kd.info.phys_base_from, kd.uts_from_memory ? "init_uts_ns" : kd.info.release[0] ? "OSRELEASE" : "nowhere (no VMCOREINFO)",
 		       plan.incomplete ? " (incomplete: status 0x9)" : "");
 	else if (h.encoding == CC_ENC_PAGES)

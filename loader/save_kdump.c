@@ -8,7 +8,8 @@
  *
  * A page that is in both the kernel-image view and a RAM range is written
  * once, the first time the stream has it.  Kept pages that are all zero
- * share one copy. */
+ * share one copy, and so do the kernel image's pages the level left out
+ * (kdumpmap.h, km_fill_kernel). */
 #include <errno.h>
 #include <err.h>
 #include <stdio.h>
@@ -200,6 +201,45 @@ io:
 	return -1;
 }
 
+/* The kernel image's pages that bitmap 2 has and no chunk kept: each
+ * gets the shared zero page, written now if no kept page was zero. */
+static int fill_kernel(struct kd_write *w)
+{
+	const struct ps_head *hd = &w->p->ps.head;
+	struct kdump_save *k = w->k;
+
+	for (unsigned i = 0; i < hd->nranges; i++) {
+		if (hd->ranges[i].vaddr < PS_KVADDR)
+			continue;
+		uint64_t pfn = hd->ranges[i].paddr / CC_PAGE_BYTES, end = pfn + hd->ranges[i].size / CC_PAGE_BYTES;
+		for (; pfn < end; pfn++) {
+			if (!km_test(k->map.dumped, pfn) || km_test(k->map.done, pfn))
+				continue;
+			if (!w->have_zero) {
+				static const unsigned char zero[CC_PAGE_BYTES];
+				uLongf zlen = w->zcap;
+				if (compress2(w->z, &zlen, zero, CC_PAGE_BYTES, Z_BEST_SPEED) != Z_OK) {
+					w->why = "zlib: compress2 failed";
+					return -1;
+				}
+				w->zero.flags = KD_COMPRESSED_ZLIB;
+				if (emit(w, w->z, zlen, &w->zero) < 0)
+					goto io;
+				w->have_zero = 1;
+			}
+			km_set(k->map.done, pfn);
+			if (put_desc(w, km_rank(&k->map, pfn), &w->zero) < 0)
+				goto io;
+			k->kernel_zeros++;
+			w->placed++;
+		}
+	}
+	return 0;
+io:
+	w->why = strerror(errno);
+	return -1;
+}
+
 static int write_chunk(void *ctx, const struct cc_rec_chunk *c, const unsigned char *pages)
 {
 	struct kd_write *w = ctx;
@@ -305,6 +345,7 @@ int pages_write_kdump(struct pages_plan *p, struct kdump_save *k, const struct c
 	uint64_t sub_blocks = (sizeof(struct kd_sub_header) + p->ps.head.notes_len + KD_BLOCK - 1) / KD_BLOCK;
 	int rc = -1;
 
+	km_fill_kernel(&k->map, p->ps.head.ranges, p->ps.head.nranges);
 	km_index(&k->map);
 	w.desc_off = (1 + sub_blocks) * KD_BLOCK + 2 * km_bitmap_bytes(&k->map);
 	w.buf_off = w.desc_off + k->map.ndumped * sizeof(struct kd_page_desc);
@@ -325,6 +366,8 @@ int pages_write_kdump(struct pages_plan *p, struct kdump_save *k, const struct c
 	struct ps_visitor v = { .chunk = write_chunk, .ctx = &w };
 	ps_walk(&ps, &v, p->chunks);
 	progress_end(&w.prog, ps.pos);
+	if (!w.why && ps.chunks == p->chunks)
+		fill_kernel(&w);
 	if (!w.why && ((w.blen && flush_data(&w) < 0) || (w.ndesc && flush_descs(&w) < 0)))
 		w.why = strerror(errno);
 	if (w.why) {

@@ -23,6 +23,7 @@ struct kdump_save {
 	struct ps_visitor mark;   /* pages_plan's `also`: fills bitmap 2 */
 	/* what the second pass wrote */
 	uint64_t compressed, stored, zero_shared;
+	uint64_t kernel_zeros;    /* kernel-image pages the level left out: the zero page */
 	int uts_from_memory;      /* utsname read from init_uts_ns, not made up */
 };
 

@@ -51,7 +51,7 @@ want=$(count "[p for p in list(range(256, 2304)) + list(range(4096, 8192)) if p 
 check "saved: exit 0, one line on stdout, nothing on stderr" \
 	eval '[ "$rc" -eq 0 ] && [ "$(wc -l <split.out)" -eq 1 ] && [ ! -s split.err ]'
 check "save says $want pages, all zlib (half-noise pages shrink)" \
-	grep -q "^saved $want pages (6 chunks, .* as kdump-compressed: $want zlib, 0 stored, 0 sharing a zero page;" split.out
+	grep -q "^saved $want pages (6 chunks, .* as kdump-compressed: $want zlib, 0 stored, 0 sharing a zero page, 0 kernel-image" split.out
 check "kdump-read: every one of the $want dumped pages equals the ELF save's, the 1067 + zero pages left out read as zero there ($(tail -1 split.read))" \
 	compared split "$want" 6144
 check "header: version 6, block 4096, zlib, 1 block of sub header, 2 of bitmaps, max_mapnr 8192 (32 MiB), no CPU notes" \
@@ -71,25 +71,38 @@ check "existing FILE refused without --force" failed_one_line
 save_both zk.img zk
 zeros=$(count "range(3, 1024, 7)")
 check "$zeros kept zero pages: one copy, $((zeros - 1)) descs share it" \
-	eval 'grep -q "1024 pages .* $((1024 - zeros + 1)) zlib, 0 stored, $((zeros - 1)) sharing a zero page" zk.out &&
+	eval 'grep -q "1024 pages .* $((1024 - zeros + 1)) zlib, 0 stored, $((zeros - 1)) sharing a zero page, 0 kernel" zk.out &&
 	      grep -q "^pages ram 1024 dumped 1024 zlib 1024 raw 0 shared $((zeros - 1)) " zk.read'
 check "kept zero pages read back as the ELF's ($(tail -1 zk.read))" compared zk 1024 1024
 
-# --- a kernel-image view over RAM -------------------------------------------------------
-# The kernel image (2 MiB at paddr 16 MiB, vaddr _text + 2 MiB) is kept
-# whole, zero pages too, as the payload keeps it; RAM's zero pages and page 0
-# are left out.  The view adds no pfns; its zero pages are dumped.
+# --- the kernel image's view of RAM ------------------------------------------------------
+# The kernel image (2 MiB at paddr 16 MiB, vaddr _text + 2 MiB) is an alias,
+# as the payload writes it: no chunks, RAM's carry its pages.  RAM's zero
+# pages, page 0 and two kernel-image pages with data (freed init memory,
+# say) are left out.  The kernel image's pfns are all in the file: the ones
+# left out share the zero page, so its static data reads as in the ELF form.
 KSRC=(--range 0x1000000:0x200000:0xffffffff81200000 --range 0x0:0x2000000
-	--exclude 0x0:1 --exclude-zero --keep-kernel-image)
+	--exclude 0x0:1 --exclude 0x1100000:2 --exclude-zero --alias)
 "$MKPAGES" kern.img "${KSRC[@]}" >/dev/null || exit 1
 save_both kern.img kern
-want=$(count "[p for p in range(1, 8192) if p % 7 != 3 or 4096 <= p < 4608]")
-kzeros=$(count "[p for p in range(4096, 4608) if p % 7 == 3]")
-check "kernel view: $want pages dumped, bitmap 1 is RAM's 8192 pfns ($(tail -1 kern.read))" compared kern "$want" 8192
-check "kernel view: its $kzeros zero pages share one copy" grep -q " $((kzeros - 1)) sharing a zero page;" kern.out
+want=$(count "[p for p in range(1, 8192) if (p % 7 != 3 and p not in (4352, 4353)) or 4096 <= p < 4608]")
+kleft=$(count "[p for p in range(4096, 4608) if p % 7 == 3 or p in (4352, 4353)]")
+check "kernel image: $want pages dumped, bitmap 1 is RAM's 8192 pfns, the $kleft left out in it read as the ELF's zeros ($(tail -1 kern.read))" \
+	compared kern "$want" 8192
+check "kernel image: its $kleft left-out pages share one zero page, said on the save line" \
+	eval 'grep -q " 0 sharing a zero page, $kleft kernel-image pages left out by the level read as zero;" kern.out &&
+	      grep -q " shared $((kleft - 1)) " kern.read'
 check "phys_base from the kernel-image PT_LOAD: 16 MiB - 18 MiB = 0xffffffffffe00000" \
 	eval 'grep -q "phys_base 0xffffffffffe00000 from the kernel-image PT_LOAD;" kern.out &&
 	      grep -q "^sub phys_base 0xffffffffffe00000 " kern.read'
+# cut in range 1 (RAM) at chunk 2 of 64 pages: pfns 128.. missing, the kernel image too
+"$MKPAGES" kcut.img "${KSRC[@]}" --chunk-pages 64 --map >kcut.map || exit 1
+f2=$(awk '$1 == "chunk" && $2 == 2 { print $4 }' kcut.map)
+"$MKPAGES" kcut.img "${KSRC[@]}" --chunk-pages 64 --cut $((f2 + 10)) >/dev/null || exit 1
+save_both kcut.img kcut --force
+check "cut before the kernel image's pages: none of its pfns in the file, not even as zeros ($(tail -1 kcut.read))" \
+	eval 'compared kcut $(count "[p for p in range(1, 128) if p % 7 != 3]") 8192 &&
+	      grep -q " 0 kernel-image pages left out by the level read as zero;" kcut.out'
 
 # --- a stream cut short -----------------------------------------------------------------
 # chunks of 64 pages; cut in the middle of chunk 5's frame (range 1's second)
@@ -121,7 +134,7 @@ check "a raw ELF dump is refused for --format kdump: one line, no output" \
 # --- a real kernel's dump: makedumpfile reads it ----------------------------------------
 VMCORE=$ROOT/build/pfcheck-data/vmcore
 if [ -s "$VMCORE" ] && command -v makedumpfile >/dev/null && command -v vmcore-dmesg >/dev/null; then
-	RSRC=(--elf "$VMCORE" --exclude-zero --keep-kernel-image)
+	RSRC=(--elf "$VMCORE" --exclude-zero --alias)
 	"$MKPAGES" real.img "${RSRC[@]}" >/dev/null || exit 1
 	save_both real.img real
 	check "real: every dumped page equals the ELF save's, no page differs ($(tail -1 real.read))" \

@@ -31,9 +31,9 @@ static void test_map(void)
 {
 	/* RAM 4 KiB..640 KiB and 1 MiB..8 MiB; the kernel image 2 MiB at 4 MiB */
 	struct ps_range r[] = {
-		{ 0x400000, 0xffffffff81000000ull, 0x200000 },
-		{ 0x1000, 0xffff888000001000ull, 0x9f000 },
-		{ 0x100000, 0xffff888000100000ull, 0x700000 },
+		{ .paddr = 0x400000, .vaddr = 0xffffffff81000000ull, .size = 0x200000 },
+		{ .paddr = 0x1000, .vaddr = 0xffff888000001000ull, .size = 0x9f000 },
+		{ .paddr = 0x100000, .vaddr = 0xffff888000100000ull, .size = 0x700000 },
 	};
 	struct kdump_map m;
 	char why[200];
@@ -59,10 +59,25 @@ static void test_map(void)
 	CHECK_EQ(km_rank(&m, 0x401), 1);
 	CHECK_EQ(km_rank(&m, 0x402), 2);
 	CHECK_EQ(km_rank(&m, 0x7ff), 3);
+	/* the kernel image's 512 pfns, all covered by a chunk: 509 more */
+	CHECK_EQ(km_fill_kernel(&m, r, 3), 509);
+	km_index(&m);
+	CHECK_EQ(m.ndumped, 513);
+	CHECK_EQ(km_rank(&m, 0x5ff), 511);
+	CHECK_EQ(km_rank(&m, 0x7ff), 512);
+	CHECK(!km_test(m.dumped, 0x600));
+	km_free(&m);
+
+	/* a chunk that covered only part of the kernel image: only that part */
+	CHECK(km_init(&m, r, 3, why, sizeof(why)) == 0);
+	c = (struct cc_rec_chunk){ .paddr = 0x3f0000, .npages = 0x20 }; /* pfns 0x3f0..0x40f, none kept */
+	km_mark_chunk(&m, &c);
+	CHECK_EQ(km_fill_kernel(&m, r, 3), 0x10);
+	CHECK(km_test(m.dumped, 0x40f) && !km_test(m.dumped, 0x410) && !km_test(m.dumped, 0x3ff));
 	km_free(&m);
 
 	/* a rank across many words: every third pfn of 100000 */
-	struct ps_range big = { 0, 0, 100000 * PG };
+	struct ps_range big = { .size = 100000 * PG };
 	CHECK(km_init(&m, &big, 1, why, sizeof(why)) == 0);
 	CHECK_EQ(km_bitmap_bytes(&m), 4 * PG);       /* 100000 pfns: 4 blocks of 32768 */
 	for (uint64_t p = 0; p < 100000; p += 3)
@@ -73,10 +88,10 @@ static void test_map(void)
 	CHECK_EQ(km_rank(&m, 3 * 12345), 12345);
 	km_free(&m);
 
-	struct ps_range huge = { 1ull << 52, 0, PG };
+	struct ps_range huge = { .paddr = 1ull << 52, .size = PG };
 	CHECK(km_init(&m, &huge, 1, why, sizeof(why)) < 0);
 	CHECKF(strstr(why, "beyond 2^52") != NULL, "%s", why);
-	struct ps_range wrap = { 0xfffffffffffff000ull, 0, 2 * PG };
+	struct ps_range wrap = { .paddr = 0xfffffffffffff000ull, .size = 2 * PG };
 	CHECK(km_init(&m, &wrap, 1, why, sizeof(why)) < 0);
 }
 
@@ -90,7 +105,7 @@ static const char vmci[] =
 static void test_info(void)
 {
 	static unsigned char prstatus[336];
-	struct ps_range kern = { 0x22600000, 0xffffffffac800000ull, 0x2800000 };
+	struct ps_range kern = { .paddr = 0x22600000, .vaddr = 0xffffffffac800000ull, .size = 0x2800000 };
 	struct ps_head h = { .notes = notes, .ranges = &kern, .nranges = 1 };
 	struct kdump_info k;
 
