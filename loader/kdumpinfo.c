@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "loader/kdumpinfo.h"
+#include "loader/kdumpmap.h"
 
 #define KTEXT_MAP 0xffffffff80000000ull /* __START_KERNEL_map */
 
@@ -61,6 +62,8 @@ static void read_vmcoreinfo(struct kdump_info *k, const char *s, const char *e)
 	if (k->phys_base_from && line_number(s, e, "SYMBOL(init_uts_ns)=", 16, &v) &&
 	    line_number(s, e, "OFFSET(uts_namespace.name)=", 10, &off) && v >= KTEXT_MAP && off < 4096)
 		k->uts_paddr = v - KTEXT_MAP + k->phys_base + off;
+	if (k->uts_paddr != UINT64_MAX && k->uts_paddr >= KM_MAX_PADDR - 4096)
+		k->uts_paddr = UINT64_MAX; /* not RAM; and paddr + its size must not wrap */
 }
 
 void kdump_info_read(struct kdump_info *k, const struct ps_head *h)

@@ -20,7 +20,7 @@ struct kdump_info {
 	char release[KD_UTS_LEN];   /* OSRELEASE, or "" */
 	uint64_t phys_base;
 	const char *phys_base_from; /* "VMCOREINFO", "the kernel-image PT_LOAD" or "nothing: 0" */
-	uint64_t uts_paddr;         /* init_uts_ns.name in physical memory, or UINT64_MAX */
+	uint64_t uts_paddr;         /* init_uts_ns.name in physical memory (below 2^52), or UINT64_MAX */
 };
 
 void kdump_info_read(struct kdump_info *k, const struct ps_head *h);

@@ -161,6 +161,16 @@ static void test_info(void)
 	CHECK_EQ(k.vmcoreinfo_len, sizeof(text));
 	CHECK(!k.release[0]);
 	CHECK(!strcmp(k.phys_base_from, "the kernel-image PT_LOAD"));
+
+	/* init_uts_ns where no RAM can be: a phys_base that wraps it below 0 */
+	static const char wrapping[] = "OSRELEASE=6.1.0\nSYMBOL(init_uts_ns)=ffffffff80000000\n"
+		"OFFSET(uts_namespace.name)=0\nNUMBER(phys_base)=-100\n";
+	nlen = 0;
+	note("VMCOREINFO", 0, wrapping, sizeof(wrapping) - 1);
+	h.notes_len = nlen;
+	kdump_info_read(&k, &h);
+	CHECK_EQ(k.phys_base, (uint64_t)-100);
+	CHECK_EQ(k.uts_paddr, UINT64_MAX);
 }
 
 int main(void)
