@@ -75,7 +75,11 @@ static const char usage_text[] =
 	"      --force  save an incomplete dump (the tail is missing), or a filtered\n"
 	"               one up to its last chunk that decodes (save names what is\n"
 	"               missing), and overwrite FILE if it exists; all refused without it.\n"
-	"      --format kdump  makedumpfile's compressed format (not written yet).\n"
+	"      --format kdump  a filtered dump as makedumpfile's kdump-compressed\n"
+	"               file (pages compressed with zlib; left-out pages are\n"
+	"               excluded in its bitmap, except the kernel image's, which\n"
+	"               read as zero), for crash and makedumpfile.\n"
+	"               A raw ELF dump is refused: save it as ELF.\n"
 	"\n"
 	"Exit status: 0 done, 1 failed (one line on stderr says why), 2 bad usage.\n";
 

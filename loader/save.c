@@ -133,7 +133,7 @@ static int check_dump(const struct target *t, const struct cc_dump_header *h, co
 		return -1;
 	}
 	if (a->format == FORMAT_KDUMP && h->encoding != CC_ENC_PAGES) {
-		warnx("%s: --format kdump needs a filtered dump (encoding 2); this one is a raw ELF core",
+		warnx("%s: --format kdump needs a filtered dump (encoding 2); this one is a raw ELF core: save it as ELF and run makedumpfile -c on that",
 		      t->path);
 		return -1;
 	}
@@ -179,25 +179,27 @@ static int sync_parent_dir(const char *path)
 
 /* Write the vmcore into fd: the raw ELF copied, or the pages decoded. */
 static int write_vmcore(const struct target *t, const struct cc_dump_header *h,
-			struct pages_plan *plan, const struct save_args *a, int fd, const char *tmp)
+			struct pages_plan *plan, struct kdump_save *kd, const struct save_args *a, int fd,
+			const char *tmp)
 {
 	if (h->encoding == CC_ENC_ELF)
 		return sparse_copy(t, h->data_offset, h->data_written, fd, tmp, &interrupted);
 	if (a->format == FORMAT_KDUMP)
-		return pages_write_kdump(plan, h, fd, tmp, &interrupted);
+		return pages_write_kdump(plan, kd, h, fd, tmp, &interrupted);
 	return pages_write_elf(plan, fd, tmp, &interrupted);
 }
 
 /* Write into tmp, then put it in place as out.  Removes tmp on failure. */
 static int write_output(const struct target *t, const struct cc_dump_header *h,
-			struct pages_plan *plan, const struct save_args *a, const char *tmp)
+			struct pages_plan *plan, struct kdump_save *kd, const struct save_args *a,
+			const char *tmp)
 {
 	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0) {
 		warn("%s", tmp);
 		return -1;
 	}
-	if (write_vmcore(t, h, plan, a, fd, tmp) < 0)
+	if (write_vmcore(t, h, plan, kd, a, fd, tmp) < 0)
 		goto fail;
 	if (fsync(fd) < 0) {
 		warn("%s: fsync", tmp);
@@ -237,7 +239,8 @@ int cmd_save(int argc, char **argv)
 	struct cc_dump_header h;
 	struct stat st;
 	struct pages_plan plan;
-	int have_plan = 0;
+	struct kdump_save kd;
+	int have_plan = 0, have_kd = 0;
 	char *tmp = NULL;
 	int rc = 1;
 
@@ -265,12 +268,30 @@ int cmd_save(int argc, char **argv)
 	catch_signals();
 	if (h.encoding == CC_ENC_PAGES) {
 		have_plan = 1;
-		if (pages_plan(&plan, &t, &h, a.force, &interrupted) < 0)
+		if (pages_open(&plan, &t, &h) < 0)
+			goto out;
+		if (a.format == FORMAT_KDUMP) {
+			if (kdump_begin(&kd, &plan) < 0)
+				goto out;
+			have_kd = 1;
+		}
+		if (pages_plan(&plan, a.force, have_kd ? &kd.mark : NULL, &interrupted) < 0)
 			goto out;
 	}
-	if (write_output(&t, &h, &plan, &a, tmp) < 0)
+	if (write_output(&t, &h, &plan, &kd, &a, tmp) < 0)
 		goto out;
-	if (h.encoding == CC_ENC_PAGES)
+	if (have_kd)
+		printf("saved %llu pages (%llu chunks, %llu bytes of stream) of %s to %s as kdump-compressed: "
+		       "%llu zlib, %llu stored, %llu sharing a zero page, %llu kernel-image pages left out by the level read as zero; "
+		       "phys_base 0x%llx from %s; utsname from %s%s\n",
+		       (unsigned long long)kd.map.ndumped, (unsigned long long)plan.chunks,
+		       (unsigned long long)plan.ps.good_bytes, a.dev, a.out,
+		       (unsigned long long)kd.compressed, (unsigned long long)kd.stored,
+		       (unsigned long long)kd.zero_shared, (unsigned long long)kd.kernel_zeros,
+		       (unsigned long long)kd.info.phys_base,
+		       kd.info.phys_base_from, kd.uts_from_memory ? "init_uts_ns" : kd.info.release[0] ? "OSRELEASE" : "nowhere (no VMCOREINFO)",
+		       plan.incomplete ? " (incomplete: status 0x9)" : "");
+	else if (h.encoding == CC_ENC_PAGES)
 		printf("saved %llu pages (%llu chunks, %llu bytes of stream) of %s to %s%s\n",
 		       (unsigned long long)plan.ps.kept, (unsigned long long)plan.chunks,
 		       (unsigned long long)plan.ps.good_bytes, a.dev, a.out,
@@ -283,6 +304,8 @@ int cmd_save(int argc, char **argv)
 		goto out;
 	rc = 0;
 out:
+	if (have_kd)
+		kdump_end(&kd);
 	if (have_plan)
 		pages_plan_free(&plan);
 	free(tmp);

@@ -34,7 +34,8 @@ struct plan_walk {
 	struct pages_plan *p;
 	struct progress prog;
 	volatile sig_atomic_t *stop;
-	int nomem;
+	const struct ps_visitor *also;
+	int nomem, also_stopped;
 };
 
 static int plan_chunk(void *ctx, const struct cc_rec_chunk *c, const unsigned char *pages)
@@ -43,7 +44,6 @@ static int plan_chunk(void *ctx, const struct cc_rec_chunk *c, const unsigned ch
 	struct loadsplit *l = &w->p->ls;
 	const struct ps_head *hd = &w->p->ps.head;
 
-	(void)pages;
 	if (*w->stop)
 		return 1;
 	if (!l->open || l->range != c->range) {
@@ -54,6 +54,10 @@ static int plan_chunk(void *ctx, const struct cc_rec_chunk *c, const unsigned ch
 	for (unsigned i = 0; i < c->npages; i++)
 		if ((c->kept[i >> 3] >> (i & 7)) & 1 && ls_kept(l, c->paddr + (uint64_t)i * CC_PAGE_BYTES) < 0)
 			goto nomem;
+	if (w->also && w->also->chunk(w->also->ctx, c, pages)) {
+		w->also_stopped = 1;
+		return 1;
+	}
 	progress_update(&w->prog, w->p->ps.pos);
 	return 0;
 nomem:
@@ -96,11 +100,8 @@ static void report_missing(struct pages_plan *p, const char *dev)
 	      (unsigned long long)p->missing_bytes, (unsigned long long)(p->missing_bytes >> 20));
 }
 
-int pages_plan(struct pages_plan *p, const struct target *t, const struct cc_dump_header *h,
-	       int force, volatile sig_atomic_t *stop)
+int pages_open(struct pages_plan *p, const struct target *t, const struct cc_dump_header *h)
 {
-	struct plan_walk w = { .p = p, .stop = stop };
-
 	memset(p, 0, sizeof(*p));
 	p->t = t;
 	p->data_offset = h->data_offset;
@@ -111,7 +112,15 @@ int pages_plan(struct pages_plan *p, const struct target *t, const struct cc_dum
 		warnx("%s: dump does not decode: %s", t->path, p->ps.error);
 		return -1;
 	}
-	progress_start(&w.prog, "checking", h->data_written);
+	return 0;
+}
+
+int pages_plan(struct pages_plan *p, int force, const struct ps_visitor *also, volatile sig_atomic_t *stop)
+{
+	const struct target *t = p->t;
+	struct plan_walk w = { .p = p, .stop = stop, .also = also };
+
+	progress_start(&w.prog, "checking", p->src.len);
 	struct ps_visitor v = { .chunk = plan_chunk, .ctx = &w };
 	int rc = ps_walk(&p->ps, &v, UINT64_MAX);
 	progress_end(&w.prog, p->ps.pos);
@@ -119,6 +128,8 @@ int pages_plan(struct pages_plan *p, const struct target *t, const struct cc_dum
 		warnx("out of memory for the PT_LOADs");
 		return -1;
 	}
+	if (w.also_stopped)
+		return -1;
 	if (p->ps.stopped) {
 		warnx("interrupted while checking the dump, at data byte %llu", (unsigned long long)p->ps.pos);
 		return -1;

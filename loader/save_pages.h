@@ -30,13 +30,17 @@ struct pages_plan {
 	uint64_t file_len;
 };
 
-/* The first pass.  0, or -1 after one line on stderr (without force, a
- * stream that does not decode).  With force a stream that decodes only in
- * part gives 0 and warnings that say what is missing. */
-int pages_plan(struct pages_plan *p, const struct target *t, const struct cc_dump_header *h,
-	       int force, volatile sig_atomic_t *stop);
+/* Read the HEAD record.  0, or -1 after one line on stderr. */
+int pages_open(struct pages_plan *p, const struct target *t, const struct cc_dump_header *h);
+/* The first pass, after pages_open.  0, or -1 after one line on stderr
+ * (without force, a stream that does not decode).  With force a stream
+ * that decodes only in part gives 0 and warnings that say what is
+ * missing.  also, if not NULL, sees every chunk the file gets (a non-zero
+ * return stops the pass: -1, its caller says why). */
+int pages_plan(struct pages_plan *p, int force, const struct ps_visitor *also, volatile sig_atomic_t *stop);
 /* The second pass: write the ELF vmcore to fd.  0, or -1 after one line. */
 int pages_write_elf(struct pages_plan *p, int fd, const char *name, volatile sig_atomic_t *stop);
+/* After pages_open, whatever it returned. */
 void pages_plan_free(struct pages_plan *p);
 
 #endif

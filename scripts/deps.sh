@@ -15,6 +15,7 @@ PACKAGES=(
 	"qemu-utils:/usr/bin/qemu-img"
 	"liblz4-dev:/usr/include/lz4.h"
 	"lz4:/usr/bin/lz4"
+	"zlib1g-dev:/usr/lib/x86_64-linux-gnu/libz.a"
 	"libxxhash-dev:/usr/include/xxhash.h"
 	"dpkg-dev:/usr/bin/dpkg-source"
 	"gnu-efi:/usr/include/efi/efi.h"

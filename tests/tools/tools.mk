@@ -6,6 +6,8 @@
 #   build/mkpages       write a CC_ENC_PAGES target with liblz4, check a core
 #                       saved from it (tests/host/save_pages_test.sh)
 #   build/pfcheck       the page filter against makedumpfile (tests/host/pfcheck_test.sh)
+#   build/kdump-read    read a kdump-compressed file on its own and compare its
+#                       pages with an ELF vmcore (tests/host/save_kdump_test.sh)
 
 VMCORE_PROBE_OBJ := $(B)/host/tests/tools/vmcore_probe.o
 MKTARGET_OBJ := $(addprefix $(B)/host/, tests/tools/mktarget.o loader/uuid.o \
@@ -27,6 +29,12 @@ $(B)/mktarget: $(MKTARGET_OBJ)
 	$(Q)$(CC) -o $@ $^
 
 HOST_TARGETS += $(B)/vmcore-probe $(B)/mktarget $(B)/mkpages
+
+$(B)/kdump-read: $(B)/host/tests/tools/kdump_read.o
+	@echo "  HOSTLD  $@"
+	$(Q)$(CC) -o $@ $^ -lz
+
+HOST_TARGETS += $(B)/kdump-read
 
 # build/lz4-bench: the payload's LZ4 speed on this host (not a test; the
 # payload's own freestanding objects, run by hand: docs/lz4.md).

@@ -39,6 +39,7 @@ UNIT_DEPS_test_dmar        := drivers/dmar.c
 UNIT_DEPS_test_ivrs        := drivers/ivrs.c
 UNIT_DEPS_test_vmcoreinfo  := loader/vmcoreinfo.c
 UNIT_DEPS_test_kvtop       := capture/kvtop.c
+UNIT_DEPS_test_kdumpmap    := loader/kdumpmap.c loader/kdumpinfo.c
 UNIT_DEPS_test_pagefilter  := capture/pagefilter.c capture/kvtop.c loader/vmcoreinfo.c
 
 UNIT_NAMES := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
