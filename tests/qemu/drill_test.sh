@@ -32,9 +32,10 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 # frames.  used-1g crashes a guest that has page cache, anonymous and freed
 # memory (--workload used) at the defaults.
 CASES=(
-	"pc-1cpu|--machine pc --smp 1"
-	"level0|--machine pc --smp 1 --dump-level 0 --compress none"
+	"pc-1cpu|--machine pc --smp 1 --crash-drgn"
+	"level0|--machine pc --smp 1 --dump-level 0 --compress none --crash-drgn"
 	"level0-lz4|--machine pc --smp 1 --dump-level 0 --compress lz4"
+	"k612-level31|--kernel-package linux-image-6.12-amd64 --machine pc --smp 1"
 	"used-1g|--machine pc --smp 1 --workload used"
 	"q35-1cpu|--machine q35 --smp 1"
 	"pc-2cpu|--machine pc --smp 2 --cpu 1"
