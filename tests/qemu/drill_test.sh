@@ -30,7 +30,10 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 # asks for it there).  level0 and level0-lz4 ask for level 0: every pattern
 # page, the anonymous ones at their addresses, as the raw ELF and as LZ4
 # frames.  used-1g crashes a guest that has page cache, anonymous and freed
-# memory (--workload used) at the defaults.
+# memory (--workload used) at the defaults.  pc-1cpu and level0 also open their
+# vmcores in crash and drgn (--crash-drgn: ~35-45 s more each, the debug
+# vmlinux downloaded once into ~/.cache/crashcap/vmlinux); k612-level31
+# boots bookworm-security's 6.12 (--kernel-package linux-image-6.12-amd64).
 CASES=(
 	"pc-1cpu|--machine pc --smp 1 --crash-drgn"
 	"level0|--machine pc --smp 1 --dump-level 0 --compress none --crash-drgn"
