@@ -4,7 +4,7 @@
 #
 # Debian ships it in linux-image-RELEASE-dbg, built from the same source
 # version as linux-image-RELEASE (e.g. linux-image-6.1.0-57-cloud-amd64-dbg
-# 6.1.192-3: 283 MB to download, the vmlinux inside about 0.4 GB).  The
+# 6.1.192-3: 283 MB to download, the vmlinux inside 589 MB).  The
 # package is fetched with `apt-get download PKG=VERSION` (the exact version
 # of the kernel the drill booted), only ./usr/lib/debug/boot/vmlinux-RELEASE
 # is taken out of it (dpkg-deb --fsys-tarfile | tar -x), and the .deb is
