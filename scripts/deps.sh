@@ -29,6 +29,9 @@ PACKAGES=(
 	"gdisk:/usr/sbin/sgdisk"
 	"fdisk:/usr/sbin/sfdisk"
 	"python3:/usr/bin/python3"
+	# the drill opens its vmcore in crash and drgn (with the kernel's debug vmlinux)
+	"crash:/usr/bin/crash"
+	"python3-drgn:/usr/lib/python3/dist-packages/drgn/__init__.py"
 )
 
 # The payload builds lz4's own lz4.c from Debian's source package

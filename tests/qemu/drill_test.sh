@@ -32,11 +32,15 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 # frames.  used-1g crashes a guest that has page cache, anonymous and freed
 # memory (--workload used) at the defaults.  ck2m-2cpu: the smallest
 # reservation the payload is made for, crashkernel=2M, a 1 GiB 2-CPU guest at
-# the defaults.
+# the defaults.  pc-1cpu and level0 also open their
+# vmcores in crash and drgn (--crash-drgn: ~35-45 s more each, the debug
+# vmlinux downloaded once into ~/.cache/crashcap/vmlinux); k612-level31
+# boots bookworm-security's 6.12 (--kernel-package linux-image-6.12-amd64).
 CASES=(
-	"pc-1cpu|--machine pc --smp 1"
-	"level0|--machine pc --smp 1 --dump-level 0 --compress none"
+	"pc-1cpu|--machine pc --smp 1 --crash-drgn"
+	"level0|--machine pc --smp 1 --dump-level 0 --compress none --crash-drgn"
 	"level0-lz4|--machine pc --smp 1 --dump-level 0 --compress lz4"
+	"k612-level31|--kernel-package linux-image-6.12-amd64 --machine pc --smp 1"
 	"used-1g|--machine pc --smp 1 --workload used"
 	"ck2m-2cpu|--machine pc --smp 2 --cpu 1 --crashkernel 2M"
 	"q35-1cpu|--machine q35 --smp 1"

@@ -17,9 +17,12 @@
 # Two ways to use it:
 #   source tests/qemu/kernel.sh; kernel_fetch [--kernel PATH] [--driver CONFIG_X:mod]...
 #       sets KERNEL_IMAGE, KERNEL_RELEASE, KERNEL_CONFIG, KERNEL_MODULES (.ko
-#       paths in load order, space separated; empty when all is built in)
+#       paths in load order, space separated; empty when all is built in),
+#       and for a Debian package KERNEL_PACKAGE and KERNEL_VERSION (its
+#       name and version: tests/qemu/debuginfo.sh fetches the -dbg of the
+#       same version; both empty with --kernel)
 #   tests/qemu/kernel.sh [--kernel PATH] [--driver CONFIG_X:mod]...
-#       prints those four as KEY=VALUE lines (shell-quoted) on stdout
+#       prints those six as KEY=VALUE lines (shell-quoted) on stdout
 # Narration goes to stderr, prefixed "kernel: ".  Returns/exits non-zero,
 # with one line saying why, when no usable kernel can be had.
 
@@ -155,6 +158,7 @@ kernel_fetch() {
 	done
 	[ ${#drivers[@]} -gt 0 ] || drivers=("${KERNEL_DEFAULT_DRIVERS[@]}")
 	KERNEL_IMAGE="" KERNEL_RELEASE="" KERNEL_CONFIG="" KERNEL_MODULES=""
+	KERNEL_PACKAGE="" KERNEL_VERSION=""
 	mkdir -p "$KERNEL_CACHE" || return 1
 
 	if [ -n "$user_kernel" ]; then
@@ -189,7 +193,9 @@ kernel_fetch() {
 				return 1
 			fi
 			kmsg "cannot resolve $KERNEL_META_PACKAGE with apt; using the cached $(basename "$dir")"
+			_pkg=$(basename "$dir") _ver=${_pkg#*_} _pkg=${_pkg%%_*}
 		fi
+		KERNEL_PACKAGE=$_pkg KERNEL_VERSION=$_ver
 		KERNEL_IMAGE=$(ls "$dir"/boot/vmlinuz-* 2>/dev/null | head -n1)
 		[ -n "$KERNEL_IMAGE" ] || { kmsg "no boot/vmlinuz-* in $dir"; return 1; }
 		KERNEL_RELEASE=${KERNEL_IMAGE##*/vmlinuz-}
@@ -250,4 +256,6 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
 	printf 'KERNEL_RELEASE=%q\n' "$KERNEL_RELEASE"
 	printf 'KERNEL_CONFIG=%q\n' "$KERNEL_CONFIG"
 	printf 'KERNEL_MODULES=%q\n' "$KERNEL_MODULES"
+	printf 'KERNEL_PACKAGE=%q\n' "$KERNEL_PACKAGE"
+	printf 'KERNEL_VERSION=%q\n' "$KERNEL_VERSION"
 fi
