@@ -31,6 +31,14 @@
  *       beyond the first with the same pattern; D: pages with the header
  *       of one of the N (magic, SEED, i) but other bytes; the first
  *       missing indices (at most 8; "-" if none).
+ *   vmcore-probe FILE --check-views
+ *       every page of every kernel-image PT_LOAD (the second view of RAM)
+ *       equals the same physical page read through the RAM PT_LOADs (zero
+ *       tails as zeros); one line
+ *           views P pages same D differ U uncovered [first paddr 0x...]
+ *       fails if D or U is not 0.  A tool that reads physical memory
+ *       through the first PT_LOAD covering it (crash does) must see what
+ *       one that reads the RAM view (drgn) sees.
  *   vmcore-probe FILE --count
  *       the same walk (each physical page once, RAM view first): one line
  *           pages P nonzero N
@@ -298,6 +306,58 @@ static const Elf64_Phdr *find_load(const struct core *c, uint64_t paddr)
 	return NULL;
 }
 
+/* One page of PT_LOAD p at byte at of it into buf (zeros past p_filesz). */
+static void read_view_page(const struct core *c, const Elf64_Phdr *p, uint64_t at, unsigned char *buf)
+{
+	uint64_t from_file = at < p->p_filesz ? (p->p_filesz - at < PAGE ? p->p_filesz - at : PAGE) : 0;
+	if (from_file && read_at(c, buf, from_file, p->p_offset + at) < 0)
+		err(2, "%s: reading at 0x%llx", c->path, (unsigned long long)(p->p_offset + at));
+	memset(buf + from_file, 0, PAGE - from_file);
+}
+
+/* --check-views: 0 if every kernel-image page equals its RAM-view page. */
+static int check_views(const struct core *c)
+{
+	unsigned char *a = malloc(PAGE), *b = malloc(PAGE);
+	uint64_t same = 0, differ = 0, uncovered = 0, first = 0;
+	if (!a || !b)
+		errx(2, "out of memory");
+	for (unsigned i = 0; i < c->phnum; i++) {
+		const Elf64_Phdr *k = &c->ph[i];
+		if (k->p_type != PT_LOAD || k->p_vaddr < KERNEL_MAP_BASE)
+			continue;
+		for (uint64_t at = 0; at + PAGE <= k->p_memsz; at += PAGE) {
+			uint64_t paddr = k->p_paddr + at;
+			const Elf64_Phdr *r = NULL;
+			for (unsigned j = 0; j < c->phnum && !r; j++) {
+				const Elf64_Phdr *q = &c->ph[j];
+				if (q->p_type == PT_LOAD && q->p_vaddr < KERNEL_MAP_BASE && paddr >= q->p_paddr &&
+				    paddr - q->p_paddr + PAGE <= q->p_memsz)
+					r = q;
+			}
+			if (!r) {
+				uncovered++;
+				continue;
+			}
+			read_view_page(c, k, at, a);
+			read_view_page(c, r, paddr - r->p_paddr, b);
+			if (!memcmp(a, b, PAGE)) {
+				same++;
+			} else if (!differ++) {
+				first = paddr;
+			}
+		}
+	}
+	printf("views %llu pages same %llu differ %llu uncovered", (unsigned long long)same,
+	       (unsigned long long)differ, (unsigned long long)uncovered);
+	if (differ)
+		printf(" first paddr 0x%llx", (unsigned long long)first);
+	putchar('\n');
+	free(a);
+	free(b);
+	return differ || uncovered ? -1 : 0;
+}
+
 /* Compare len bytes of the core at paddr with pat: -1 if equal, -2 if some
  * byte is in no PT_LOAD (*uncovered gets its offset), else the offset of the
  * first difference.  Bytes past p_filesz read as zero. */
@@ -507,8 +567,8 @@ static void find_report(const struct find *f)
 
 int main(int argc, char **argv)
 {
-	static const char usage[] = "usage: vmcore-probe FILE [--layout] [--check-layout] [--expect PADDR:PATTERNFILE...] [--find SEED:N...] [--count]";
-	int layout = 0, check = 0, count = 0, first_expect = 0, nexpect = 0, failed = 0;
+	static const char usage[] = "usage: vmcore-probe FILE [--layout] [--check-layout] [--expect PADDR:PATTERNFILE...] [--find SEED:N...] [--count] [--check-views]";
+	int layout = 0, check = 0, count = 0, views = 0, first_expect = 0, nexpect = 0, failed = 0;
 	struct find finds[8];
 	unsigned nfind = 0;
 	struct core c;
@@ -522,6 +582,8 @@ int main(int argc, char **argv)
 			check = 1;
 		else if (!strcmp(argv[i], "--count"))
 			count = 1;
+		else if (!strcmp(argv[i], "--check-views"))
+			views = 1;
 		else if (!strcmp(argv[i], "--expect")) {
 			if (first_expect)
 				errx(2, "--expect given twice: list all PADDR:PATTERNFILE after one --expect");
@@ -558,6 +620,8 @@ int main(int argc, char **argv)
 	if (layout && print_layout(&c) < 0)
 		return 2;
 	if (check && check_layout(&c) < 0)
+		failed = 1;
+	if (views && check_views(&c) < 0)
 		failed = 1;
 	unsigned char *buf = malloc(CMP_CHUNK);
 	if (!buf)
