@@ -71,7 +71,8 @@ int corehead_parse(struct ps_head *h, char *err, size_t errlen)
 		}
 		h->ranges[i] = (struct ps_range){ ph.p_paddr, ph.p_vaddr, ph.p_memsz, alias, 0 };
 	}
-	/* An alias must lie inside one range that chunks tile. */
+	/* An alias must be covered, byte for byte, by ranges that chunks tile
+	 * (usually one); `within` is the last of them in stream order. */
 	unsigned aliases = 0;
 	for (unsigned i = 0; i < n; i++) {
 		struct ps_range *a = &h->ranges[i];
@@ -81,18 +82,22 @@ int corehead_parse(struct ps_head *h, char *err, size_t errlen)
 			snprintf(err, errlen, "ELF head: more than %u kernel-image views without bytes of their own", PS_ALIAS_MAX);
 			goto fail;
 		}
-		unsigned j;
-		for (j = 0; j < n; j++) {
+		uint64_t covered = 0;
+		for (unsigned j = 0; j < n; j++) {
 			const struct ps_range *r = &h->ranges[j];
-			if (!r->alias && a->paddr >= r->paddr && a->paddr + a->size <= r->paddr + r->size)
-				break;
+			uint64_t from = r->paddr > a->paddr ? r->paddr : a->paddr;
+			uint64_t to = r->paddr + r->size < a->paddr + a->size ? r->paddr + r->size : a->paddr + a->size;
+			if (r->alias || from >= to)
+				continue;
+			covered += to - from;
+			a->within = j;
 		}
-		if (j == n) {
-			snprintf(err, errlen, "ELF head: PT_LOAD %u, the kernel image's view of paddr 0x%llx-0x%llx with no bytes of its own, does not lie inside one memory range",
-				 i, (unsigned long long)a->paddr, (unsigned long long)(a->paddr + a->size));
+		if (covered != a->size) {
+			snprintf(err, errlen, "ELF head: PT_LOAD %u, the kernel image's view of paddr 0x%llx-0x%llx with no bytes of its own, is not covered once by the memory ranges (%llu of %llu bytes)",
+				 i, (unsigned long long)a->paddr, (unsigned long long)(a->paddr + a->size),
+				 (unsigned long long)covered, (unsigned long long)a->size);
 			goto fail;
 		}
-		a->within = j;
 	}
 	h->nranges = n;
 	return 0;

@@ -34,7 +34,7 @@ struct ps_source {
 
 /* One memory range: a PT_LOAD of the HEAD.  An alias (dumpfmt.h) is the
  * kernel image's second view of RAM: no chunks tile it; `within` is the
- * index of the range that holds its pages. */
+ * last range (in stream order) that holds some of its pages. */
 struct ps_range {
 	uint64_t paddr, vaddr, size;
 	int alias;

@@ -65,7 +65,7 @@ nomem:
 	return 1;
 }
 
-/* An alias can be written when the range holding its pages is whole. */
+/* An alias can be written when the ranges holding its pages are whole. */
 static int alias_whole(const struct pagestream *ps, const struct ps_range *a)
 {
 	return ps->complete || a->within < ps->range;
@@ -302,7 +302,10 @@ static int write_chunk(void *ctx, const struct cc_rec_chunk *c, const unsigned c
 		}
 		if (page_is_zero(pg))
 			continue;
-		if (run && off == run_off + run_len && pg == run + run_len) {
+		/* one run: next in the file, in the decoded pages and in memory (a
+		 * split PT_LOAD's next file part can follow in the file across a
+		 * gap in memory, and the kernel-image view is placed by paddr) */
+		if (run && off == run_off + run_len && pg == run + run_len && paddr == run_paddr + run_len) {
 			run_len += CC_PAGE_BYTES;
 			continue;
 		}
