@@ -55,7 +55,7 @@ LZ4_C       := $(LZ4_DIR)/lz4.c
 # For lz4.c and every file that includes lz4.h, payload and host alike:
 # no allocator, no libc headers; lz4 needs its memcpy of constant size inlined,
 # so the three are gcc's builtins: inline for small constant sizes, else a
-# call to capture/string.c's memcpy/memmove/memset.
+# call to boot/string.c's memcpy/memmove/memset.
 LZ4_DEFS := -DLZ4_FREESTANDING=1 -I$(LZ4_DIR)
 LZ4_DEFS += '-DLZ4_memcpy(d,s,n)=__builtin_memcpy(d,s,n)' '-DLZ4_memmove(d,s,n)=__builtin_memmove(d,s,n)'
 LZ4_DEFS += '-DLZ4_memset(p,v,n)=__builtin_memset(p,v,n)'
@@ -78,7 +78,7 @@ $(LZ4_USERS:%=$(B)/payload/%.o) $(LZ4_USERS:%=$(B)/host/%.o): | $(LZ4_C)
 
 # ---- payload sources --------------------------------------------------------------------
 PAYLOAD_ASM := boot/head.asm boot/exceptions.asm
-PAYLOAD_C   := $(wildcard capture/*.c) $(wildcard drivers/*.c) $(LZ4_C)
+PAYLOAD_C   := $(wildcard capture/*.c) $(wildcard drivers/*.c) $(filter-out boot/layout.c,$(wildcard boot/*.c)) $(LZ4_C)
 PAYLOAD_OBJ := $(PAYLOAD_ASM:%.asm=$(B)/payload/%.o) $(PAYLOAD_C:%.c=$(B)/payload/%.o)
 
 # The image is linked twice, at two bases; identical bytes prove it is

@@ -1,9 +1,9 @@
 /* capture/action.c - see action.h. */
 #include "capture/action.h"
-#include "capture/console.h"
+#include "boot/console.h"
 #include "capture/dumphdr.h"
-#include "capture/timer.h"
-#include "capture/x86.h"
+#include "boot/timer.h"
+#include "boot/x86.h"
 #include "crashcap/params.h"
 #include "crashcap/status.h"
 #include "drivers/acpi.h"

@@ -1,9 +1,9 @@
 /* capture/blkq.c - see blkq.h. */
 #include "capture/blkq.h"
-#include "capture/console.h"
+#include "boot/console.h"
 #include "capture/dumphdr.h"
-#include "capture/timer.h"
-#include "capture/x86.h"
+#include "boot/timer.h"
+#include "boot/x86.h"
 #include "crashcap/status.h"
 
 struct slot {

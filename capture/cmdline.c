@@ -1,7 +1,7 @@
 /* capture/cmdline.c - see cmdline.h. */
 #include "capture/cmdline.h"
-#include "capture/format.h"
-#include "capture/string.h"
+#include "boot/format.h"
+#include "boot/string.h"
 
 /* Parse a decimal or 0x-hex number from [s, s+n); *used gets the length. */
 static int parse_num(const char *s, size_t n, uint64_t *v, size_t *used)

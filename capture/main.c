@@ -5,18 +5,23 @@
  * or mbi != 0 (direct boot: we fill the block from multiboot).  After that
  * both paths run the same steps, each announced by one console line. */
 #include "capture/action.h"
-#include "capture/console.h"
-#include "capture/cpu.h"
+#include "boot/console.h"
+#include "boot/cpu.h"
 #include "capture/dump.h"
 #include "capture/iommu.h"
 #include "capture/mbinfo.h"
-#include "capture/paging.h"
+#include "boot/paging.h"
 #include "capture/ranges.h"
 #include "capture/target.h"
 #include "drivers/pci.h"
-#include "capture/timer.h"
+#include "boot/timer.h"
 #include "crashcap/params.h"
 #include "crashcap/status.h"
+
+/* The exception report's last step.  A static function: its address is
+ * taken RIP-relative (an extern one would go through the GOT, which the
+ * static link turns into an absolute address). */
+static void exception_ends_capture(uint32_t status) { cc_finish(status); }
 
 void cc_main(struct cc_params *params, uint32_t mbi) __attribute__((noreturn));
 
@@ -78,6 +83,7 @@ void cc_main(struct cc_params *params, uint32_t mbi)
 	struct cc_params *p = params ? params : &direct_params;
 	console_init(params && params->magic == CC_PARAMS_MAGIC ? params->serial_port : 0);
 	idt_init();
+	cpu_set_fatal(exception_ends_capture);
 	cc_log("crashcap payload at %lx, %lu KiB in memory, entered by %s", image_base(), image_mem_size() >> 10,
 	       params ? "purgatory" : "multiboot");
 	uint64_t hz = timer_init();

@@ -1,10 +1,10 @@
 /* capture/mbinfo.c - see mbinfo.h.  Multiboot 0.6.96, section 3.3. */
 #include "capture/mbinfo.h"
 #include "capture/cmdline.h"
-#include "capture/cpu.h"
-#include "capture/format.h"
+#include "boot/cpu.h"
+#include "boot/format.h"
 #include "capture/ranges.h"
-#include "capture/string.h"
+#include "boot/string.h"
 
 #define MBI_FLAG_CMDLINE (1u << 2)
 #define MBI_FLAG_MMAP    (1u << 6)

@@ -1,6 +1,6 @@
 /* capture/target.c - see target.h. */
 #include "capture/target.h"
-#include "capture/console.h"
+#include "boot/console.h"
 #include "crashcap/status.h"
 #include "drivers/ahci.h"
 #include "drivers/pci.h"

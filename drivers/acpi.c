@@ -2,11 +2,11 @@
  * RSDP 5.2.5.3, system description header 5.2.6, FADT 5.2.9 (table 5.9),
  * PM1 control bits 4.8.3.2.1, \_S5 package 7.4.2. */
 #include "drivers/acpi.h"
-#include "capture/console.h"
-#include "capture/paging.h"
-#include "capture/string.h"
-#include "capture/timer.h"
-#include "capture/x86.h"
+#include "boot/console.h"
+#include "boot/paging.h"
+#include "boot/string.h"
+#include "boot/timer.h"
+#include "boot/x86.h"
 
 #define BDA_EBDA_SEGMENT    0x40e     /* BIOS data area: EBDA segment */
 #define BIOS_AREA_START     0xe0000
@@ -46,7 +46,7 @@
 static uint32_t rd32(uint64_t a) { uint32_t v; memcpy(&v, (void *)a, 4); return v; }
 static uint64_t rd64(uint64_t a) { uint64_t v; memcpy(&v, (void *)a, 8); return v; }
 
-/* Make [a, a+len) readable: below 4 GiB it always is (capture/paging.c);
+/* Make [a, a+len) readable: below 4 GiB it always is (boot/paging.c);
  * above, firmware may put tables anywhere, so map them (uncached; they are
  * only read).  0, or -1 when the page-table pool is full. */
 static int reach(uint64_t a, uint64_t len)

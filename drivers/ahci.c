@@ -20,12 +20,12 @@
 #include "drivers/ahci_prd.h"
 #include "drivers/ahci_regs.h"
 #include "drivers/ata.h"
-#include "capture/console.h"
-#include "capture/format.h"
-#include "capture/paging.h"
-#include "capture/string.h"
-#include "capture/timer.h"
-#include "capture/x86.h"
+#include "boot/console.h"
+#include "boot/format.h"
+#include "boot/paging.h"
+#include "boot/string.h"
+#include "boot/timer.h"
+#include "boot/x86.h"
 #include "crashcap/status.h"
 
 #define AHCI_HR_TIMEOUT_MS       1000  /* GHC.HR clears within 1 s (10.4.3) */

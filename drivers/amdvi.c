@@ -7,10 +7,10 @@
  * bit for IommuEn: the register is read back.  Interrupt remapping (in the
  * device table) is left alone: it changes no memory access of a device. */
 #include "drivers/amdvi.h"
-#include "capture/console.h"
-#include "capture/paging.h"
-#include "capture/timer.h"
-#include "capture/x86.h"
+#include "boot/console.h"
+#include "boot/paging.h"
+#include "boot/timer.h"
+#include "boot/x86.h"
 #include "crashcap/status.h"
 #include "drivers/acpi.h"
 #include "drivers/amdvi_regs.h"

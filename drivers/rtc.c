@@ -2,8 +2,8 @@
  * sheet. */
 #include "drivers/rtc.h"
 #include "drivers/civil_time.h"
-#include "capture/timer.h"
-#include "capture/x86.h"
+#include "boot/timer.h"
+#include "boot/x86.h"
 
 #define CMOS_INDEX 0x70
 #define CMOS_DATA  0x71

@@ -7,8 +7,8 @@
  * unconditionally: the crashed kernel may have left requests in flight. */
 #include "drivers/virtio_blk.h"
 #include "drivers/virtio_pci.h"
-#include "capture/console.h"
-#include "capture/format.h"
+#include "boot/console.h"
+#include "boot/format.h"
 #include "crashcap/status.h"
 
 #define VBLK_QUEUE          0

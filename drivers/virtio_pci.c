@@ -1,10 +1,10 @@
 /* drivers/virtio_pci.c - see virtio_pci.h. */
 #include <stddef.h>
 #include "drivers/virtio_pci.h"
-#include "capture/console.h"
-#include "capture/paging.h"
-#include "capture/timer.h"
-#include "capture/x86.h"
+#include "boot/console.h"
+#include "boot/paging.h"
+#include "boot/timer.h"
+#include "boot/x86.h"
 #include "crashcap/status.h"
 
 #define VP_RESET_TIMEOUT_MS 1000

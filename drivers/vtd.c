@@ -7,10 +7,10 @@
  * memory reads and writes go.  Writing GCMD keeps them as they are, by the
  * one-write-carries-everything rule (vtd_gcmd_value). */
 #include "drivers/vtd.h"
-#include "capture/console.h"
-#include "capture/paging.h"
-#include "capture/timer.h"
-#include "capture/x86.h"
+#include "boot/console.h"
+#include "boot/paging.h"
+#include "boot/timer.h"
+#include "boot/x86.h"
 #include "crashcap/status.h"
 #include "drivers/acpi.h"
 #include "drivers/dmar.h"

@@ -1,10 +1,10 @@
 /* purgatory/console.c - serial (16550, 115200 8N1) and debugcon output.
  *
  * Register names after the PC16550D data sheet.  Same settings as the
- * payload's drivers/serial.c, so one terminal shows both. */
+ * payload's boot/serial.c, so one terminal shows both. */
 #include "purgatory/console.h"
 #include "purgatory/io.h"
-#include "drivers/uart16550.h"
+#include "boot/uart16550.h"
 
 /* No timer here: bound the THRE wait by polls, each one LSR read plus one
  * io_delay() (>= ~1 us on hardware), so 5000 polls are >= ~5 ms, about 50

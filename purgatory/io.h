@@ -1,6 +1,6 @@
 /* purgatory/io.h - the few special instructions the purgatory needs.
  *
- * Private to the purgatory (capture/x86.h is the payload's): the two
+ * Private to the purgatory (boot/x86.h is the payload's): the two
  * images are built and linked apart.  Every asm carries a "memory"
  * clobber so the compiler never moves memory accesses across port I/O. */
 #ifndef PURGATORY_IO_H

@@ -1,9 +1,9 @@
-/* drivers/serial.c - 16550 UART at an I/O port base, 115200 8N1, polled
- * output.  Registers: drivers/uart16550.h. */
-#include "drivers/serial.h"
-#include "capture/x86.h"
-#include "capture/timer.h"
-#include "drivers/uart16550.h"
+/* boot/serial.c - 16550 UART at an I/O port base, 115200 8N1, polled
+ * output.  Registers: boot/uart16550.h. */
+#include "boot/serial.h"
+#include "boot/x86.h"
+#include "boot/timer.h"
+#include "boot/uart16550.h"
 
 /* One character at 115200 baud takes 87 us; give the FIFO 2 ms. */
 #define SERIAL_TX_TIMEOUT_US 2000

@@ -1,6 +1,6 @@
-/* drivers/serial.h - 16550 UART, output only, polled. */
-#ifndef DRIVERS_SERIAL_H
-#define DRIVERS_SERIAL_H
+/* boot/serial.h - 16550 UART, output only, polled. */
+#ifndef BOOT_SERIAL_H
+#define BOOT_SERIAL_H
 #include <stdint.h>
 
 /* base 0 means COM1 (0x3f8). */

@@ -1,8 +1,8 @@
-/* drivers/uart16550.h - 16550 UART registers and bits (PC16550D data
- * sheet), shared by the payload's drivers/serial.c and the purgatory's
+/* boot/uart16550.h - 16550 UART registers and bits (PC16550D data
+ * sheet), shared by the payload's boot/serial.c and the purgatory's
  * console, which program the UART the same way: 115200 8N1, FIFOs on. */
-#ifndef DRIVERS_UART16550_H
-#define DRIVERS_UART16550_H
+#ifndef BOOT_UART16550_H
+#define BOOT_UART16550_H
 
 #include <stdint.h>
 
@@ -28,7 +28,7 @@
 #define UART_COM1 0x3f8
 
 /* 115200 8N1, FIFOs on, no interrupts (we poll).  The includer provides
- * outb(port, value): the payload's capture/x86.h or the purgatory's io.h. */
+ * outb(port, value): the payload's boot/x86.h or the purgatory's io.h. */
 static inline void uart_setup(uint16_t base)
 {
 	outb(base + UART_IER, 0);

@@ -1,6 +1,6 @@
-/* capture/string.c - byte-at-a-time versions: the payload copies only small
+/* boot/string.c - byte-at-a-time versions: the payload copies only small
  * headers with them (RAM reaches the disk by DMA), so simplicity wins. */
-#include "capture/string.h"
+#include "boot/string.h"
 
 void *memcpy(void *dst, const void *src, size_t n)
 {

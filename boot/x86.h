@@ -1,8 +1,8 @@
-/* capture/x86.h - the special instructions the payload needs, one static
+/* boot/x86.h - the special instructions the payload needs, one static
  * inline each, every one with a "memory" clobber so the compiler never moves
  * memory accesses across device I/O. */
-#ifndef CAPTURE_X86_H
-#define CAPTURE_X86_H
+#ifndef BOOT_X86_H
+#define BOOT_X86_H
 
 #include <stdint.h>
 

@@ -1,13 +1,13 @@
-/* capture/cpu.c - IDT setup and the exception report.
+/* boot/cpu.c - IDT setup and the exception report.
  *
  * Any CPU exception inside the payload prints the vector, error code, RIP
  * (also as an offset into the image, to look up in build/capture.lst), CR2
- * and the general registers, then ends the capture with CC_ERR_EXCEPTION.
+ * and the general registers, then calls the fatal handler the image set
+ * (the payload's cc_finish, with CC_ERR_EXCEPTION); without one it halts.
  * An NMI is reported and ignored (another CPU's watchdog, an NMI button). */
-#include "capture/cpu.h"
-#include "capture/action.h"
-#include "capture/console.h"
-#include "capture/x86.h"
+#include "boot/cpu.h"
+#include "boot/console.h"
+#include "boot/x86.h"
 #include "crashcap/status.h"
 
 extern char exception_stubs[];
@@ -62,6 +62,10 @@ static const char exc_names[EXC_VECTORS][6] = {
 };
 
 static int in_exception;
+/* Set at run time (a pointer in static data would need a relocation). */
+static void (*fatal)(uint32_t status);
+
+void cpu_set_fatal(void (*fn)(uint32_t status)) { fatal = fn; }
 
 void cc_exception(struct exc_frame *f)
 {
@@ -85,7 +89,10 @@ void cc_exception(struct exc_frame *f)
 	cprintf("  r8  %016lx r9  %016lx r10 %016lx r11 %016lx\n", f->r8, f->r9, f->r10, f->r11);
 	cprintf("  r12 %016lx r13 %016lx r14 %016lx r15 %016lx\n", f->r12, f->r13, f->r14, f->r15);
 	cprintf("  cs %04lx ss %04lx rflags %08lx cr3 %016lx cr4 %08lx\n", f->cs, f->ss, f->rflags, read_cr3(), read_cr4());
-	cc_finish(CC_ERR_EXCEPTION);
+	if (fatal)
+		fatal(CC_ERR_EXCEPTION);
+	cc_log("halted");
+	cli_hlt_forever();
 }
 
 int cpu_has_1g_pages(void)
