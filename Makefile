@@ -88,7 +88,7 @@ LINK_BASE_ALT := 0x40000000
 PAYLOAD_LDFLAGS := -static -nostdlib -z noexecstack -z max-page-size=4096 --no-warn-rwx-segments \
 	--gc-sections --no-undefined -T linker/capture.ld
 
-all: $(B)/capture.bin $(B)/capture.lst $(B)/capture.sym $(B)/check-pic.ok $(B)/check-free.ok host
+all: $(B)/capture.bin $(B)/capture.lst $(B)/capture.sym $(B)/check-pic.ok $(B)/check-free.ok $(B)/check-layers.ok host
 
 $(B)/gen/layout.inc: boot/layout.c include/crashcap/*.h
 	@mkdir -p $(@D)
@@ -140,6 +140,14 @@ $(B)/check-free.ok: $(B)/capture-all.elf
 	$(Q)! $(NM) -u $< | grep . || { echo "$<: undefined symbols (above)"; exit 1; }
 	$(Q)! $(OBJDUMP) -d $< | grep -E '%[fg]s:' || { echo "$<: %fs/%gs access (above): hosted code in the payload"; exit 1; }
 	$(Q)for s in $(CHECK_KEEP); do $(NM) $< | grep -q " T $$s$$" || { echo "$<: $$s not linked"; exit 1; }; done
+	$(Q)touch $@
+
+# Includes go one way: include/ <- boot/ <- drivers/ <- capture/, and
+# include/ <- boot/ <- purgatory/ (scripts/check-layers.sh, docs/README.md).
+LAYER_SRC := $(wildcard include/crashcap/*.h boot/*.[ch] drivers/*.[ch] capture/*.[ch] purgatory/*.[ch])
+$(B)/check-layers.ok: scripts/check-layers.sh $(LAYER_SRC)
+	@mkdir -p $(@D)
+	$(Q)scripts/check-layers.sh || { echo "an include goes against the layers (above): move the code down a layer, or pass it in at run time"; exit 1; }
 	$(Q)touch $@
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)
