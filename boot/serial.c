@@ -2,11 +2,11 @@
  * output.  Registers: boot/uart16550.h. */
 #include "boot/serial.h"
 #include "boot/x86.h"
-#include "boot/timer.h"
+#include "boot/poll.h"
 #include "boot/uart16550.h"
 
 /* One character at 115200 baud takes 87 us; give the FIFO 2 ms. */
-#define SERIAL_TX_TIMEOUT_US 2000
+#define SERIAL_TX_TIMEOUT_MS 2
 
 static uint16_t uart;
 static int uart_dead; /* THRE never came: stop waiting on every character */
@@ -22,13 +22,12 @@ void serial_putc(char c)
 {
 	if (!uart || uart_dead)
 		return;
-	struct deadline d = deadline_us(SERIAL_TX_TIMEOUT_US);
-	while (!(inb(uart + UART_LSR) & LSR_THRE)) {
-		if (deadline_passed(&d)) {
-			uart_dead = 1; /* a console must never hang the dump */
-			return;
-		}
-		cpu_pause();
+	/* No line on expiry (who = 0): this is the console.  A console must
+	 * never hang the dump: a UART that stays busy is skipped from now on. */
+	if (poll_until(&(struct poll){ poll_port8, uart + UART_LSR, LSR_THRE, LSR_THRE, SERIAL_TX_TIMEOUT_MS, 0,
+				       "UART LSR.THRE=1" }, 0)) {
+		uart_dead = 1;
+		return;
 	}
 	outb(uart + UART_THR, (uint8_t)c);
 }

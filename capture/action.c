@@ -1,6 +1,7 @@
 /* capture/action.c - see action.h. */
 #include "capture/action.h"
 #include "boot/console.h"
+#include "boot/poll.h"
 #include "capture/dumphdr.h"
 #include "boot/timer.h"
 #include "boot/x86.h"
@@ -53,9 +54,8 @@ static void reboot(void)
 	outb(PORT_RESET_CONTROL, SYS_RST | RST_CPU);
 	udelay(RESET_SETTLE_MS * 1000);
 	/* 2. Keyboard controller reset line. */
-	struct deadline d = deadline_ms(KBC_TIMEOUT_MS);
-	while ((inb(KBC_STATUS) & KBC_STATUS_IBF) && !deadline_passed(&d))
-		cpu_pause();
+	poll_until(&(struct poll){ poll_port8, KBC_STATUS, KBC_STATUS_IBF, 0, KBC_TIMEOUT_MS, "reboot",
+				   "keyboard controller input buffer empty (sending the reset anyway)" }, 0);
 	outb(KBC_COMMAND, KBC_CMD_PULSE_RESET);
 	udelay(RESET_SETTLE_MS * 1000);
 	/* 3. Triple fault. */

@@ -3,6 +3,7 @@
  * PM1 control bits 4.8.3.2.1, \_S5 package 7.4.2. */
 #include "drivers/acpi.h"
 #include "boot/console.h"
+#include "boot/poll.h"
 #include "boot/paging.h"
 #include "boot/string.h"
 #include "boot/timer.h"
@@ -169,9 +170,8 @@ void acpi_poweroff(uint64_t rsdp_hint)
 	}
 	if (!(inw(pm1a) & PM1_SCI_EN) && smi_cmd && enable) {
 		outb((uint16_t)smi_cmd, enable); /* hand ACPI mode over from SMM */
-		struct deadline d = deadline_ms(ACPI_ENABLE_TIMEOUT_MS);
-		while (!(inw(pm1a) & PM1_SCI_EN) && !deadline_passed(&d))
-			cpu_pause();
+		poll_until(&(struct poll){ poll_port16, pm1a, PM1_SCI_EN, PM1_SCI_EN, ACPI_ENABLE_TIMEOUT_MS, "poweroff",
+					   "PM1 control SCI_EN=1 after ACPI_ENABLE (writing SLP_EN anyway)" }, 0);
 	}
 	outw(pm1a, (uint16_t)((typ_a << PM1_SLP_TYP_SHIFT) | PM1_SLP_EN));
 	if (pm1b && typ_b >= 0)

@@ -23,6 +23,7 @@
 #include "boot/console.h"
 #include "boot/format.h"
 #include "boot/paging.h"
+#include "boot/poll.h"
 #include "boot/string.h"
 #include "boot/timer.h"
 #include "boot/x86.h"
@@ -73,19 +74,10 @@ static uint32_t port_read(const struct ahci *a, unsigned reg) { return mmio_read
 static void port_write(const struct ahci *a, unsigned reg, uint32_t v) { mmio_write32(a->px + reg, v); }
 
 /* Poll the register at addr until (value & mask) == want, at most ms.
- * 0, or -1 after naming the wait. */
+ * 0, or -1 after naming the wait (boot/poll.h). */
 static int wait_reg(const struct ahci *a, uint64_t addr, uint32_t mask, uint32_t want, unsigned ms, const char *what)
 {
-	struct deadline d = deadline_ms(ms);
-	uint32_t v;
-	while (((v = mmio_read32(addr)) & mask) != want) {
-		if (deadline_passed(&d)) {
-			cc_log("%s: timeout after %u ms waiting for %s (reads %x)", a->name, ms, what, v);
-			return -1;
-		}
-		cpu_pause();
-	}
-	return 0;
+	return poll_until(&(struct poll){ poll_mmio32, addr, mask, want, ms, a->name, what }, 0);
 }
 
 static int port_wait(const struct ahci *a, unsigned reg, uint32_t mask, uint32_t want, unsigned ms, const char *what)
@@ -143,14 +135,13 @@ static int port_comreset(struct ahci *a)
 	port_write(a, AHCI_PxSCTL, sctl | AHCI_PxSCTL_IPM_NONE | AHCI_PxSCTL_DET_COMRESET);
 	udelay(AHCI_COMRESET_HOLD_US);
 	port_write(a, AHCI_PxSCTL, sctl | AHCI_PxSCTL_IPM_NONE | AHCI_PxSCTL_DET_NONE);
-	struct deadline d = deadline_ms(AHCI_LINK_TIMEOUT_MS);
-	while ((port_read(a, AHCI_PxSSTS) & AHCI_PxSSTS_DET_MASK) != AHCI_PxSSTS_DET_PHY) {
-		if (deadline_passed(&d)) {
-			cc_log("%s: no device: the link did not come up within %u ms of COMRESET (PxSSTS=%x)", a->name,
-			       AHCI_LINK_TIMEOUT_MS, port_read(a, AHCI_PxSSTS));
-			return CC_ERR_NO_DEVICE;
-		}
-		cpu_pause();
+	/* No link is "no device", not a timeout: this wait says so itself. */
+	uint32_t ssts;
+	if (poll_until(&(struct poll){ poll_mmio32, a->px + AHCI_PxSSTS, AHCI_PxSSTS_DET_MASK, AHCI_PxSSTS_DET_PHY,
+				       AHCI_LINK_TIMEOUT_MS, 0, "PxSSTS.DET=3 (link up)" }, &ssts)) {
+		cc_log("%s: no device: the link did not come up within %u ms of COMRESET (PxSSTS=%x)", a->name,
+		       AHCI_LINK_TIMEOUT_MS, ssts);
+		return CC_ERR_NO_DEVICE;
 	}
 	/* The link coming up latches PxSERR bits; a set DIAG.X keeps the
 	 * device's D2H FIS from updating PxTFD, so clear them first. */
@@ -245,6 +236,13 @@ static int poll(const struct ahci *a, int *ok)
 		return 0;
 	*ok = !(is & AHCI_PxIS_ERROR) && !(port_read(a, AHCI_PxTFD) & AHCI_PxTFD_STS_ERR);
 	return 1;
+}
+
+/* poll() for boot/poll.h: bit 1 = the command ended, bit 0 = it succeeded. */
+static uint32_t command_ended(uint64_t arg)
+{
+	int ok = 0;
+	return poll((const struct ahci *)arg, &ok) ? 2u | (uint32_t)ok : 0;
 }
 
 /* Non-queued error recovery (6.2.2.1).  0, or -1 if the port will not
@@ -348,18 +346,17 @@ static int identify(struct ahci *a, struct ata_identity *id)
 	ata_fis_command(&fis, ATA_CMD_IDENTIFY, 0, 0);
 	memset(id_buf, 0, sizeof(id_buf));
 	issue(a, &fis, 0, ahci_prd_fill(table.prdt, AHCI_MAX_PRDS, (uint64_t)id_buf, sizeof(id_buf)));
-	struct deadline d = deadline_ms(AHCI_IDENTIFY_TIMEOUT_MS);
-	int ok = 0;
-	while (!poll(a, &ok)) {
-		if (deadline_passed(&d)) {
-			report(a, "timeout waiting for IDENTIFY DEVICE to complete");
-			port_recover(a);
-			return CC_ERR_TIMEOUT;
-		}
-		cpu_pause();
+	/* The condition is the command's end (PxCI or an error bit), read by
+	 * command_ended(); the register report is this wait's own line. */
+	uint32_t ok;
+	if (poll_until(&(struct poll){ command_ended, (uint64_t)a, 1u << 1, 1u << 1, AHCI_IDENTIFY_TIMEOUT_MS, 0,
+				       "IDENTIFY DEVICE to complete" }, &ok)) {
+		report(a, "timeout waiting for IDENTIFY DEVICE to complete");
+		port_recover(a);
+		return CC_ERR_TIMEOUT;
 	}
 	a->busy = 0;
-	if (!ok) {
+	if (!(ok & 1)) {
 		report(a, "IDENTIFY DEVICE failed");
 		port_recover(a);
 		return CC_ERR_DEVICE;

@@ -8,8 +8,9 @@
  * device table) is left alone: it changes no memory access of a device. */
 #include "drivers/amdvi.h"
 #include "boot/console.h"
+#include "boot/format.h"
+#include "boot/poll.h"
 #include "boot/paging.h"
-#include "boot/timer.h"
 #include "boot/x86.h"
 #include "crashcap/status.h"
 #include "drivers/acpi.h"
@@ -50,14 +51,13 @@ static int iommu_off(const struct ivrs_iommu *u)
 	}
 	/* 1. The engines that touch memory by themselves, and their interrupts. */
 	mmio_write32(r + AMDVI_CONTROL, ctrl & ~(uint32_t)AMDVI_CTRL_ENGINES);
-	struct deadline d = deadline_ms(AMDVI_ENGINE_STOP_TIMEOUT_MS);
+	/* A timeout is harmless to us: the engines only touch the crashed
+	 * kernel's buffers.  The line says so, and we go on. */
+	char who[32];
+	cc_snprintf(who, sizeof(who), "AMD IOMMU at %lx", r);
 	uint32_t run = AMDVI_STATUS_CMD_BUF_RUN | AMDVI_STATUS_EVENT_LOG_RUN;
-	while ((mmio_read32(r + AMDVI_STATUS) & run) && !deadline_passed(&d))
-		cpu_pause();
-	uint32_t status = mmio_read32(r + AMDVI_STATUS);
-	if (status & run) /* harmless to us: they only touch the crashed kernel's buffers */
-		cc_log("AMD IOMMU at %lx: timeout (%u ms) waiting for CmdBufRun=0 and EventLogRun=0; status %08x; going on",
-		       r, AMDVI_ENGINE_STOP_TIMEOUT_MS, status);
+	poll_until(&(struct poll){ poll_mmio32, r + AMDVI_STATUS, run, 0, AMDVI_ENGINE_STOP_TIMEOUT_MS, who,
+				   "CmdBufRun=0 and EventLogRun=0 (going on without)" }, 0);
 	/* 2. Translation. */
 	mmio_write32(r + AMDVI_CONTROL, ctrl & ~(uint32_t)(AMDVI_CTRL_ENGINES | AMDVI_CTRL_IOMMU_EN));
 	uint32_t now = mmio_read32(r + AMDVI_CONTROL);
