@@ -124,7 +124,7 @@ static int parse_target(const char *v, size_t n, struct cc_target *t)
 	t->bus = (uint8_t)bus;
 	t->dev = (uint8_t)dev;
 	t->fn = (uint8_t)fn;
-	t->port = (uint8_t)port;
+	t->unit = (uint32_t)port;
 	t->lba_start = 0;
 	t->lba_count = 0;
 	if (s < end && *s == '@') {

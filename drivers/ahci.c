@@ -267,11 +267,14 @@ static int port_recover(struct ahci *a)
 	return 0;
 }
 
-/* blkdev.recover, and after every failed command: the port first, the
- * whole HBA if the port will not stop.  Whatever was in the slot is gone. */
-static int ahci_recover(struct blkdev *bd)
+/* blkdev.reset, after a failed command (BLK_RESET_FAILED) and after a
+ * timeout alike: the port first, the whole HBA if the port will not stop.
+ * Whatever was in the slot is gone; with one slot nothing else was in
+ * flight. */
+static int ahci_reset(struct blkdev *bd, int why)
 {
 	struct ahci *a = bd->drv;
+	(void)why;
 	cc_log("%s: port recovery (AHCI 6.2.2.1)", a->name);
 	if (!port_recover(a))
 		return 0;
@@ -333,8 +336,7 @@ static int ahci_reap(struct blkdev *bd, unsigned *slot, int *ok)
 		char what[80];
 		cc_snprintf(what, sizeof(what), "%s of %lu bytes at sector %lu failed", op_name(a->cur.op), a->cur.bytes,
 			    a->cur.lba);
-		report(a, what);
-		ahci_recover(bd); /* the retry needs a running port; a->dead if not */
+		report(a, what); /* blkq resets the port (ahci_reset) before any retry */
 	}
 	return 1;
 }
@@ -379,14 +381,16 @@ int ahci_is(const struct pci_dev *d)
 /* Without S64A every DMA address must lie below 4 GiB, ours included. */
 static int below_4g(const void *p, uint64_t len) { return (uint64_t)p + len <= DMA32_END; }
 
-int ahci_probe(const struct pci_dev *d, unsigned port, int dma32_only, struct blkdev *bd)
+int ahci_probe(const struct pci_dev *d, const struct cc_target *t, uint32_t test_flags, struct blkdev *bd)
 {
+	unsigned port = t->unit;
+	int dma32_only = !!(test_flags & CC_TEST_DMA32);
 	struct ahci *a = &ahci;
 	*a = (struct ahci){ .port = port };
 	*bd = (struct blkdev){ .drv = a };
 	cc_snprintf(a->name, sizeof(a->name), "ahci %02x:%02x.%x p%u", d->bus, d->dev, d->fn, port);
 	memcpy(bd->name, a->name, sizeof(bd->name));
-	if (port >= AHCI_MAX_PORTS) {
+	if (t->unit >= AHCI_MAX_PORTS) {
 		cc_log("%s: AHCI ports are 0..%u", a->name, AHCI_MAX_PORTS - 1);
 		return CC_ERR_PARAMS;
 	}
@@ -433,12 +437,11 @@ int ahci_probe(const struct pci_dev *d, unsigned port, int dma32_only, struct bl
 	bd->max_bytes = a->dma64 ? AHCI_MAX_REQUEST : AHCI_BOUNCE_BYTES;
 	if (bd->max_bytes > (uint64_t)ATA_LBA48_MAX_COUNT * id.sector_size)
 		bd->max_bytes = (uint64_t)ATA_LBA48_MAX_COUNT * id.sector_size;
-	bd->dma_limit = ~0ull; /* writes from above 4 GiB bounce here, not in blkq */
 	bd->nslots = 1;
 	bd->has_flush = id.flush_ext;
 	bd->submit = ahci_submit;
 	bd->reap = ahci_reap;
-	bd->recover = ahci_recover;
+	bd->reset = ahci_reset;
 	uint32_t vs = hba_read(a, AHCI_VS);
 	cc_log("%s up, \"%s\", %lu sectors of %u bytes, AHCI %x.%x%s, %lu KiB requests, %s%s", a->name, id.model,
 	       bd->sectors, bd->sector_size, vs >> 16, (vs >> 8) & 0xff, a->cap & AHCI_CAP_S64A ? ", 64-bit" : "",

@@ -450,7 +450,7 @@ static int stage(const struct load_args *a)
 	 * the logical block size, the logical block for AHCI (ATA commands). */
 	uint32_t ss = L.bd.sector_size;
 	p->target = (struct cc_target){
-		.kind = L.bd.kind, .bus = L.bd.bus, .dev = L.bd.dev, .fn = L.bd.fn, .port = L.bd.port,
+		.kind = L.bd.kind, .bus = L.bd.bus, .dev = L.bd.dev, .fn = L.bd.fn, .unit = L.bd.port,
 		.lba_start = L.bd.start512 * 512 / ss, .lba_count = L.bd.count512 * 512 / ss, .sector_size = ss,
 		.flags = CC_TF_UUID,
 	};

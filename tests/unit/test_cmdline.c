@@ -38,7 +38,7 @@ static int parse(const char *s)
 	CHECK_EQ(P.target.fn, f); \
 	CHECK_EQ(P.target.lba_start, first); \
 	CHECK_EQ(P.target.lba_count, count); \
-	CHECK_EQ(P.target.port, 0); \
+	CHECK_EQ(P.target.unit, 0); \
 } while (0)
 
 static void test_target(void)
@@ -78,7 +78,7 @@ static void test_target(void)
 	CHECK_EQ(P.target.bus, b); \
 	CHECK_EQ(P.target.dev, d); \
 	CHECK_EQ(P.target.fn, f); \
-	CHECK_EQ(P.target.port, port_); \
+	CHECK_EQ(P.target.unit, port_); \
 	CHECK_EQ(P.target.lba_start, first); \
 	CHECK_EQ(P.target.lba_count, count); \
 } while (0)
@@ -92,7 +92,7 @@ static void test_ahci(void)
 	CHECK_AHCI("target=ahci:00:1f.2/p1@2048+0x1000", 0, 0x1f, 2, 1, 2048, 0x1000);
 	CHECK_AHCI("target=ahci:00:1f.2/p12@0+1", 0, 0x1f, 2, 12, 0, 1);
 	CHECK_OK("target=ahci:00:1f.2/p2 uuid=01234567-89ab-cdef-0123-456789abcdef");
-	CHECK_EQ(P.target.port, 2);
+	CHECK_EQ(P.target.unit, 2);
 	CHECK_EQ(P.target.flags, CC_TF_UUID);
 
 	CHECK_BAD("target=ahci:00:1f.2", "target=");        /* the port is required */
@@ -116,7 +116,7 @@ static void test_ahci(void)
 	/* The last target= wins, port included. */
 	CHECK_OK("target=ahci:00:1f.2/p4 target=virtio:00:04.0");
 	CHECK_EQ(P.target.kind, CC_TARGET_VIRTIO_BLK);
-	CHECK_EQ(P.target.port, 0);
+	CHECK_EQ(P.target.unit, 0);
 
 	CHECK_OK("target=ahci:00:1f.2/p0 test=dma32");
 	CHECK_EQ(P.test_flags, CC_TEST_DMA32);
