@@ -16,6 +16,9 @@ UNIT_LIBS_test_xxh32   := -lxxhash
 UNIT_DEPS_test_lz4frame := capture/lz4frame.c capture/xxh32.c $(LZ4_C)
 UNIT_LIBS_test_lz4frame := -llz4
 UNIT_DEPS_test_ostream  := capture/ostream.c
+# blkq and the sink over a simulated disk; the test defines the clock
+# (boot/timer.h deadlines) and cc_log itself
+UNIT_DEPS_test_blkq     := capture/blkq.c capture/stream.c capture/dumphdr.c capture/crc32.c
 UNIT_DEPS_test_dumphdr := capture/dumphdr.c capture/crc32.c
 UNIT_DEPS_test_iomem   := loader/iomem.c
 UNIT_DEPS_test_layout  := loader/layout.c
