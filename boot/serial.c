@@ -4,6 +4,7 @@
 #include "boot/x86.h"
 #include "boot/poll.h"
 #include "boot/uart16550.h"
+#include "crashcap/params.h"
 
 /* One character at 115200 baud takes 87 us; give the FIFO 2 ms. */
 #define SERIAL_TX_TIMEOUT_MS 2
@@ -13,7 +14,7 @@ static int uart_dead; /* THRE never came: stop waiting on every character */
 
 void serial_init(uint16_t base)
 {
-	uart = base ? base : UART_COM1;
+	uart = base ? base : CC_COM1_PORT;
 	uart_dead = 0;
 	uart_setup(uart);
 }

@@ -3,7 +3,7 @@
 #define BOOT_SERIAL_H
 #include <stdint.h>
 
-/* base 0 means COM1 (0x3f8). */
+/* base 0 means CC_COM1_PORT (crashcap/params.h). */
 void serial_init(uint16_t base);
 void serial_putc(char c);
 

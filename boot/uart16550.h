@@ -25,7 +25,6 @@
 #define LSR_THRE   (1u << 5) /* transmit holding register empty */
 
 #define UART_DIVISOR_115200 1 /* 1.8432 MHz / 16 / 115200 */
-#define UART_COM1 0x3f8
 
 /* 115200 8N1, FIFOs on, no interrupts (we poll).  The includer provides
  * outb(port, value): the payload's boot/x86.h or the purgatory's io.h. */

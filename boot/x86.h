@@ -21,6 +21,8 @@ static inline uint32_t mmio_read32(uint64_t a) { uint32_t v = *(volatile uint32_
 static inline void mmio_write8(uint64_t a, uint8_t v) { asm volatile("" ::: "memory"); *(volatile uint8_t *)a = v; }
 static inline void mmio_write16(uint64_t a, uint16_t v) { asm volatile("" ::: "memory"); *(volatile uint16_t *)a = v; }
 static inline void mmio_write32(uint64_t a, uint32_t v) { asm volatile("" ::: "memory"); *(volatile uint32_t *)a = v; }
+/* A 64-bit register read as two 32-bit halves, low first (VT-d CAP/ECAP). */
+static inline uint64_t mmio_read64_split(uint64_t a) { return mmio_read32(a) | (uint64_t)mmio_read32(a + 4) << 32; }
 /* A 64-bit register written as two 32-bit halves, low first (virtio 1.x 4.1.3.1). */
 static inline void mmio_write64_split(uint64_t a, uint64_t v) { mmio_write32(a, (uint32_t)v); mmio_write32(a + 4, (uint32_t)(v >> 32)); }
 

@@ -40,7 +40,7 @@ static int hexval(char c)
 	return -1;
 }
 
-int uuid_parse(const char *s, size_t n, uint8_t out[16])
+int cmdline_uuid(const char *s, size_t n, uint8_t out[16])
 {
 	if (n != 36)
 		return -1;
@@ -165,7 +165,7 @@ int cmdline_parse(const char *s, struct cc_params *p, char *err, size_t errlen)
 		if (KEY("target")) {
 			if (parse_target(v, vl, &p->target)) goto bad;
 		} else if (KEY("uuid")) {
-			if (uuid_parse(v, vl, p->target.uuid)) goto bad;
+			if (cmdline_uuid(v, vl, p->target.uuid)) goto bad;
 			p->target.flags |= CC_TF_UUID;
 		} else if (KEY("action")) {
 			if (parse_action(v, vl, &p->action_ok)) goto bad;

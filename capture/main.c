@@ -127,7 +127,7 @@ void cc_main(struct cc_params *params, uint32_t mbi)
 		fail((uint32_t)st);
 
 	struct blkdev bd;
-	st = target_open(p, &bd);
+	st = target_attach(p, &bd);
 	if (st)
 		fail((uint32_t)st);
 

@@ -22,7 +22,7 @@ static int missing(const struct cc_target *t, const struct pci_dev *dev, const c
 	return CC_ERR_NO_DEVICE;
 }
 
-int target_open(const struct cc_params *p, struct blkdev *bd)
+int target_attach(const struct cc_params *p, struct blkdev *bd)
 {
 	const struct cc_target *t = &p->target;
 	unsigned ndev = pci_enumerate();

@@ -39,7 +39,7 @@ static int map_iommu(const struct ivrs_iommu *u)
 	return 0;
 }
 
-static int iommu_off(const struct ivrs_iommu *u)
+static int amdvi_unit_off(const struct ivrs_iommu *u)
 {
 	uint64_t r = u->base;
 	if (map_iommu(u))
@@ -98,7 +98,7 @@ int amdvi_disable_all(uint64_t rsdp)
 	int st = CC_OK, r;
 	while ((r = ivrs_next_iommu(&it, &u)) > 0) {
 		n++;
-		int s = iommu_off(&u);
+		int s = amdvi_unit_off(&u);
 		if (s && st == CC_OK)
 			st = s;
 	}

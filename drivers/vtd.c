@@ -23,7 +23,6 @@
 
 /* A 64-bit register as two aligned 32-bit reads, low half first (11.2
  * allows doubleword access to every register). */
-static uint64_t rd64(uint64_t a) { return mmio_read32(a) | (uint64_t)mmio_read32(a + 4) << 32; }
 
 /* Write GCMD to turn `bit` on or off and wait until GSTS bit `status`
  * follows.  0, or -1 after saying what was waited for. */
@@ -72,7 +71,7 @@ static int unit_off(const struct dmar_drhd *u)
 	if (map_unit(u))
 		return CC_ERR_IOMMU;
 	uint32_t ver = mmio_read32(r + VTD_VER_REG), gsts = mmio_read32(r + VTD_GSTS_REG);
-	uint64_t cap = rd64(r + VTD_CAP_REG);
+	uint64_t cap = mmio_read64_split(r + VTD_CAP_REG);
 	int was_on = !!(gsts & VTD_GSTS_TES);
 	if (was_on && gcmd_and_wait(r, VTD_GCMD_TE, 0, VTD_GSTS_TES, "TES")) {
 		cc_log("vt-d unit at %lx: translation is still on: no DMA through the crashed kernel's tables", r);

@@ -5,6 +5,7 @@
 #include "purgatory/console.h"
 #include "purgatory/io.h"
 #include "boot/uart16550.h"
+#include "crashcap/params.h"
 
 /* No timer here: bound the THRE wait by polls, each one LSR read plus one
  * io_delay() (>= ~1 us on hardware), so 5000 polls are >= ~5 ms, about 50
@@ -18,7 +19,7 @@ static int uart_dead;
 
 void con_init(uint16_t serial_base)
 {
-	uart = serial_base ? serial_base : UART_COM1;
+	uart = serial_base ? serial_base : CC_COM1_PORT;
 	uart_dead = 0;
 	uart_setup(uart);
 }

@@ -22,6 +22,10 @@
 #define CC_MAX_NOTE_BUFS  256 /* per-CPU crash_notes buffers */
 #define CC_CMDLINE_MAX    256
 
+/* The 16550 at the PC's first serial port: serial_port 0 means this, for
+ * the payload, the purgatory and the loader's default alike. */
+#define CC_COM1_PORT      0x3f8
+
 /* One PT_LOAD: physical range [paddr, paddr+size), its virtual address in
  * the crashed kernel (0 when unknown), and where its bytes are read from at
  * capture time (src == paddr except for the backed-up first 640 KiB). */
@@ -100,7 +104,7 @@ struct cc_params {
 	uint32_t action_ok;             /* 0x0020 CC_ACTION_* after a complete dump */
 	uint32_t action_fail;           /* 0x0024 CC_ACTION_* after any failure */
 	uint16_t debug_exit_port;       /* 0x0028 isa-debug-exit port, 0 = none */
-	uint16_t serial_port;           /* 0x002a 16550 base, 0 = COM1 (0x3f8) */
+	uint16_t serial_port;           /* 0x002a 16550 base, 0 = CC_COM1_PORT */
 	uint32_t test_flags;            /* 0x002c CC_TEST_* */
 	uint32_t nr_ranges;             /* 0x0030 */
 	uint32_t nr_note_bufs;          /* 0x0034 */
