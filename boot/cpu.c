@@ -7,6 +7,7 @@
  * An NMI is reported and ignored (another CPU's watchdog, an NMI button). */
 #include "boot/cpu.h"
 #include "boot/console.h"
+#include "boot/idt.h"
 #include "boot/x86.h"
 #include "crashcap/status.h"
 
@@ -14,44 +15,14 @@ extern char exception_stubs[];
 extern char image_start[];
 extern char __image_end[];
 
-#define SEL_CODE64      0x10  /* boot/x86.inc */
-#define IDT_TYPE_INTR   0x8e  /* present, DPL 0, 64-bit interrupt gate */
-
-struct idt_entry {
-	uint16_t offset_lo;
-	uint16_t selector;
-	uint8_t  ist;
-	uint8_t  type_attr;
-	uint16_t offset_mid;
-	uint32_t offset_hi;
-	uint32_t reserved;
-};
-_Static_assert(sizeof(struct idt_entry) == 16, "IDT gate is 16 bytes");
-
-struct __attribute__((packed)) idt_ptr {
-	uint16_t limit;
-	uint64_t base;
-};
-
-static struct idt_entry idt[EXC_VECTORS];
+static struct idt_gate idt[EXC_VECTORS];
 
 uint64_t image_base(void) { return (uint64_t)image_start; }
 uint64_t image_mem_size(void) { return (uint64_t)(__image_end - image_start); }
 
 void idt_init(void)
 {
-	for (int v = 0; v < EXC_VECTORS; v++) {
-		uint64_t h = (uint64_t)exception_stubs + (uint64_t)v * EXC_STUB_SIZE;
-		idt[v] = (struct idt_entry){
-			.offset_lo = (uint16_t)h,
-			.selector = SEL_CODE64,
-			.type_attr = IDT_TYPE_INTR,
-			.offset_mid = (uint16_t)(h >> 16),
-			.offset_hi = (uint32_t)(h >> 32),
-		};
-	}
-	struct idt_ptr p = { sizeof(idt) - 1, (uint64_t)idt };
-	asm volatile("lidt %0" : : "m"(p) : "memory");
+	idt_load(idt, EXC_VECTORS, exception_stubs, EXC_STUB_SIZE);
 }
 
 static const char exc_names[EXC_VECTORS][6] = {

@@ -4,7 +4,7 @@
 #include "boot/timer.h"
 #include "boot/x86.h"
 
-int poll_until(const struct poll *p, uint32_t *last)
+int poll_quiet(const struct poll *p, uint32_t *last)
 {
 	struct deadline d = deadline_ms(p->ms);
 	uint32_t v;
@@ -13,15 +13,25 @@ int poll_until(const struct poll *p, uint32_t *last)
 		if (deadline_passed(&d)) {
 			/* one last look: the deadline may have passed while we
 			 * were not looking (an NMI, a slow console line) */
-			if (((v = p->read(p->arg)) & p->mask) == p->want)
-				break;
-			if (p->who)
-				cc_log("%s: timeout (%u ms) waiting for %s; reads %x", p->who, p->ms, p->what, v);
-			st = -1;
+			if (((v = p->read(p->arg)) & p->mask) != p->want)
+				st = -1;
 			break;
 		}
 		cpu_pause();
 	}
+	if (last)
+		*last = v;
+	return st;
+}
+
+/* Its own function (and section): the purgatory, which has no cc_log,
+ * links poll_quiet alone. */
+int poll_until(const struct poll *p, uint32_t *last)
+{
+	uint32_t v;
+	int st = poll_quiet(p, &v);
+	if (st)
+		cc_log("%s: timeout (%u ms) waiting for %s; reads %x", p->who, p->ms, p->what, v);
 	if (last)
 		*last = v;
 	return st;

@@ -25,7 +25,7 @@ void serial_putc(char c)
 		return;
 	/* No line on expiry (who = 0): this is the console.  A console must
 	 * never hang the dump: a UART that stays busy is skipped from now on. */
-	if (poll_until(&(struct poll){ poll_port8, uart + UART_LSR, LSR_THRE, LSR_THRE, SERIAL_TX_TIMEOUT_MS, 0,
+	if (poll_quiet(&(struct poll){ poll_port8, uart + UART_LSR, LSR_THRE, LSR_THRE, SERIAL_TX_TIMEOUT_MS, 0,
 				       "UART LSR.THRE=1" }, 0)) {
 		uart_dead = 1;
 		return;

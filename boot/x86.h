@@ -44,7 +44,8 @@ static inline uint64_t read_cr2(void) { uint64_t v; asm volatile("mov %%cr2, %0"
 static inline uint64_t read_cr3(void) { uint64_t v; asm volatile("mov %%cr3, %0" : "=r"(v)); return v; }
 static inline uint64_t read_cr4(void) { uint64_t v; asm volatile("mov %%cr4, %0" : "=r"(v)); return v; }
 static inline void write_cr3(uint64_t v) { asm volatile("mov %0, %%cr3" : : "r"(v) : "memory"); }
-static inline void cli_hlt_forever(void) { for (;;) asm volatile("cli; hlt"); }
+/* Interrupts stay off; hlt returns only after an NMI, so loop. */
+static inline __attribute__((noreturn)) void cli_hlt_forever(void) { for (;;) asm volatile("cli; hlt" ::: "memory"); }
 
 #define CR4_LA57 (1u << 12) /* 5-level paging active */
 

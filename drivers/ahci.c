@@ -137,7 +137,7 @@ static int port_comreset(struct ahci *a)
 	port_write(a, AHCI_PxSCTL, sctl | AHCI_PxSCTL_IPM_NONE | AHCI_PxSCTL_DET_NONE);
 	/* No link is "no device", not a timeout: this wait says so itself. */
 	uint32_t ssts;
-	if (poll_until(&(struct poll){ poll_mmio32, a->px + AHCI_PxSSTS, AHCI_PxSSTS_DET_MASK, AHCI_PxSSTS_DET_PHY,
+	if (poll_quiet(&(struct poll){ poll_mmio32, a->px + AHCI_PxSSTS, AHCI_PxSSTS_DET_MASK, AHCI_PxSSTS_DET_PHY,
 				       AHCI_LINK_TIMEOUT_MS, 0, "PxSSTS.DET=3 (link up)" }, &ssts)) {
 		cc_log("%s: no device: the link did not come up within %u ms of COMRESET (PxSSTS=%x)", a->name,
 		       AHCI_LINK_TIMEOUT_MS, ssts);
@@ -351,7 +351,7 @@ static int identify(struct ahci *a, struct ata_identity *id)
 	/* The condition is the command's end (PxCI or an error bit), read by
 	 * command_ended(); the register report is this wait's own line. */
 	uint32_t ok;
-	if (poll_until(&(struct poll){ command_ended, (uint64_t)a, 1u << 1, 1u << 1, AHCI_IDENTIFY_TIMEOUT_MS, 0,
+	if (poll_quiet(&(struct poll){ command_ended, (uint64_t)a, 1u << 1, 1u << 1, AHCI_IDENTIFY_TIMEOUT_MS, 0,
 				       "IDENTIFY DEVICE to complete" }, &ok)) {
 		report(a, "timeout waiting for IDENTIFY DEVICE to complete");
 		port_recover(a);
