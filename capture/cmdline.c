@@ -60,7 +60,7 @@ int cmdline_uuid(const char *s, size_t n, uint8_t out[16])
 	return 0;
 }
 
-static int parse_action(const char *v, size_t n, uint32_t *out)
+static int cmdline_action(const char *v, size_t n, uint32_t *out)
 {
 	if (n == 6 && !strncmp(v, "reboot", 6)) *out = CC_ACTION_REBOOT;
 	else if (n == 8 && !strncmp(v, "poweroff", 8)) *out = CC_ACTION_POWEROFF;
@@ -168,10 +168,10 @@ int cmdline_parse(const char *s, struct cc_params *p, char *err, size_t errlen)
 			if (cmdline_uuid(v, vl, p->target.uuid)) goto bad;
 			p->target.flags |= CC_TF_UUID;
 		} else if (KEY("action")) {
-			if (parse_action(v, vl, &p->action_ok)) goto bad;
+			if (cmdline_action(v, vl, &p->action_ok)) goto bad;
 			if (!fail_given) p->action_fail = p->action_ok;
 		} else if (KEY("fail")) {
-			if (parse_action(v, vl, &p->action_fail)) goto bad;
+			if (cmdline_action(v, vl, &p->action_fail)) goto bad;
 			fail_given = 1;
 		} else if (KEY("debug_exit")) {
 			if (parse_num(v, vl, &x, &used) || used != vl || !x || x > 0xffff) goto bad;

@@ -27,8 +27,8 @@ void cc_main(struct cc_params *params, uint32_t mbi) __attribute__((noreturn));
 
 static struct cc_params direct_params; /* the block, on the direct-boot path */
 
-static void fail(uint32_t status) __attribute__((noreturn));
-static void fail(uint32_t status) { cc_finish(status); }
+static void stop(uint32_t status) __attribute__((noreturn));
+static void stop(uint32_t status) { cc_finish(status); }
 
 /* Is this a parameter block of ours at all?  Nothing else in it is
  * trusted, not even the failure action, until this holds. */
@@ -97,16 +97,16 @@ void cc_main(struct cc_params *params, uint32_t mbi)
 		if (mbinfo_to_params(mbi, p, err, sizeof(err))) {
 			action_configure(p->action_ok, p->action_fail, p->debug_exit_port, 0);
 			cc_log("command line: %s", err);
-			fail(CC_ERR_PARAMS);
+			stop(CC_ERR_PARAMS);
 		}
 	}
 	int st = check_header(p);
 	if (st)
-		fail((uint32_t)st); /* with the default action: reboot */
+		stop((uint32_t)st); /* with the default action: reboot */
 	action_configure(p->action_ok, p->action_fail, p->debug_exit_port, p->rsdp_paddr);
 	st = check_contents(p);
 	if (st)
-		fail((uint32_t)st);
+		stop((uint32_t)st);
 	if (p->serial_port)
 		console_init(p->serial_port);
 	cc_log("%u RAM ranges, %lu MiB to dump; region %lx+%lx", p->nr_ranges, ranges_total(p) >> 20,
@@ -118,18 +118,18 @@ void cc_main(struct cc_params *params, uint32_t mbi)
 
 	st = paging_init(p);
 	if (st)
-		fail((uint32_t)st);
+		stop((uint32_t)st);
 	pci_enumerate();
 	unsigned stopped = pci_stop_bus_masters();
 	cc_log("bus mastering off on %u PCI functions (the target's comes back after its reset)", stopped);
 	st = iommu_off(p); /* before any DMA: the crashed kernel left it translating */
 	if (st)
-		fail((uint32_t)st);
+		stop((uint32_t)st);
 
 	struct blkdev bd;
 	st = target_attach(p, &bd);
 	if (st)
-		fail((uint32_t)st);
+		stop((uint32_t)st);
 
 	st = dump_run(p, &bd);
 	cc_finish((uint32_t)st);
