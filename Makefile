@@ -55,7 +55,7 @@ LZ4_C       := $(LZ4_DIR)/lz4.c
 # For lz4.c and every file that includes lz4.h, payload and host alike:
 # no allocator, no libc headers; lz4 needs its memcpy of constant size inlined,
 # so the three are gcc's builtins: inline for small constant sizes, else a
-# call to capture/string.c's memcpy/memmove/memset.
+# call to boot/string.c's memcpy/memmove/memset.
 LZ4_DEFS := -DLZ4_FREESTANDING=1 -I$(LZ4_DIR)
 LZ4_DEFS += '-DLZ4_memcpy(d,s,n)=__builtin_memcpy(d,s,n)' '-DLZ4_memmove(d,s,n)=__builtin_memmove(d,s,n)'
 LZ4_DEFS += '-DLZ4_memset(p,v,n)=__builtin_memset(p,v,n)'
@@ -78,7 +78,7 @@ $(LZ4_USERS:%=$(B)/payload/%.o) $(LZ4_USERS:%=$(B)/host/%.o): | $(LZ4_C)
 
 # ---- payload sources --------------------------------------------------------------------
 PAYLOAD_ASM := boot/head.asm boot/exceptions.asm
-PAYLOAD_C   := $(wildcard capture/*.c) $(wildcard drivers/*.c) $(LZ4_C)
+PAYLOAD_C   := $(wildcard capture/*.c) $(wildcard drivers/*.c) $(filter-out boot/layout.c,$(wildcard boot/*.c)) $(LZ4_C)
 PAYLOAD_OBJ := $(PAYLOAD_ASM:%.asm=$(B)/payload/%.o) $(PAYLOAD_C:%.c=$(B)/payload/%.o)
 
 # The image is linked twice, at two bases; identical bytes prove it is
@@ -88,7 +88,7 @@ LINK_BASE_ALT := 0x40000000
 PAYLOAD_LDFLAGS := -static -nostdlib -z noexecstack -z max-page-size=4096 --no-warn-rwx-segments \
 	--gc-sections --no-undefined -T linker/capture.ld
 
-all: $(B)/capture.bin $(B)/capture.lst $(B)/capture.sym $(B)/check-pic.ok $(B)/check-free.ok host
+all: $(B)/capture.bin $(B)/capture.lst $(B)/capture.sym $(B)/check-pic.ok $(B)/check-free.ok $(B)/check-layers.ok host
 
 $(B)/gen/layout.inc: boot/layout.c include/crashcap/*.h
 	@mkdir -p $(@D)
@@ -140,6 +140,14 @@ $(B)/check-free.ok: $(B)/capture-all.elf
 	$(Q)! $(NM) -u $< | grep . || { echo "$<: undefined symbols (above)"; exit 1; }
 	$(Q)! $(OBJDUMP) -d $< | grep -E '%[fg]s:' || { echo "$<: %fs/%gs access (above): hosted code in the payload"; exit 1; }
 	$(Q)for s in $(CHECK_KEEP); do $(NM) $< | grep -q " T $$s$$" || { echo "$<: $$s not linked"; exit 1; }; done
+	$(Q)touch $@
+
+# Includes go one way: include/ <- boot/ <- drivers/ <- capture/, and
+# include/ <- boot/ <- purgatory/ (scripts/check-layers.sh, docs/README.md).
+LAYER_SRC := $(wildcard include/crashcap/*.h boot/*.[ch] drivers/*.[ch] capture/*.[ch] purgatory/*.[ch])
+$(B)/check-layers.ok: scripts/check-layers.sh $(LAYER_SRC)
+	@mkdir -p $(@D)
+	$(Q)scripts/check-layers.sh || { echo "an include goes against the layers (above): move the code down a layer, or pass it in at run time"; exit 1; }
 	$(Q)touch $@
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -1,10 +1,10 @@
 ; boot/exceptions.asm - the 32 CPU exception stubs and their common path.
 ;
-; Every stub is EXC_STUB_SIZE bytes long, so capture/cpu.c computes stub i's
+; Every stub is EXC_STUB_SIZE bytes long, so boot/cpu.c computes stub i's
 ; address as exception_stubs + i * EXC_STUB_SIZE at run time (a table of
 ; pointers would need relocations).  A stub pushes a zero error code where
 ; the CPU pushes none, then the vector number, and jumps to exc_common,
-; which saves the general registers into a struct exc_frame (capture/cpu.h)
+; which saves the general registers into a struct exc_frame (boot/cpu.h)
 ; and calls cc_exception(frame).  cc_exception returns only for an NMI; then
 ; the registers are restored and we IRET.
 

@@ -27,7 +27,6 @@ MB_FLAGS        equ MB_F_PAGE_ALIGN | MB_F_MEMINFO | MB_F_ADDRESSES
 CPUID_EXT_FEATURES equ 0x80000001
 CPUID_EXT_LM       equ 1 << 29  ; EDX: long mode
 
-COM1            equ 0x3f8
 DEBUGCON        equ 0xe9
 
 ; Absolute values computed by linker/capture.ld (sizes and offsets only,
@@ -150,7 +149,7 @@ entry32:
 	mov al, dl
 	mov dx, DEBUGCON
 	out dx, al
-	mov dx, COM1
+	mov dx, CC_COM1_PORT
 	out dx, al
 	inc edi
 	jmp .die

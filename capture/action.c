@@ -1,22 +1,13 @@
 /* capture/action.c - see action.h. */
 #include "capture/action.h"
-#include "capture/console.h"
+#include "boot/console.h"
+#include "boot/reset.h"
 #include "capture/dumphdr.h"
-#include "capture/timer.h"
-#include "capture/x86.h"
+#include "boot/timer.h"
+#include "boot/x86.h"
 #include "crashcap/params.h"
 #include "crashcap/status.h"
 #include "drivers/acpi.h"
-
-#define PORT_RESET_CONTROL 0xcf9     /* PCI reset control register (ICH/PIIX) */
-#define RST_CPU            (1u << 2) /* reset on the 0->1 edge */
-#define SYS_RST            (1u << 1) /* hard reset instead of CPU-only INIT */
-#define KBC_STATUS         0x64
-#define KBC_COMMAND        0x64
-#define KBC_STATUS_IBF     (1u << 1) /* input buffer full */
-#define KBC_CMD_PULSE_RESET 0xfe
-#define KBC_TIMEOUT_MS     100
-#define RESET_SETTLE_MS    500
 
 static uint32_t act_ok = CC_ACTION_REBOOT, act_fail = CC_ACTION_REBOOT;
 static uint16_t exit_port;
@@ -40,27 +31,14 @@ const char *action_name(uint32_t action)
 	return "?";
 }
 
-static void triple_fault(void)
-{
-	struct __attribute__((packed)) { uint16_t limit; uint64_t base; } null_idt = { 0, 0 };
-	asm volatile("lidt %0; int3" : : "m"(null_idt) : "memory");
-}
-
+/* boot/reset.c's methods in order; each returns only if the machine is
+ * still running. */
 static void reboot(void)
 {
-	/* 1. PCI reset control: hard reset. */
-	outb(PORT_RESET_CONTROL, SYS_RST);
-	outb(PORT_RESET_CONTROL, SYS_RST | RST_CPU);
-	udelay(RESET_SETTLE_MS * 1000);
-	/* 2. Keyboard controller reset line. */
-	struct deadline d = deadline_ms(KBC_TIMEOUT_MS);
-	while ((inb(KBC_STATUS) & KBC_STATUS_IBF) && !deadline_passed(&d))
-		cpu_pause();
-	outb(KBC_COMMAND, KBC_CMD_PULSE_RESET);
-	udelay(RESET_SETTLE_MS * 1000);
-	/* 3. Triple fault. */
+	reset_by_rst_cnt();
+	reset_by_kbc();
 	cc_log("reset did not happen through 0xcf9 or the keyboard controller; forcing a triple fault");
-	triple_fault();
+	reset_by_triple_fault();
 }
 
 void cc_finish(uint32_t status)

@@ -1,9 +1,9 @@
 /* capture/blkq.c - see blkq.h. */
 #include "capture/blkq.h"
-#include "capture/console.h"
+#include "boot/console.h"
 #include "capture/dumphdr.h"
-#include "capture/timer.h"
-#include "capture/x86.h"
+#include "boot/timer.h"
+#include "boot/x86.h"
 #include "crashcap/status.h"
 
 struct slot {
@@ -37,6 +37,7 @@ int blkq_init(struct blkdev *d, uint64_t lba_start, uint64_t lba_count)
 	submitted_end = 0;
 	failed = 0;
 	failed_at = UINT64_MAX;
+	quiescing = 0;
 	return CC_OK;
 }
 
@@ -103,7 +104,10 @@ static void wait_one(void)
 			cc_log("%s: %s of sector %lu (%lu bytes) failed, try %u of %u", dev->name,
 			       sl->req.op == BLK_OP_WRITE ? "write" : sl->req.op == BLK_OP_READ ? "read" : "flush",
 			       sl->req.lba, sl->req.bytes, sl->tries, BLKQ_TRIES);
-			if (quiescing || sl->tries >= BLKQ_TRIES || start(s))
+			/* Always, even before giving up: the device must take the
+			 * "incomplete" header that follows a failure. */
+			int reset_ok = dev->reset(dev, BLK_RESET_FAILED) == 0;
+			if (quiescing || !reset_ok || sl->tries >= BLKQ_TRIES || start(s))
 				give_up(sl, CC_ERR_IO);
 			if (failed)
 				return;
@@ -117,7 +121,7 @@ static void wait_one(void)
 			       dev->name, BLKQ_TIMEOUT_MS, sl->req.lba, sl->req.bytes, sl->tries, BLKQ_TRIES);
 			/* Reset first, always: a request left with the device could
 			 * complete later into a slot we reuse (or keep the port busy). */
-			int reset_ok = dev->recover(dev) == 0;
+			int reset_ok = dev->reset(dev, BLK_RESET_TIMEOUT) == 0;
 			if (quiescing || !reset_ok || sl->tries >= BLKQ_TRIES) {
 				/* the reset forgot every request in flight: none is written */
 				for (unsigned j = 0; j < dev->nslots; j++)
@@ -155,10 +159,6 @@ static int queue(uint32_t op, uint64_t lba, uint64_t phys, uint64_t bytes)
 	if (bytes % ss || lba > win_count || bytes / ss > win_count - lba) {
 		cc_log("refusing %lu bytes at target sector %lu: outside the target (%lu sectors)", bytes, lba, win_count);
 		return CC_ERR_PARAMS;
-	}
-	if (phys + bytes > dev->dma_limit) {
-		cc_log("refusing DMA at %lx: %s reaches only below %lx", phys, dev->name, dev->dma_limit);
-		return CC_ERR_DEVICE;
 	}
 	while (bytes && !failed) {
 		uint64_t n = bytes < dev->max_bytes ? bytes : dev->max_bytes;

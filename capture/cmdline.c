@@ -1,7 +1,7 @@
 /* capture/cmdline.c - see cmdline.h. */
 #include "capture/cmdline.h"
-#include "capture/format.h"
-#include "capture/string.h"
+#include "boot/format.h"
+#include "boot/string.h"
 
 /* Parse a decimal or 0x-hex number from [s, s+n); *used gets the length. */
 static int parse_num(const char *s, size_t n, uint64_t *v, size_t *used)
@@ -40,7 +40,7 @@ static int hexval(char c)
 	return -1;
 }
 
-int uuid_parse(const char *s, size_t n, uint8_t out[16])
+int cmdline_uuid(const char *s, size_t n, uint8_t out[16])
 {
 	if (n != 36)
 		return -1;
@@ -60,7 +60,7 @@ int uuid_parse(const char *s, size_t n, uint8_t out[16])
 	return 0;
 }
 
-static int parse_action(const char *v, size_t n, uint32_t *out)
+static int cmdline_action(const char *v, size_t n, uint32_t *out)
 {
 	if (n == 6 && !strncmp(v, "reboot", 6)) *out = CC_ACTION_REBOOT;
 	else if (n == 8 && !strncmp(v, "poweroff", 8)) *out = CC_ACTION_POWEROFF;
@@ -124,7 +124,7 @@ static int parse_target(const char *v, size_t n, struct cc_target *t)
 	t->bus = (uint8_t)bus;
 	t->dev = (uint8_t)dev;
 	t->fn = (uint8_t)fn;
-	t->port = (uint8_t)port;
+	t->unit = (uint32_t)port;
 	t->lba_start = 0;
 	t->lba_count = 0;
 	if (s < end && *s == '@') {
@@ -165,13 +165,13 @@ int cmdline_parse(const char *s, struct cc_params *p, char *err, size_t errlen)
 		if (KEY("target")) {
 			if (parse_target(v, vl, &p->target)) goto bad;
 		} else if (KEY("uuid")) {
-			if (uuid_parse(v, vl, p->target.uuid)) goto bad;
+			if (cmdline_uuid(v, vl, p->target.uuid)) goto bad;
 			p->target.flags |= CC_TF_UUID;
 		} else if (KEY("action")) {
-			if (parse_action(v, vl, &p->action_ok)) goto bad;
+			if (cmdline_action(v, vl, &p->action_ok)) goto bad;
 			if (!fail_given) p->action_fail = p->action_ok;
 		} else if (KEY("fail")) {
-			if (parse_action(v, vl, &p->action_fail)) goto bad;
+			if (cmdline_action(v, vl, &p->action_fail)) goto bad;
 			fail_given = 1;
 		} else if (KEY("debug_exit")) {
 			if (parse_num(v, vl, &x, &used) || used != vl || !x || x > 0xffff) goto bad;

@@ -38,6 +38,6 @@
 /* 0 on success; otherwise -1 with one line in err. */
 int cmdline_parse(const char *s, struct cc_params *p, char *err, size_t errlen);
 /* "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx" -> 16 bytes; 0 or -1. */
-int uuid_parse(const char *s, size_t n, uint8_t out[16]);
+int cmdline_uuid(const char *s, size_t n, uint8_t out[16]);
 
 #endif

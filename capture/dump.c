@@ -1,7 +1,7 @@
 /* capture/dump.c - see dump.h. */
 #include "capture/dump.h"
 #include "capture/blkq.h"
-#include "capture/console.h"
+#include "boot/console.h"
 #include "capture/coremap.h"
 #include "capture/dumphdr.h"
 #include "capture/elfcore.h"
@@ -10,9 +10,9 @@
 #include "capture/pagedump.h"
 #include "capture/ranges.h"
 #include "capture/stream.h"
-#include "capture/string.h"
-#include "capture/timer.h"
-#include "capture/x86.h"
+#include "boot/string.h"
+#include "boot/timer.h"
+#include "boot/x86.h"
 #include "crashcap/status.h"
 #include "drivers/rtc.h"
 

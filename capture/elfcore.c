@@ -1,7 +1,7 @@
 /* capture/elfcore.c - see elfcore.h. */
 #include "capture/elfcore.h"
 #include "capture/elf.h"
-#include "capture/string.h"
+#include "boot/string.h"
 
 static uint64_t align_up(uint64_t v, uint64_t a) { return (v + a - 1) & ~(a - 1); }
 

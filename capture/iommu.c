@@ -1,7 +1,7 @@
 /* capture/iommu.c - see iommu.h.  The ACPI tables say which IOMMUs exist:
  * DMAR for Intel (drivers/vtd.c), IVRS for AMD (drivers/amdvi.c). */
 #include "capture/iommu.h"
-#include "capture/console.h"
+#include "boot/console.h"
 #include "crashcap/status.h"
 #include "drivers/acpi.h"
 #include "drivers/amdvi.h"

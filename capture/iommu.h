@@ -4,7 +4,7 @@
  * crashed kernel's tables (kexec-abi.md 2.1), where our buffers are not
  * mapped: the target device's DMA would fault or land elsewhere.  Called
  * after paging_init (the units' registers are mapped on demand) and before
- * target_open.  docs/iommu.md. */
+ * target_attach.  docs/iommu.md. */
 #ifndef CAPTURE_IOMMU_H
 #define CAPTURE_IOMMU_H
 #include "crashcap/params.h"

@@ -1,7 +1,7 @@
 /* capture/lz4frame.c - see lz4frame.h.  Field names are the LZ4 frame
  * format's (doc/lz4_Frame_format.md in lz4's source, v1.6.4). */
 #include "capture/lz4frame.h"
-#include "capture/string.h"
+#include "boot/string.h"
 #include "crashcap/dumpfmt.h"
 #include "crashcap/params.h"
 #include "crashcap/status.h"

@@ -5,25 +5,30 @@
  * or mbi != 0 (direct boot: we fill the block from multiboot).  After that
  * both paths run the same steps, each announced by one console line. */
 #include "capture/action.h"
-#include "capture/console.h"
-#include "capture/cpu.h"
+#include "boot/console.h"
+#include "boot/cpu.h"
 #include "capture/dump.h"
 #include "capture/iommu.h"
 #include "capture/mbinfo.h"
-#include "capture/paging.h"
+#include "boot/paging.h"
 #include "capture/ranges.h"
 #include "capture/target.h"
 #include "drivers/pci.h"
-#include "capture/timer.h"
+#include "boot/timer.h"
 #include "crashcap/params.h"
 #include "crashcap/status.h"
+
+/* The exception report's last step.  A static function: its address is
+ * taken RIP-relative (an extern one would go through the GOT, which the
+ * static link turns into an absolute address). */
+static void exception_ends_capture(uint32_t status) { cc_finish(status); }
 
 void cc_main(struct cc_params *params, uint32_t mbi) __attribute__((noreturn));
 
 static struct cc_params direct_params; /* the block, on the direct-boot path */
 
-static void fail(uint32_t status) __attribute__((noreturn));
-static void fail(uint32_t status) { cc_finish(status); }
+static void stop(uint32_t status) __attribute__((noreturn));
+static void stop(uint32_t status) { cc_finish(status); }
 
 /* Is this a parameter block of ours at all?  Nothing else in it is
  * trusted, not even the failure action, until this holds. */
@@ -78,6 +83,7 @@ void cc_main(struct cc_params *params, uint32_t mbi)
 	struct cc_params *p = params ? params : &direct_params;
 	console_init(params && params->magic == CC_PARAMS_MAGIC ? params->serial_port : 0);
 	idt_init();
+	cpu_set_fatal(exception_ends_capture);
 	cc_log("crashcap payload at %lx, %lu KiB in memory, entered by %s", image_base(), image_mem_size() >> 10,
 	       params ? "purgatory" : "multiboot");
 	uint64_t hz = timer_init();
@@ -91,16 +97,16 @@ void cc_main(struct cc_params *params, uint32_t mbi)
 		if (mbinfo_to_params(mbi, p, err, sizeof(err))) {
 			action_configure(p->action_ok, p->action_fail, p->debug_exit_port, 0);
 			cc_log("command line: %s", err);
-			fail(CC_ERR_PARAMS);
+			stop(CC_ERR_PARAMS);
 		}
 	}
 	int st = check_header(p);
 	if (st)
-		fail((uint32_t)st); /* with the default action: reboot */
+		stop((uint32_t)st); /* with the default action: reboot */
 	action_configure(p->action_ok, p->action_fail, p->debug_exit_port, p->rsdp_paddr);
 	st = check_contents(p);
 	if (st)
-		fail((uint32_t)st);
+		stop((uint32_t)st);
 	if (p->serial_port)
 		console_init(p->serial_port);
 	cc_log("%u RAM ranges, %lu MiB to dump; region %lx+%lx", p->nr_ranges, ranges_total(p) >> 20,
@@ -112,18 +118,18 @@ void cc_main(struct cc_params *params, uint32_t mbi)
 
 	st = paging_init(p);
 	if (st)
-		fail((uint32_t)st);
+		stop((uint32_t)st);
 	pci_enumerate();
 	unsigned stopped = pci_stop_bus_masters();
 	cc_log("bus mastering off on %u PCI functions (the target's comes back after its reset)", stopped);
 	st = iommu_off(p); /* before any DMA: the crashed kernel left it translating */
 	if (st)
-		fail((uint32_t)st);
+		stop((uint32_t)st);
 
 	struct blkdev bd;
-	st = target_open(p, &bd);
+	st = target_attach(p, &bd);
 	if (st)
-		fail((uint32_t)st);
+		stop((uint32_t)st);
 
 	st = dump_run(p, &bd);
 	cc_finish((uint32_t)st);

@@ -1,10 +1,11 @@
 /* capture/mbinfo.c - see mbinfo.h.  Multiboot 0.6.96, section 3.3. */
 #include "capture/mbinfo.h"
+#include "boot/bytes.h"
 #include "capture/cmdline.h"
-#include "capture/cpu.h"
-#include "capture/format.h"
+#include "boot/cpu.h"
+#include "boot/format.h"
 #include "capture/ranges.h"
-#include "capture/string.h"
+#include "boot/string.h"
 
 #define MBI_FLAG_CMDLINE (1u << 2)
 #define MBI_FLAG_MMAP    (1u << 6)
@@ -21,7 +22,6 @@ struct __attribute__((packed)) mb_mmap_entry {
 	uint32_t type;
 };
 
-static uint32_t rd32(uint64_t a) { uint32_t v; memcpy(&v, (void *)a, 4); return v; }
 
 int mbinfo_to_params(uint32_t mbi, struct cc_params *p, char *err, size_t errlen)
 {
@@ -31,9 +31,9 @@ int mbinfo_to_params(uint32_t mbi, struct cc_params *p, char *err, size_t errlen
 	p->size = sizeof(*p);
 	p->region_start = image_base();
 	p->region_size = image_mem_size();
-	uint32_t flags = rd32(mbi + MBI_OFF_FLAGS);
+	uint32_t flags = get_le32_at(mbi + MBI_OFF_FLAGS);
 	if (flags & MBI_FLAG_CMDLINE) {
-		const char *cl = (const char *)(uint64_t)rd32(mbi + MBI_OFF_CMDLINE);
+		const char *cl = (const char *)(uint64_t)get_le32_at(mbi + MBI_OFF_CMDLINE);
 		size_t n = strnlen(cl, CC_CMDLINE_MAX - 1);
 		memcpy(p->cmdline, cl, n);
 	}
@@ -41,7 +41,7 @@ int mbinfo_to_params(uint32_t mbi, struct cc_params *p, char *err, size_t errlen
 		cc_snprintf(err, errlen, "multiboot loader gave no memory map");
 		return -1;
 	}
-	uint64_t a = rd32(mbi + MBI_OFF_MMAP_ADDR), end = a + rd32(mbi + MBI_OFF_MMAP_LEN);
+	uint64_t a = get_le32_at(mbi + MBI_OFF_MMAP_ADDR), end = a + get_le32_at(mbi + MBI_OFF_MMAP_LEN);
 	while (a + sizeof(struct mb_mmap_entry) <= end) {
 		struct mb_mmap_entry e;
 		memcpy(&e, (void *)a, sizeof(e));

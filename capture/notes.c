@@ -1,7 +1,7 @@
 /* capture/notes.c - see notes.h. */
 #include "capture/notes.h"
 #include "capture/elf.h"
-#include "capture/string.h"
+#include "boot/string.h"
 
 /* 64-bit: a corrupt size near 4 GiB must not wrap to a small length */
 static uint64_t align4(uint64_t v) { return (v + 3) & ~3ull; }

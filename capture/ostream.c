@@ -1,7 +1,7 @@
 /* capture/ostream.c - see ostream.h. */
 #include "capture/ostream.h"
 #include "capture/stream.h"
-#include "capture/string.h"
+#include "boot/string.h"
 #include "crashcap/status.h"
 
 static uint8_t ring[OSTREAM_BUFS][OSTREAM_BUF_BYTES] __attribute__((aligned(4096)));

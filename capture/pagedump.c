@@ -1,13 +1,13 @@
 /* capture/pagedump.c - see pagedump.h. */
 #include "capture/pagedump.h"
-#include "capture/console.h"
+#include "boot/console.h"
 #include "capture/coremap.h"
 #include "capture/lz4frame.h"
 #include "capture/ostream.h"
 #include "capture/pagefilter.h"
 #include "capture/stream.h"
-#include "capture/string.h"
-#include "capture/timer.h"
+#include "boot/string.h"
+#include "boot/timer.h"
 #include "crashcap/status.h"
 
 #define PAGE CC_PAGE_BYTES

@@ -4,7 +4,7 @@
  * rule that matches a page wins, and a compound head or a free buddy block
  * leaves out its whole 1 << order pages. */
 #include "capture/pagefilter.h"
-#include "capture/string.h"
+#include "boot/string.h"
 
 /* include/linux/mmzone.h: flag bits in mem_section.section_mem_map, below
  * SECTION_MAP_LAST_BIT (5 or 6 bits through Linux 6.19; x86_64 mem_maps

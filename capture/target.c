@@ -1,6 +1,6 @@
 /* capture/target.c - see target.h. */
 #include "capture/target.h"
-#include "capture/console.h"
+#include "boot/console.h"
 #include "crashcap/status.h"
 #include "drivers/ahci.h"
 #include "drivers/pci.h"
@@ -22,7 +22,7 @@ static int missing(const struct cc_target *t, const struct pci_dev *dev, const c
 	return CC_ERR_NO_DEVICE;
 }
 
-int target_open(const struct cc_params *p, struct blkdev *bd)
+int target_attach(const struct cc_params *p, struct blkdev *bd)
 {
 	const struct cc_target *t = &p->target;
 	unsigned ndev = pci_enumerate();
@@ -32,12 +32,12 @@ int target_open(const struct cc_params *p, struct blkdev *bd)
 	case CC_TARGET_VIRTIO_BLK:
 		if (!dev || !virtio_blk_is(dev))
 			return missing(t, dev, "virtio-blk", ndev);
-		st = virtio_blk_probe(dev, bd);
+		st = virtio_blk_probe(dev, t, p->test_flags, bd);
 		break;
 	case CC_TARGET_AHCI:
 		if (!dev || !ahci_is(dev))
 			return missing(t, dev, "AHCI", ndev);
-		st = ahci_probe(dev, t->port, !!(p->test_flags & CC_TEST_DMA32), bd);
+		st = ahci_probe(dev, t, p->test_flags, bd);
 		break;
 	default:
 		cc_log("target kind %u is not supported by this payload", t->kind);

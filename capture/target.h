@@ -9,6 +9,6 @@
 /* p->target names the device; p->test_flags may ask for test behaviour
  * (CC_TEST_DMA32).  CC_OK with *bd ready, or CC_ERR_* after saying why on
  * the console. */
-int target_open(const struct cc_params *p, struct blkdev *bd);
+int target_attach(const struct cc_params *p, struct blkdev *bd);
 
 #endif

@@ -2,11 +2,13 @@
  * RSDP 5.2.5.3, system description header 5.2.6, FADT 5.2.9 (table 5.9),
  * PM1 control bits 4.8.3.2.1, \_S5 package 7.4.2. */
 #include "drivers/acpi.h"
-#include "capture/console.h"
-#include "capture/paging.h"
-#include "capture/string.h"
-#include "capture/timer.h"
-#include "capture/x86.h"
+#include "boot/bytes.h"
+#include "boot/console.h"
+#include "boot/poll.h"
+#include "boot/paging.h"
+#include "boot/string.h"
+#include "boot/timer.h"
+#include "boot/x86.h"
 
 #define BDA_EBDA_SEGMENT    0x40e     /* BIOS data area: EBDA segment */
 #define BIOS_AREA_START     0xe0000
@@ -43,10 +45,8 @@
 #define ACPI_ENABLE_TIMEOUT_MS 300
 #define POWEROFF_SETTLE_MS     1000
 
-static uint32_t rd32(uint64_t a) { uint32_t v; memcpy(&v, (void *)a, 4); return v; }
-static uint64_t rd64(uint64_t a) { uint64_t v; memcpy(&v, (void *)a, 8); return v; }
 
-/* Make [a, a+len) readable: below 4 GiB it always is (capture/paging.c);
+/* Make [a, a+len) readable: below 4 GiB it always is (boot/paging.c);
  * above, firmware may put tables anywhere, so map them (uncached; they are
  * only read).  0, or -1 when the page-table pool is full. */
 static int reach(uint64_t a, uint64_t len)
@@ -59,7 +59,7 @@ static int reach(uint64_t a, uint64_t len)
 /* A whole table: header first, then its own length. */
 static int reach_table(uint64_t t)
 {
-	return reach(t, SDT_HEADER_LEN) || reach(t, rd32(t + SDT_OFF_LENGTH)) ? -1 : 0;
+	return reach(t, SDT_HEADER_LEN) || reach(t, get_le32_at(t + SDT_OFF_LENGTH)) ? -1 : 0;
 }
 
 static int checksum_ok(uint64_t a, uint32_t len)
@@ -93,14 +93,14 @@ uint64_t acpi_find_table(uint64_t rsdp, const char sig[4])
 {
 	if (!rsdp)
 		return 0;
-	int xsdt = *(uint8_t *)(rsdp + RSDP_OFF_REVISION) >= 2 && rd64(rsdp + RSDP_OFF_XSDT);
-	uint64_t root = xsdt ? rd64(rsdp + RSDP_OFF_XSDT) : rd32(rsdp + RSDP_OFF_RSDT);
+	int xsdt = *(uint8_t *)(rsdp + RSDP_OFF_REVISION) >= 2 && get_le64_at(rsdp + RSDP_OFF_XSDT);
+	uint64_t root = xsdt ? get_le64_at(rsdp + RSDP_OFF_XSDT) : get_le32_at(rsdp + RSDP_OFF_RSDT);
 	if (!root || reach_table(root))
 		return 0;
-	uint32_t len = rd32(root + SDT_OFF_LENGTH);
+	uint32_t len = get_le32_at(root + SDT_OFF_LENGTH);
 	unsigned width = xsdt ? 8 : 4;
 	for (uint32_t off = SDT_HEADER_LEN; off + width <= len; off += width) {
-		uint64_t t = xsdt ? rd64(root + off) : rd32(root + off);
+		uint64_t t = xsdt ? get_le64_at(root + off) : get_le32_at(root + off);
 		if (!t || reach(t, SDT_HEADER_LEN))
 			continue;
 		if (!memcmp((void *)t, sig, 4))
@@ -127,7 +127,7 @@ static int aml_small_int(const uint8_t **p)
 /* Find Name(_S5_, Package(){SLP_TYPa, SLP_TYPb, ...}) in the DSDT. */
 static int find_s5(uint64_t dsdt, int *typ_a, int *typ_b)
 {
-	uint32_t len = rd32(dsdt + SDT_OFF_LENGTH);
+	uint32_t len = get_le32_at(dsdt + SDT_OFF_LENGTH);
 	const uint8_t *p = (const uint8_t *)dsdt + SDT_HEADER_LEN;
 	const uint8_t *end = (const uint8_t *)dsdt + len;
 	for (; p + 12 < end; p++) {
@@ -151,17 +151,17 @@ void acpi_poweroff(uint64_t rsdp_hint)
 		cc_log("poweroff: no ACPI FADT found (RSDP %lx)", rsdp);
 		return;
 	}
-	uint64_t dsdt = rd32(fadt + FADT_OFF_DSDT);
-	if (rd32(fadt + SDT_OFF_LENGTH) >= FADT_OFF_X_DSDT + 8 && rd64(fadt + FADT_OFF_X_DSDT))
-		dsdt = rd64(fadt + FADT_OFF_X_DSDT);
+	uint64_t dsdt = get_le32_at(fadt + FADT_OFF_DSDT);
+	if (get_le32_at(fadt + SDT_OFF_LENGTH) >= FADT_OFF_X_DSDT + 8 && get_le64_at(fadt + FADT_OFF_X_DSDT))
+		dsdt = get_le64_at(fadt + FADT_OFF_X_DSDT);
 	int typ_a, typ_b;
 	if (!dsdt || reach_table(dsdt) || find_s5(dsdt, &typ_a, &typ_b)) {
 		cc_log("poweroff: no \\_S5 sleep type in the DSDT");
 		return;
 	}
-	uint16_t pm1a = (uint16_t)rd32(fadt + FADT_OFF_PM1A_CNT);
-	uint16_t pm1b = (uint16_t)rd32(fadt + FADT_OFF_PM1B_CNT);
-	uint32_t smi_cmd = rd32(fadt + FADT_OFF_SMI_CMD);
+	uint16_t pm1a = (uint16_t)get_le32_at(fadt + FADT_OFF_PM1A_CNT);
+	uint16_t pm1b = (uint16_t)get_le32_at(fadt + FADT_OFF_PM1B_CNT);
+	uint32_t smi_cmd = get_le32_at(fadt + FADT_OFF_SMI_CMD);
 	uint8_t enable = *(uint8_t *)(fadt + FADT_OFF_ACPI_ENABLE);
 	if (!pm1a) {
 		cc_log("poweroff: FADT has no PM1a control block");
@@ -169,9 +169,8 @@ void acpi_poweroff(uint64_t rsdp_hint)
 	}
 	if (!(inw(pm1a) & PM1_SCI_EN) && smi_cmd && enable) {
 		outb((uint16_t)smi_cmd, enable); /* hand ACPI mode over from SMM */
-		struct deadline d = deadline_ms(ACPI_ENABLE_TIMEOUT_MS);
-		while (!(inw(pm1a) & PM1_SCI_EN) && !deadline_passed(&d))
-			cpu_pause();
+		poll_until(&(struct poll){ poll_port16, pm1a, PM1_SCI_EN, PM1_SCI_EN, ACPI_ENABLE_TIMEOUT_MS, "poweroff",
+					   "PM1 control SCI_EN=1 after ACPI_ENABLE (writing SLP_EN anyway)" }, 0);
 	}
 	outw(pm1a, (uint16_t)((typ_a << PM1_SLP_TYP_SHIFT) | PM1_SLP_EN));
 	if (pm1b && typ_b >= 0)

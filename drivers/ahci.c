@@ -20,12 +20,13 @@
 #include "drivers/ahci_prd.h"
 #include "drivers/ahci_regs.h"
 #include "drivers/ata.h"
-#include "capture/console.h"
-#include "capture/format.h"
-#include "capture/paging.h"
-#include "capture/string.h"
-#include "capture/timer.h"
-#include "capture/x86.h"
+#include "boot/console.h"
+#include "boot/format.h"
+#include "boot/paging.h"
+#include "boot/poll.h"
+#include "boot/string.h"
+#include "boot/timer.h"
+#include "boot/x86.h"
 #include "crashcap/status.h"
 
 #define AHCI_HR_TIMEOUT_MS       1000  /* GHC.HR clears within 1 s (10.4.3) */
@@ -73,19 +74,10 @@ static uint32_t port_read(const struct ahci *a, unsigned reg) { return mmio_read
 static void port_write(const struct ahci *a, unsigned reg, uint32_t v) { mmio_write32(a->px + reg, v); }
 
 /* Poll the register at addr until (value & mask) == want, at most ms.
- * 0, or -1 after naming the wait. */
+ * 0, or -1 after naming the wait (boot/poll.h). */
 static int wait_reg(const struct ahci *a, uint64_t addr, uint32_t mask, uint32_t want, unsigned ms, const char *what)
 {
-	struct deadline d = deadline_ms(ms);
-	uint32_t v;
-	while (((v = mmio_read32(addr)) & mask) != want) {
-		if (deadline_passed(&d)) {
-			cc_log("%s: timeout after %u ms waiting for %s (reads %x)", a->name, ms, what, v);
-			return -1;
-		}
-		cpu_pause();
-	}
-	return 0;
+	return poll_until(&(struct poll){ poll_mmio32, addr, mask, want, ms, a->name, what }, 0);
 }
 
 static int port_wait(const struct ahci *a, unsigned reg, uint32_t mask, uint32_t want, unsigned ms, const char *what)
@@ -143,14 +135,13 @@ static int port_comreset(struct ahci *a)
 	port_write(a, AHCI_PxSCTL, sctl | AHCI_PxSCTL_IPM_NONE | AHCI_PxSCTL_DET_COMRESET);
 	udelay(AHCI_COMRESET_HOLD_US);
 	port_write(a, AHCI_PxSCTL, sctl | AHCI_PxSCTL_IPM_NONE | AHCI_PxSCTL_DET_NONE);
-	struct deadline d = deadline_ms(AHCI_LINK_TIMEOUT_MS);
-	while ((port_read(a, AHCI_PxSSTS) & AHCI_PxSSTS_DET_MASK) != AHCI_PxSSTS_DET_PHY) {
-		if (deadline_passed(&d)) {
-			cc_log("%s: no device: the link did not come up within %u ms of COMRESET (PxSSTS=%x)", a->name,
-			       AHCI_LINK_TIMEOUT_MS, port_read(a, AHCI_PxSSTS));
-			return CC_ERR_NO_DEVICE;
-		}
-		cpu_pause();
+	/* No link is "no device", not a timeout: this wait says so itself. */
+	uint32_t ssts;
+	if (poll_quiet(&(struct poll){ poll_mmio32, a->px + AHCI_PxSSTS, AHCI_PxSSTS_DET_MASK, AHCI_PxSSTS_DET_PHY,
+				       AHCI_LINK_TIMEOUT_MS, 0, "PxSSTS.DET=3 (link up)" }, &ssts)) {
+		cc_log("%s: no device: the link did not come up within %u ms of COMRESET (PxSSTS=%x)", a->name,
+		       AHCI_LINK_TIMEOUT_MS, ssts);
+		return CC_ERR_NO_DEVICE;
 	}
 	/* The link coming up latches PxSERR bits; a set DIAG.X keeps the
 	 * device's D2H FIS from updating PxTFD, so clear them first. */
@@ -247,6 +238,13 @@ static int poll(const struct ahci *a, int *ok)
 	return 1;
 }
 
+/* poll() for boot/poll.h: bit 1 = the command ended, bit 0 = it succeeded. */
+static uint32_t command_ended(uint64_t arg)
+{
+	int ok = 0;
+	return poll((const struct ahci *)arg, &ok) ? 2u | (uint32_t)ok : 0;
+}
+
 /* Non-queued error recovery (6.2.2.1).  0, or -1 if the port will not
  * stop (then only an HBA reset helps). */
 static int port_recover(struct ahci *a)
@@ -269,11 +267,14 @@ static int port_recover(struct ahci *a)
 	return 0;
 }
 
-/* blkdev.recover, and after every failed command: the port first, the
- * whole HBA if the port will not stop.  Whatever was in the slot is gone. */
-static int ahci_recover(struct blkdev *bd)
+/* blkdev.reset, after a failed command (BLK_RESET_FAILED) and after a
+ * timeout alike: the port first, the whole HBA if the port will not stop.
+ * Whatever was in the slot is gone; with one slot nothing else was in
+ * flight. */
+static int ahci_reset(struct blkdev *bd, int why)
 {
 	struct ahci *a = bd->drv;
+	(void)why;
 	cc_log("%s: port recovery (AHCI 6.2.2.1)", a->name);
 	if (!port_recover(a))
 		return 0;
@@ -335,8 +336,7 @@ static int ahci_reap(struct blkdev *bd, unsigned *slot, int *ok)
 		char what[80];
 		cc_snprintf(what, sizeof(what), "%s of %lu bytes at sector %lu failed", op_name(a->cur.op), a->cur.bytes,
 			    a->cur.lba);
-		report(a, what);
-		ahci_recover(bd); /* the retry needs a running port; a->dead if not */
+		report(a, what); /* blkq resets the port (ahci_reset) before any retry */
 	}
 	return 1;
 }
@@ -348,18 +348,17 @@ static int identify(struct ahci *a, struct ata_identity *id)
 	ata_fis_command(&fis, ATA_CMD_IDENTIFY, 0, 0);
 	memset(id_buf, 0, sizeof(id_buf));
 	issue(a, &fis, 0, ahci_prd_fill(table.prdt, AHCI_MAX_PRDS, (uint64_t)id_buf, sizeof(id_buf)));
-	struct deadline d = deadline_ms(AHCI_IDENTIFY_TIMEOUT_MS);
-	int ok = 0;
-	while (!poll(a, &ok)) {
-		if (deadline_passed(&d)) {
-			report(a, "timeout waiting for IDENTIFY DEVICE to complete");
-			port_recover(a);
-			return CC_ERR_TIMEOUT;
-		}
-		cpu_pause();
+	/* The condition is the command's end (PxCI or an error bit), read by
+	 * command_ended(); the register report is this wait's own line. */
+	uint32_t ok;
+	if (poll_quiet(&(struct poll){ command_ended, (uint64_t)a, 1u << 1, 1u << 1, AHCI_IDENTIFY_TIMEOUT_MS, 0,
+				       "IDENTIFY DEVICE to complete" }, &ok)) {
+		report(a, "timeout waiting for IDENTIFY DEVICE to complete");
+		port_recover(a);
+		return CC_ERR_TIMEOUT;
 	}
 	a->busy = 0;
-	if (!ok) {
+	if (!(ok & 1)) {
 		report(a, "IDENTIFY DEVICE failed");
 		port_recover(a);
 		return CC_ERR_DEVICE;
@@ -382,14 +381,16 @@ int ahci_is(const struct pci_dev *d)
 /* Without S64A every DMA address must lie below 4 GiB, ours included. */
 static int below_4g(const void *p, uint64_t len) { return (uint64_t)p + len <= DMA32_END; }
 
-int ahci_probe(const struct pci_dev *d, unsigned port, int dma32_only, struct blkdev *bd)
+int ahci_probe(const struct pci_dev *d, const struct cc_target *t, uint32_t test_flags, struct blkdev *bd)
 {
+	unsigned port = t->unit;
+	int dma32_only = !!(test_flags & CC_TEST_DMA32);
 	struct ahci *a = &ahci;
 	*a = (struct ahci){ .port = port };
 	*bd = (struct blkdev){ .drv = a };
 	cc_snprintf(a->name, sizeof(a->name), "ahci %02x:%02x.%x p%u", d->bus, d->dev, d->fn, port);
 	memcpy(bd->name, a->name, sizeof(bd->name));
-	if (port >= AHCI_MAX_PORTS) {
+	if (t->unit >= AHCI_MAX_PORTS) {
 		cc_log("%s: AHCI ports are 0..%u", a->name, AHCI_MAX_PORTS - 1);
 		return CC_ERR_PARAMS;
 	}
@@ -436,12 +437,11 @@ int ahci_probe(const struct pci_dev *d, unsigned port, int dma32_only, struct bl
 	bd->max_bytes = a->dma64 ? AHCI_MAX_REQUEST : AHCI_BOUNCE_BYTES;
 	if (bd->max_bytes > (uint64_t)ATA_LBA48_MAX_COUNT * id.sector_size)
 		bd->max_bytes = (uint64_t)ATA_LBA48_MAX_COUNT * id.sector_size;
-	bd->dma_limit = ~0ull; /* writes from above 4 GiB bounce here, not in blkq */
 	bd->nslots = 1;
 	bd->has_flush = id.flush_ext;
 	bd->submit = ahci_submit;
 	bd->reap = ahci_reap;
-	bd->recover = ahci_recover;
+	bd->reset = ahci_reset;
 	uint32_t vs = hba_read(a, AHCI_VS);
 	cc_log("%s up, \"%s\", %lu sectors of %u bytes, AHCI %x.%x%s, %lu KiB requests, %s%s", a->name, id.model,
 	       bd->sectors, bd->sector_size, vs >> 16, (vs >> 8) & 0xff, a->cap & AHCI_CAP_S64A ? ", 64-bit" : "",

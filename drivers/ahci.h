@@ -8,9 +8,9 @@
 
 /* Class 01:06:01: SATA controller with the AHCI programming interface. */
 int ahci_is(const struct pci_dev *d);
-/* Reset the HBA, start `port`, IDENTIFY its disk; fills *bd.  dma32_only
- * treats the HBA as if CAP.S64A were clear (tests of the bounce path).
- * CC_OK or CC_ERR_*, after one console line saying why. */
-int ahci_probe(const struct pci_dev *d, unsigned port, int dma32_only, struct blkdev *bd);
+/* blk_probe_fn (drivers/blkdev.h): reset the HBA, start port t->unit,
+ * IDENTIFY its disk.  CC_TEST_DMA32 in test_flags treats the HBA as if
+ * CAP.S64A were clear (tests of the bounce path). */
+blk_probe_fn ahci_probe;
 
 #endif

@@ -7,10 +7,11 @@
  * bit for IommuEn: the register is read back.  Interrupt remapping (in the
  * device table) is left alone: it changes no memory access of a device. */
 #include "drivers/amdvi.h"
-#include "capture/console.h"
-#include "capture/paging.h"
-#include "capture/timer.h"
-#include "capture/x86.h"
+#include "boot/console.h"
+#include "boot/format.h"
+#include "boot/poll.h"
+#include "boot/paging.h"
+#include "boot/x86.h"
 #include "crashcap/status.h"
 #include "drivers/acpi.h"
 #include "drivers/amdvi_regs.h"
@@ -38,7 +39,7 @@ static int map_iommu(const struct ivrs_iommu *u)
 	return 0;
 }
 
-static int iommu_off(const struct ivrs_iommu *u)
+static int amdvi_unit_off(const struct ivrs_iommu *u)
 {
 	uint64_t r = u->base;
 	if (map_iommu(u))
@@ -50,14 +51,13 @@ static int iommu_off(const struct ivrs_iommu *u)
 	}
 	/* 1. The engines that touch memory by themselves, and their interrupts. */
 	mmio_write32(r + AMDVI_CONTROL, ctrl & ~(uint32_t)AMDVI_CTRL_ENGINES);
-	struct deadline d = deadline_ms(AMDVI_ENGINE_STOP_TIMEOUT_MS);
+	/* A timeout is harmless to us: the engines only touch the crashed
+	 * kernel's buffers.  The line says so, and we go on. */
+	char who[32];
+	cc_snprintf(who, sizeof(who), "AMD IOMMU at %lx", r);
 	uint32_t run = AMDVI_STATUS_CMD_BUF_RUN | AMDVI_STATUS_EVENT_LOG_RUN;
-	while ((mmio_read32(r + AMDVI_STATUS) & run) && !deadline_passed(&d))
-		cpu_pause();
-	uint32_t status = mmio_read32(r + AMDVI_STATUS);
-	if (status & run) /* harmless to us: they only touch the crashed kernel's buffers */
-		cc_log("AMD IOMMU at %lx: timeout (%u ms) waiting for CmdBufRun=0 and EventLogRun=0; status %08x; going on",
-		       r, AMDVI_ENGINE_STOP_TIMEOUT_MS, status);
+	poll_until(&(struct poll){ poll_mmio32, r + AMDVI_STATUS, run, 0, AMDVI_ENGINE_STOP_TIMEOUT_MS, who,
+				   "CmdBufRun=0 and EventLogRun=0 (going on without)" }, 0);
 	/* 2. Translation. */
 	mmio_write32(r + AMDVI_CONTROL, ctrl & ~(uint32_t)(AMDVI_CTRL_ENGINES | AMDVI_CTRL_IOMMU_EN));
 	uint32_t now = mmio_read32(r + AMDVI_CONTROL);
@@ -98,7 +98,7 @@ int amdvi_disable_all(uint64_t rsdp)
 	int st = CC_OK, r;
 	while ((r = ivrs_next_iommu(&it, &u)) > 0) {
 		n++;
-		int s = iommu_off(&u);
+		int s = amdvi_unit_off(&u);
 		if (s && st == CC_OK)
 			st = s;
 	}

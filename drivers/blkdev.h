@@ -1,12 +1,26 @@
-/* drivers/blkdev.h - what a disk driver gives the dump writer.
+/* drivers/blkdev.h - the one interface between a disk driver and the dump
+ * writer.  AHCI and virtio-blk implement it the same way (NVMe will).
  *
- * A driver fills the geometry and three operations at probe time (assigned
- * at run time: a static table of function pointers would need relocations).
- * Requests live in slots; capture/blkq.c owns retries, deadlines and the
- * target window, so drivers stay free of policy. */
+ * A driver has one probe of type blk_probe_fn.  It brings the device up
+ * (reset first), fills the geometry and the three operations (assigned at
+ * run time: a static table of function pointers would need relocations)
+ * and says one console line.  Requests live in slots 0..nslots-1.
+ *
+ * Who does what: capture/blkq.c owns the policy - the target window,
+ * splitting to max_bytes, deadlines, retries and when to reset.  A driver
+ * only starts a request (submit), reports one that ended (reap), and
+ * brings the device back when blkq asks (reset).  A driver never retries,
+ * never waits for a request, and never recovers on its own.
+ *
+ * DMA: requests carry 64-bit physical addresses anywhere in RAM.  A device
+ * that reaches less copies through its own bounce buffer (AHCI without
+ * CAP.S64A) and lowers max_bytes to that buffer's size; blkq needs no limit
+ * (docs/guarantees.md, "Memory above 4 GiB"). */
 #ifndef DRIVERS_BLKDEV_H
 #define DRIVERS_BLKDEV_H
 #include <stdint.h>
+#include "crashcap/params.h"
+#include "drivers/pci.h"
 
 #define BLK_OP_READ  0
 #define BLK_OP_WRITE 1
@@ -14,11 +28,21 @@
 
 #define BLK_MAX_SLOTS 16
 
+/* Why blkq asks for a reset. */
+#define BLK_RESET_FAILED  1 /* a request ended with an error (reap: ok = 0): make the
+                               device take commands again.  The other requests in
+                               flight stay in flight; a driver that cannot keep them
+                               runs with nslots = 1. */
+#define BLK_RESET_TIMEOUT 2 /* a request did not end in time: reset the device.
+                               Every request in flight is forgotten; blkq starts
+                               them again.  A completion reaped later for a slot
+                               blkq no longer counts as busy is ignored. */
+
 struct blk_req {
 	uint32_t op;
 	uint64_t lba;    /* device sector */
 	uint64_t phys;   /* DMA address of the data */
-	uint64_t bytes;  /* multiple of the sector size; 0 for a flush */
+	uint64_t bytes;  /* multiple of the sector size, at most max_bytes; 0 for a flush */
 };
 
 struct blkdev {
@@ -26,17 +50,26 @@ struct blkdev {
 	uint64_t sectors;       /* device capacity in sectors */
 	uint32_t sector_size;   /* addressing unit in bytes */
 	uint64_t max_bytes;     /* largest data transfer of one request */
-	uint64_t dma_limit;     /* highest DMA address + 1 the device can reach */
-	unsigned nslots;        /* requests that may be in flight */
+	unsigned nslots;        /* requests that may be in flight, 1..BLK_MAX_SLOTS */
 	int has_flush;
 	void *drv;              /* driver state */
-	/* Start request r in slot s (free).  0, or -1 if the device refused. */
+	/* Start request r in slot s (free).  0, or -1 if the device refused
+	 * (blkq gives the request up: no retry of a refusal). */
 	int (*submit)(struct blkdev *d, unsigned s, const struct blk_req *r);
-	/* One finished request: 1 with *slot and *ok set, 0 if none yet. */
+	/* Look once, never wait: 1 with *slot and *ok set for one ended
+	 * request, 0 if none has ended. */
 	int (*reap)(struct blkdev *d, unsigned *slot, int *ok);
-	/* Reset the controller and queue after a timeout: every request in
-	 * flight is forgotten.  0 on success. */
-	int (*recover)(struct blkdev *d);
+	/* why: BLK_RESET_*.  0 when the device takes requests again, -1 when
+	 * it will not (then blkq gives up). */
+	int (*reset)(struct blkdev *d, int why);
 };
+
+/* The one probe signature.  pci: the function at the target's recorded
+ * address, already known to be of the driver's kind.  t->unit: AHCI port,
+ * 0 for virtio-blk (NVMe: the namespace ID).  test_flags: CC_TEST_* the
+ * driver honours (CC_TEST_DMA32 for AHCI).  CC_OK with *bd filled, or
+ * CC_ERR_* after one console line saying why. */
+typedef int blk_probe_fn(const struct pci_dev *pci, const struct cc_target *t, uint32_t test_flags,
+			 struct blkdev *bd);
 
 #endif

@@ -1,12 +1,10 @@
 /* drivers/ivrs.c - see ivrs.h. */
 #include "drivers/ivrs.h"
+#include "boot/bytes.h"
 #include "drivers/amdvi_regs.h"
 
 #define SDT_OFF_LENGTH 4 /* ACPI system description header: u32 Length */
 
-static uint16_t rd16(const uint8_t *p) { uint16_t v; __builtin_memcpy(&v, p, 2); return v; }
-static uint32_t rd32(const uint8_t *p) { uint32_t v; __builtin_memcpy(&v, p, 4); return v; }
-static uint64_t rd64(const uint8_t *p) { uint64_t v; __builtin_memcpy(&v, p, 8); return v; }
 
 static int is_ivhd(uint8_t type)
 {
@@ -16,7 +14,7 @@ static int is_ivhd(uint8_t type)
 int ivrs_iter_init(struct ivrs_iter *it, const void *table)
 {
 	const uint8_t *t = table;
-	uint32_t len = rd32(t + SDT_OFF_LENGTH);
+	uint32_t len = get_le32(t + SDT_OFF_LENGTH);
 	if (t[0] != 'I' || t[1] != 'V' || t[2] != 'R' || t[3] != 'S' || len < IVRS_OFF_BLOCKS || len > IVRS_MAX_LEN)
 		return -1;
 	it->table = t;
@@ -29,9 +27,9 @@ int ivrs_iter_init(struct ivrs_iter *it, const void *table)
  * `end` were validated on the way here.) */
 static int seen_before(const struct ivrs_iter *it, uint32_t end, uint64_t base)
 {
-	for (uint32_t off = IVRS_OFF_BLOCKS; off < end; off += rd16(it->table + off + IVDB_OFF_LENGTH)) {
+	for (uint32_t off = IVRS_OFF_BLOCKS; off < end; off += get_le16(it->table + off + IVDB_OFF_LENGTH)) {
 		const uint8_t *b = it->table + off;
-		if (is_ivhd(b[IVDB_OFF_TYPE]) && rd64(b + IVHD_OFF_BASE) == base)
+		if (is_ivhd(b[IVDB_OFF_TYPE]) && get_le64(b + IVHD_OFF_BASE) == base)
 			return 1;
 	}
 	return 0;
@@ -43,14 +41,14 @@ int ivrs_next_iommu(struct ivrs_iter *it, struct ivrs_iommu *out)
 		const uint8_t *b = it->table + it->off;
 		if (it->len - it->off < IVDB_HDR_LEN)
 			return -1;
-		uint16_t len = rd16(b + IVDB_OFF_LENGTH);
+		uint16_t len = get_le16(b + IVDB_OFF_LENGTH);
 		if (len < IVDB_HDR_LEN || len > it->len - it->off)
 			return -1;
 		if (!is_ivhd(b[IVDB_OFF_TYPE])) {
 			it->off += len;
 			continue;
 		}
-		uint64_t base = len >= IVHD_MIN_LEN ? rd64(b + IVHD_OFF_BASE) : 0;
+		uint64_t base = len >= IVHD_MIN_LEN ? get_le64(b + IVHD_OFF_BASE) : 0;
 		if (!base)
 			return -1;
 		uint32_t here = it->off;
@@ -58,8 +56,8 @@ int ivrs_next_iommu(struct ivrs_iter *it, struct ivrs_iommu *out)
 		if (seen_before(it, here, base))
 			continue;
 		out->base = base;
-		out->segment = rd16(b + IVHD_OFF_SEGMENT);
-		out->device_id = rd16(b + IVHD_OFF_DEVICE_ID);
+		out->segment = get_le16(b + IVHD_OFF_SEGMENT);
+		out->device_id = get_le16(b + IVHD_OFF_DEVICE_ID);
 		out->type = b[IVDB_OFF_TYPE];
 		return 1;
 	}

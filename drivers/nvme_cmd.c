@@ -1,8 +1,6 @@
 /* drivers/nvme_cmd.c - see nvme_cmd.h. */
 #include "drivers/nvme_cmd.h"
-
-static uint32_t le32(const uint8_t *p) { return p[0] | p[1] << 8 | p[2] << 16 | (uint32_t)p[3] << 24; }
-static uint64_t le64(const uint8_t *p) { return le32(p) | (uint64_t)le32(p + 4) << 32; }
+#include "boot/bytes.h"
 
 uint32_t nvme_doorbell(uint32_t qid, int cq, uint32_t dstrd)
 {
@@ -118,7 +116,7 @@ void nvme_parse_ctrl(const uint8_t *id, struct nvme_ctrl_info *c)
 	ascii(c->mn, id + NVME_IDC_MN, 40);
 	c->mdts = id[NVME_IDC_MDTS];
 	c->vwc = id[NVME_IDC_VWC] & 1;
-	c->nn = le32(id + NVME_IDC_NN);
+	c->nn = get_le32(id + NVME_IDC_NN);
 }
 
 static int all_zero(const uint8_t *p, unsigned n)
@@ -132,7 +130,7 @@ static int all_zero(const uint8_t *p, unsigned n)
 int nvme_parse_ns(const uint8_t *id, struct nvme_ns_info *ns, const char **why)
 {
 	uint8_t flbas = id[NVME_IDNS_FLBAS], fmt = flbas & 0xf;
-	ns->blocks = le64(id + NVME_IDNS_NSZE);
+	ns->blocks = get_le64(id + NVME_IDNS_NSZE);
 	for (unsigned i = 0; i < 16; i++)
 		ns->nguid[i] = id[NVME_IDNS_NGUID + i];
 	for (unsigned i = 0; i < 8; i++)
@@ -148,7 +146,7 @@ int nvme_parse_ns(const uint8_t *id, struct nvme_ns_info *ns, const char **why)
 		*why = "formatted LBA size names a format the namespace does not list";
 		return -1;
 	}
-	uint32_t lbaf = le32(id + NVME_IDNS_LBAF + 4 * fmt);
+	uint32_t lbaf = get_le32(id + NVME_IDNS_LBAF + 4 * fmt);
 	uint32_t ms = lbaf & 0xffff, lbads = (lbaf >> 16) & 0xff;
 	if (ms || (flbas & NVME_IDNS_FLBAS_EXT)) {
 		*why = "the namespace's format carries metadata with each block";

@@ -1,7 +1,7 @@
 /* drivers/pci.c - see pci.h.  Configuration mechanism #1 (PCI Local Bus
  * 3.0, 3.2.2.3.2). */
 #include "drivers/pci.h"
-#include "capture/x86.h"
+#include "boot/x86.h"
 
 #define PCI_CONFIG_ADDRESS 0xcf8
 #define PCI_CONFIG_DATA    0xcfc

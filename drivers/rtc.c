@@ -2,8 +2,8 @@
  * sheet. */
 #include "drivers/rtc.h"
 #include "drivers/civil_time.h"
-#include "capture/timer.h"
-#include "capture/x86.h"
+#include "boot/poll.h"
+#include "boot/x86.h"
 
 #define CMOS_INDEX 0x70
 #define CMOS_DATA  0x71
@@ -31,15 +31,19 @@ static uint8_t cmos(uint8_t reg)
 
 static unsigned bcd(uint8_t v) { return (v >> 4) * 10 + (v & 0xf); }
 
+/* CMOS status register A for boot/poll.h. */
+static uint32_t read_status_a(uint64_t unused) { (void)unused; return cmos(RTC_STATUS_A); }
+
 uint64_t rtc_unix_time(void)
 {
 	uint8_t r[7], again[7];
 	static const uint8_t regs[7] = { RTC_SECONDS, RTC_MINUTES, RTC_HOURS, RTC_DAY, RTC_MONTH, RTC_YEAR, RTC_CENTURY };
 	/* Read until two reads agree, each started outside an update. */
 	for (int attempt = 0; attempt < 5; attempt++) {
-		struct deadline dl = deadline_ms(RTC_UIP_TIMEOUT_MS);
-		while ((cmos(RTC_STATUS_A) & RTC_A_UIP) && !deadline_passed(&dl))
-			cpu_pause();
+		/* on a timeout: read anyway (the line says so); the two reads
+		 * below must still agree */
+		poll_until(&(struct poll){ read_status_a, 0, RTC_A_UIP, 0, RTC_UIP_TIMEOUT_MS, "rtc",
+					   "status A UIP=0 (no update in progress; reading anyway)" }, 0);
 		for (int i = 0; i < 7; i++)
 			r[i] = cmos(regs[i]);
 		for (int i = 0; i < 7; i++)

@@ -7,8 +7,8 @@
  * unconditionally: the crashed kernel may have left requests in flight. */
 #include "drivers/virtio_blk.h"
 #include "drivers/virtio_pci.h"
-#include "capture/console.h"
-#include "capture/format.h"
+#include "boot/console.h"
+#include "boot/format.h"
 #include "crashcap/status.h"
 
 #define VBLK_QUEUE          0
@@ -117,23 +117,32 @@ fail:
 	return CC_ERR_DEVICE;
 }
 
-static int vblk_recover(struct blkdev *bd)
+/* blkdev.reset.  A failed request (status byte not OK) leaves the queue
+ * working: nothing to do.  After a timeout: reset and set up again. */
+static int vblk_reset(struct blkdev *bd, int why)
 {
+	if (why == BLK_RESET_FAILED)
+		return 0;
 	cc_log("%s: resetting the device", bd->name);
 	return vblk_start(bd) == CC_OK ? 0 : -1;
 }
 
-int virtio_blk_probe(const struct pci_dev *d, struct blkdev *bd)
+int virtio_blk_probe(const struct pci_dev *d, const struct cc_target *t, uint32_t test_flags, struct blkdev *bd)
 {
 	struct vblk *v = &vblk;
+	(void)test_flags; /* none applies */
 	*bd = (struct blkdev){ .drv = v };
+	cc_snprintf(bd->name, sizeof(bd->name), "virtio-blk %02x:%02x.%x", d->bus, d->dev, d->fn);
+	if (t->unit) {
+		cc_log("%s: a virtio-blk device is one disk: unit %u does not exist", bd->name, t->unit);
+		return CC_ERR_PARAMS;
+	}
 	int st = vp_probe(&v->vp, d);
 	if (st)
 		return st;
-	cc_snprintf(bd->name, sizeof(bd->name), "virtio-blk %02x:%02x.%x", d->bus, d->dev, d->fn);
 	bd->submit = vblk_submit;
 	bd->reap = vblk_reap;
-	bd->recover = vblk_recover;
+	bd->reset = vblk_reset;
 	st = vblk_start(bd);
 	if (st)
 		return st;
@@ -151,7 +160,6 @@ int virtio_blk_probe(const struct pci_dev *d, struct blkdev *bd)
 		}
 	}
 	bd->has_flush = !!(v->features & (1ull << VIRTIO_BLK_F_FLUSH));
-	bd->dma_limit = ~0ull;
 	if (v->features & (1ull << VIRTIO_BLK_F_RO)) {
 		cc_log("%s is read-only", bd->name);
 		return CC_ERR_DEVICE;

@@ -5,7 +5,8 @@
 #include "drivers/pci.h"
 
 int virtio_blk_is(const struct pci_dev *d);
-/* Reset and bring up the device; fills *bd.  CC_OK or CC_ERR_*. */
-int virtio_blk_probe(const struct pci_dev *d, struct blkdev *bd);
+/* blk_probe_fn (drivers/blkdev.h): reset and bring up the device; t->unit
+ * must be 0. */
+blk_probe_fn virtio_blk_probe;
 
 #endif

@@ -1,10 +1,11 @@
 /* drivers/virtio_pci.c - see virtio_pci.h. */
 #include <stddef.h>
 #include "drivers/virtio_pci.h"
-#include "capture/console.h"
-#include "capture/paging.h"
-#include "capture/timer.h"
-#include "capture/x86.h"
+#include "boot/console.h"
+#include "boot/paging.h"
+#include "boot/format.h"
+#include "boot/poll.h"
+#include "boot/x86.h"
 #include "crashcap/status.h"
 
 #define VP_RESET_TIMEOUT_MS 1000
@@ -80,19 +81,18 @@ void vp_add_status(struct virtio_pci *vp, uint8_t bits)
 	set_status(vp, vp_get_status(vp) | bits);
 }
 
+/* vp_get_status() for boot/poll.h. */
+static uint32_t read_status(uint64_t vp) { return vp_get_status((struct virtio_pci *)vp); }
+
 int vp_reset(struct virtio_pci *vp)
 {
 	pci_set_master(vp->pci, 0); /* no DMA until the device has forgotten its old rings */
 	set_status(vp, 0);
-	struct deadline d = deadline_ms(VP_RESET_TIMEOUT_MS);
-	while (vp_get_status(vp) != 0) {
-		if (deadline_passed(&d)) {
-			cc_log("virtio %02x:%02x.%x: timeout after %u ms waiting for device status to read 0 after reset",
-			       vp->pci->bus, vp->pci->dev, vp->pci->fn, VP_RESET_TIMEOUT_MS);
-			return -1;
-		}
-		cpu_pause();
-	}
+	char who[24];
+	cc_snprintf(who, sizeof(who), "virtio %02x:%02x.%x", vp->pci->bus, vp->pci->dev, vp->pci->fn);
+	if (poll_until(&(struct poll){ read_status, (uint64_t)vp, 0xff, 0, VP_RESET_TIMEOUT_MS, who,
+				       "device status to read 0 after reset" }, 0))
+		return -1;
 	pci_set_master(vp->pci, 1);
 	return 0;
 }

@@ -7,10 +7,11 @@
  * memory reads and writes go.  Writing GCMD keeps them as they are, by the
  * one-write-carries-everything rule (vtd_gcmd_value). */
 #include "drivers/vtd.h"
-#include "capture/console.h"
-#include "capture/paging.h"
-#include "capture/timer.h"
-#include "capture/x86.h"
+#include "boot/console.h"
+#include "boot/format.h"
+#include "boot/poll.h"
+#include "boot/paging.h"
+#include "boot/x86.h"
 #include "crashcap/status.h"
 #include "drivers/acpi.h"
 #include "drivers/dmar.h"
@@ -22,7 +23,6 @@
 
 /* A 64-bit register as two aligned 32-bit reads, low half first (11.2
  * allows doubleword access to every register). */
-static uint64_t rd64(uint64_t a) { return mmio_read32(a) | (uint64_t)mmio_read32(a + 4) << 32; }
 
 /* Write GCMD to turn `bit` on or off and wait until GSTS bit `status`
  * follows.  0, or -1 after saying what was waited for. */
@@ -30,15 +30,11 @@ static int gcmd_and_wait(uint64_t r, uint32_t bit, int on, uint32_t status, cons
 {
 	uint32_t cmd = vtd_gcmd_value(mmio_read32(r + VTD_GSTS_REG), bit, on);
 	mmio_write32(r + VTD_GCMD_REG, cmd);
-	struct deadline d = deadline_ms(VTD_COMMAND_TIMEOUT_MS);
-	while (!(mmio_read32(r + VTD_GSTS_REG) & status) != !on && !deadline_passed(&d))
-		cpu_pause();
-	uint32_t gsts = mmio_read32(r + VTD_GSTS_REG);
-	if (!(gsts & status) == !on)
-		return 0;
-	cc_log("vt-d unit at %lx: timeout (%u ms) waiting for GSTS.%s=%d after writing GCMD %08x; GSTS is %08x",
-	       r, VTD_COMMAND_TIMEOUT_MS, status_name, on, cmd, gsts);
-	return -1;
+	char who[32], what[64];
+	cc_snprintf(who, sizeof(who), "vt-d unit at %lx", r);
+	cc_snprintf(what, sizeof(what), "GSTS.%s=%d after writing GCMD %08x", status_name, on, cmd);
+	return poll_until(&(struct poll){ poll_mmio32, r + VTD_GSTS_REG, status, on ? status : 0, VTD_COMMAND_TIMEOUT_MS,
+					  who, what }, 0);
 }
 
 /* Protected memory regions block DMA into them whether or not TE is set;
@@ -48,15 +44,11 @@ static int pmr_off(uint64_t r, uint64_t cap)
 	if (!(cap & (VTD_CAP_PLMR | VTD_CAP_PHMR)) || !(mmio_read32(r + VTD_PMEN_REG) & VTD_PMEN_PRS))
 		return 0;
 	mmio_write32(r + VTD_PMEN_REG, 0); /* EPM = 0; the other bits are reserved or read-only */
-	struct deadline d = deadline_ms(VTD_COMMAND_TIMEOUT_MS);
-	while ((mmio_read32(r + VTD_PMEN_REG) & VTD_PMEN_PRS) && !deadline_passed(&d))
-		cpu_pause();
-	uint32_t pmen = mmio_read32(r + VTD_PMEN_REG);
-	if (pmen & VTD_PMEN_PRS) {
-		cc_log("vt-d unit at %lx: timeout (%u ms) waiting for PMEN.PRS=0 after clearing EPM; PMEN is %08x",
-		       r, VTD_COMMAND_TIMEOUT_MS, pmen);
+	char who[32];
+	cc_snprintf(who, sizeof(who), "vt-d unit at %lx", r);
+	if (poll_until(&(struct poll){ poll_mmio32, r + VTD_PMEN_REG, VTD_PMEN_PRS, 0, VTD_COMMAND_TIMEOUT_MS, who,
+				       "PMEN.PRS=0 after clearing EPM" }, 0))
 		return -1;
-	}
 	cc_log("vt-d unit at %lx: protected memory regions off", r);
 	return 0;
 }
@@ -79,7 +71,7 @@ static int unit_off(const struct dmar_drhd *u)
 	if (map_unit(u))
 		return CC_ERR_IOMMU;
 	uint32_t ver = mmio_read32(r + VTD_VER_REG), gsts = mmio_read32(r + VTD_GSTS_REG);
-	uint64_t cap = rd64(r + VTD_CAP_REG);
+	uint64_t cap = mmio_read64_split(r + VTD_CAP_REG);
 	int was_on = !!(gsts & VTD_GSTS_TES);
 	if (was_on && gcmd_and_wait(r, VTD_GCMD_TE, 0, VTD_GSTS_TES, "TES")) {
 		cc_log("vt-d unit at %lx: translation is still on: no DMA through the crashed kernel's tables", r);

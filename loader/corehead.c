@@ -10,7 +10,7 @@
 #define PAGE_MASK ((uint64_t)CC_PAGE_BYTES - 1)
 
 /* [off, off + len) lies inside [0, size) */
-static int inside(uint64_t off, uint64_t len, uint64_t size)
+static int file_holds(uint64_t off, uint64_t len, uint64_t size)
 {
 	return off <= size && len <= size - off;
 }
@@ -35,14 +35,14 @@ int corehead_parse(struct ps_head *h, char *err, size_t errlen)
 	}
 	if (e->e_phentsize != sizeof(Elf64_Phdr) || e->e_phnum < 1 ||
 	    e->e_phnum - 1u > PS_RANGES_MAX ||
-	    !inside(e->e_phoff, (uint64_t)e->e_phnum * sizeof(ph), h->len)) {
+	    !file_holds(e->e_phoff, (uint64_t)e->e_phnum * sizeof(ph), h->len)) {
 		snprintf(err, errlen, "ELF head: %u program headers of %u bytes at %llu do not fit its %llu bytes",
 			 e->e_phnum, e->e_phentsize, (unsigned long long)e->e_phoff,
 			 (unsigned long long)h->len);
 		return -1;
 	}
 	memcpy(&ph, h->bytes + e->e_phoff, sizeof(ph));
-	if (ph.p_type != PT_NOTE || !inside(ph.p_offset, ph.p_filesz, h->len)) {
+	if (ph.p_type != PT_NOTE || !file_holds(ph.p_offset, ph.p_filesz, h->len)) {
 		snprintf(err, errlen, "ELF head: the first program header is not a PT_NOTE inside the head");
 		return -1;
 	}

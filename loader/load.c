@@ -33,7 +33,6 @@
 #include "loader/uuid.h"
 #include "loader/vmcoreinfo.h"
 
-#define COM1 0x3f8
 #define MIB (1ull << 20)
 #define KIB 1024ull
 #define CRASHKERNEL_STEP_MIB 16 /* suggest crashkernel= sizes in these steps */
@@ -439,7 +438,7 @@ static int stage(const struct load_args *a)
 	p->region_size = L.segs[SEG_PAYLOAD].memsz;
 	p->action_ok = p->action_fail = a->action;
 	p->debug_exit_port = a->qemu_exit;
-	p->serial_port = COM1;
+	p->serial_port = CC_COM1_PORT;
 	p->test_flags = a->test_exception ? CC_TEST_EXCEPTION : 0;
 	p->options = a->keep_zeros ? CC_OPT_KEEP_ZEROS : 0; /* only ever with raw_elf(a): parse_args */
 	p->dump_level = a->dump_level;
@@ -450,7 +449,7 @@ static int stage(const struct load_args *a)
 	 * the logical block size, the logical block for AHCI (ATA commands). */
 	uint32_t ss = L.bd.sector_size;
 	p->target = (struct cc_target){
-		.kind = L.bd.kind, .bus = L.bd.bus, .dev = L.bd.dev, .fn = L.bd.fn, .port = L.bd.port,
+		.kind = L.bd.kind, .bus = L.bd.bus, .dev = L.bd.dev, .fn = L.bd.fn, .unit = L.bd.port,
 		.lba_start = L.bd.start512 * 512 / ss, .lba_count = L.bd.count512 * 512 / ss, .sector_size = ss,
 		.flags = CC_TF_UUID,
 	};
@@ -472,7 +471,7 @@ static int stage(const struct load_args *a)
 		pi->backup_size = backup_size;
 	}
 	pi->action_fail = a->action;
-	pi->serial_port = COM1;
+	pi->serial_port = CC_COM1_PORT;
 	if (stage_digest(L.segs, nsegs, pi) < 0) {
 		warnx("more hashed segments than the purgatory has regions: a crashcap bug");
 		return -1;

@@ -1,45 +1,20 @@
-/* purgatory/console.c - serial (16550, 115200 8N1) and debugcon output.
- *
- * Register names after the PC16550D data sheet.  Same settings as the
- * payload's drivers/serial.c, so one terminal shows both. */
+/* purgatory/console.c - the purgatory's console: boot/serial.c (16550,
+ * 115200 8N1, every wait bounded; a UART that stays busy is skipped from
+ * then on) and boot/debugcon.c, the payload's own, so one terminal shows
+ * both.  Output only; numbers by hand (no printf in the purgatory). */
 #include "purgatory/console.h"
-#include "purgatory/io.h"
-#include "drivers/uart16550.h"
-
-/* No timer here: bound the THRE wait by polls, each one LSR read plus one
- * io_delay() (>= ~1 us on hardware), so 5000 polls are >= ~5 ms, about 50
- * character times at 115200 baud.  A UART that stays busy that long is
- * declared dead and skipped from then on.  A missing UART reads 0xff, so
- * THRE looks set and nothing waits at all. */
-#define UART_THRE_POLLS 5000
-
-static uint16_t uart;
-static int uart_dead;
+#include "boot/debugcon.h"
+#include "boot/serial.h"
 
 void con_init(uint16_t serial_base)
 {
-	uart = serial_base ? serial_base : UART_COM1;
-	uart_dead = 0;
-	uart_setup(uart);
-}
-
-static void serial_putc(char c)
-{
-	if (!uart || uart_dead)
-		return;
-	for (int i = 0; !(inb(uart + UART_LSR) & LSR_THRE); i++) {
-		if (i == UART_THRE_POLLS) {
-			uart_dead = 1;
-			return;
-		}
-		io_delay();
-	}
-	outb(uart + UART_THR, (uint8_t)c);
+	serial_init(serial_base); /* 0: CC_COM1_PORT */
+	debugcon_probe();
 }
 
 void con_putc(char c)
 {
-	outb(CON_DEBUGCON, (uint8_t)c);
+	debugcon_putc(c);
 	if (c == '\n')
 		serial_putc('\r');
 	serial_putc(c);

@@ -8,8 +8,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CON_DEBUGCON 0xe9  /* QEMU/Bochs isa-debugcon */
-
 void con_init(uint16_t serial_base);
 void con_putc(char c);
 void con_puts(const char *s);

@@ -1,52 +1,14 @@
 /* purgatory/fail.c - the ways out when the payload must not be started:
  * the failure action (reboot, halt), and the CPU exception handler that
- * leads to it.  Nothing here spins silently: every path prints first and
+ * leads to it.  The IDT and the reset methods are boot/'s, shared with the
+ * payload.  Nothing here spins silently: every path prints first and
  * ends in a reset or in cli; hlt. */
+#include "boot/idt.h"
+#include "boot/reset.h"
+#include "boot/x86.h"
 #include "crashcap/params.h"
 #include "purgatory/console.h"
 #include "purgatory/internal.h"
-#include "purgatory/io.h"
-
-/* Reset Control register of PC chipsets (Intel ICH/PCH "RST_CNT", PIIX3/4,
- * QEMU's i440fx and q35).  Setting RST_CPU (0 -> 1) starts the reset;
- * SYS_RST makes it a full system reset rather than a CPU-only INIT. */
-#define PORT_RST_CNT    0xcf9
-#define RST_CNT_SYS_RST (1u << 1)
-#define RST_CNT_RST_CPU (1u << 2)
-
-/* 8042 keyboard controller: command 0xfe pulses output port bit 0, which
- * is wired to the CPU reset line. */
-#define PORT_KBC_STATUS     0x64      /* read */
-#define PORT_KBC_CMD        0x64      /* write */
-#define KBC_STATUS_IBF      (1u << 1) /* input buffer full: not ready for a command */
-#define KBC_CMD_PULSE_RESET 0xfe
-
-/* Waits, in io_delay()s of ~1 us each on hardware (none of them matter
- * under QEMU, where the reset is immediate). */
-#define RST_CNT_SETUP_DELAYS 50    /* ~50 us between the two RST_CNT writes, as Linux */
-#define RESET_SETTLE_DELAYS  50000 /* ~50 ms for a requested reset to take effect */
-#define KBC_IBF_POLLS        10000 /* ~10 ms for the 8042 to take a command */
-
-/* 64-bit IDT gate (SDM Vol. 3A 6.14.1). */
-struct idt_gate {
-	uint16_t off_lo;   /* 0x0 handler offset 15:0 */
-	uint16_t sel;      /* 0x2 code segment selector */
-	uint8_t  ist;      /* 0x4 IST index (0: stay on the current stack) */
-	uint8_t  type;     /* 0x5 type, DPL, P */
-	uint16_t off_mid;  /* 0x6 offset 31:16 */
-	uint32_t off_hi;   /* 0x8 offset 63:32 */
-	uint32_t reserved; /* 0xc */
-};
-_Static_assert(sizeof(struct idt_gate) == 16, "IDT gate layout");
-
-#define IDT_TYPE_INTR64 0xe      /* 64-bit interrupt gate: IF cleared on entry */
-#define IDT_P           (1u << 7) /* present; DPL (bits 6:5) 0 */
-
-/* The operand of lgdt/lidt. */
-struct desc_ptr {
-	uint16_t limit;
-	uint64_t base;
-} __attribute__((packed));
 
 /* The gates need the stubs' run-time addresses, so the table is built at
  * run time (no pointers in static data: the image is position independent). */
@@ -66,44 +28,13 @@ static const char vector_names[PURG_NR_VECTORS][4] = {
 
 void purg_idt_install(void)
 {
-	uint16_t cs;
-	struct desc_ptr dp;
-
 	/* Our own 64-bit code selector: entry.asm reloaded CS from our GDT. */
-	asm volatile("mov %%cs, %0" : "=r"(cs));
-	for (int v = 0; v < PURG_NR_VECTORS; v++) {
-		uint64_t a = (uint64_t)(uintptr_t)(purg_isr_stubs + v * PURG_ISR_STUB_SIZE);
-		idt[v].off_lo = (uint16_t)a;
-		idt[v].sel = cs;
-		idt[v].ist = 0;
-		idt[v].type = IDT_P | IDT_TYPE_INTR64;
-		idt[v].off_mid = (uint16_t)(a >> 16);
-		idt[v].off_hi = (uint32_t)(a >> 32);
-		idt[v].reserved = 0;
-	}
-	dp.limit = sizeof(idt) - 1;
-	dp.base = (uint64_t)(uintptr_t)idt;
-	asm volatile("lidt %0" : : "m"(dp) : "memory");
+	idt_load(idt, PURG_NR_VECTORS, purg_isr_stubs, PURG_ISR_STUB_SIZE);
 }
 
 void purg_set_fail_action(uint32_t action)
 {
 	fail_action = action;
-}
-
-static void delay(unsigned n)
-{
-	while (n--)
-		io_delay();
-}
-
-/* An IDT of limit 0 makes the next exception a #DF and then a triple
- * fault: the CPU shuts down and the chipset resets it. */
-static void triple_fault(void)
-{
-	struct desc_ptr none = { 0, 0 };
-
-	asm volatile("lidt %0; int3" : : "m"(none) : "memory");
 }
 
 static __attribute__((noreturn)) void do_halt(void)
@@ -118,19 +49,13 @@ static __attribute__((noreturn)) void do_reboot(void)
 {
 	con_puts("purgatory: rebooting\n");
 
-	outb(PORT_RST_CNT, RST_CNT_SYS_RST);
-	delay(RST_CNT_SETUP_DELAYS);
-	outb(PORT_RST_CNT, RST_CNT_SYS_RST | RST_CNT_RST_CPU);
-	delay(RESET_SETTLE_DELAYS);
+	reset_by_rst_cnt();
 
 	con_puts("purgatory: no reset through port 0xcf9; trying the keyboard controller\n");
-	for (int i = 0; i < KBC_IBF_POLLS && (inb(PORT_KBC_STATUS) & KBC_STATUS_IBF); i++)
-		io_delay();
-	outb(PORT_KBC_CMD, KBC_CMD_PULSE_RESET);
-	delay(RESET_SETTLE_DELAYS);
+	reset_by_kbc();
 
 	con_puts("purgatory: no reset through the keyboard controller; forcing a triple fault\n");
-	triple_fault();
+	reset_by_triple_fault();
 
 	con_puts("purgatory: still running after a triple fault\n");
 	do_halt();
@@ -163,7 +88,7 @@ void purg_exception(const struct purg_exc_frame *f)
 	/* A fault inside this report: print nothing more, just act. */
 	if (in_exception++) {
 		if (fail_action == CC_ACTION_REBOOT)
-			triple_fault();
+			reset_by_triple_fault();
 		cli_hlt_forever();
 	}
 

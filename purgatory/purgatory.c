@@ -9,13 +9,13 @@
  * Memory is reached through the kexec identity map (physical address ==
  * pointer), which covers all RAM and every segment (kexec-abi.md 2.4). */
 #include "crashcap/params.h"
+#include "boot/string.h"
 #include "purgatory/console.h"
 #include "purgatory/internal.h"
 #include "purgatory/verify.h"
 
-void *memcpy(void *dst, const void *src, size_t n);
 
-static int inside(uint64_t a, uint64_t alen, const struct cc_sha_region *r)
+static int region_holds(uint64_t a, uint64_t alen, const struct cc_sha_region *r)
 {
 	return a >= r->start && a - r->start <= r->len && alen <= r->len - (a - r->start);
 }
@@ -24,7 +24,7 @@ static int inside(uint64_t a, uint64_t alen, const struct cc_sha_region *r)
 static int covered(const struct cc_purgatory_info *pi, uint64_t a, uint64_t alen)
 {
 	for (int i = 0; i < CC_PURG_MAX_REGIONS; i++)
-		if (pi->regions[i].len && inside(a, alen, &pi->regions[i]))
+		if (pi->regions[i].len && region_holds(a, alen, &pi->regions[i]))
 			return 1;
 	return 0;
 }

@@ -31,15 +31,20 @@ PURG_CFLAGS += -ffunction-sections -fdata-sections
 PURG_CFLAGS += -Wstack-usage=512
 PURG_CFLAGS += -Wall -Wextra -Wshadow -Wvla -Wstrict-prototypes -Wmissing-prototypes -Werror
 PURG_CFLAGS += -Iinclude -I.
-# -fno-builtin is NOT used: __builtin_memcpy & co. may inline; purgatory/mem.c
+# -fno-builtin is NOT used: __builtin_memcpy & co. may inline; boot/string.c
 # provides the out-of-line memcpy/memset gcc may still call.
 
 PURG_NASMFLAGS := -f elf64 -g -F dwarf -Werror -Iboot/ -I$(B)/gen/
 
 PURG_ASM := purgatory/entry.asm
 PURG_C   := purgatory/purgatory.c purgatory/fail.c purgatory/console.c \
-	    purgatory/verify.c purgatory/sha256.c purgatory/mem.c
-PURG_OBJ := $(PURG_ASM:%.asm=$(B)/purg/%.o) $(PURG_C:%.c=$(B)/purg/%.o)
+	    purgatory/verify.c purgatory/sha256.c
+# The runtime pieces it stands on, built again with the flags above (no
+# SSE): the same sources as the payload's, never copies
+# (scripts/check-layers.sh: purgatory/ includes only boot/ and include/).
+PURG_BOOT_C := boot/serial.c boot/debugcon.c boot/timer.c boot/pit.c boot/poll.c \
+	    boot/idt.c boot/reset.c boot/string.c
+PURG_OBJ := $(PURG_ASM:%.asm=$(B)/purg/%.o) $(PURG_C:%.c=$(B)/purg/%.o) $(PURG_BOOT_C:%.c=$(B)/purg/%.o)
 
 # Two bases; the second is above 4 GiB (a crashkernel=,high region) so a
 # 32-bit absolute relocation would also fail to link.

@@ -15,11 +15,16 @@
 #include "crashcap/mm.h"
 
 #define CC_PARAMS_MAGIC   0x534d415241504343ull /* "CCPARAMS" */
-#define CC_PARAMS_VERSION 3 /* 2: options (zero-run elision); 3: dump level, compression, mm */
+#define CC_PARAMS_VERSION 4 /* 2: options (zero-run elision); 3: dump level, compression, mm;
+                               4: target.unit (32 bits) replaces target.port (8 bits) */
 
 #define CC_MAX_RANGES     128 /* PT_LOADs the payload can write */
 #define CC_MAX_NOTE_BUFS  256 /* per-CPU crash_notes buffers */
 #define CC_CMDLINE_MAX    256
+
+/* The 16550 at the PC's first serial port: serial_port 0 means this, for
+ * the payload, the purgatory and the loader's default alike. */
+#define CC_COM1_PORT      0x3f8
 
 /* One PT_LOAD: physical range [paddr, paddr+size), its virtual address in
  * the crashed kernel (0 when unknown), and where its bytes are read from at
@@ -48,12 +53,15 @@ struct cc_target {
 	uint8_t  bus;         /* 0x04 PCI address of the controller */
 	uint8_t  dev;         /* 0x05 */
 	uint8_t  fn;          /* 0x06 */
-	uint8_t  port;        /* 0x07 AHCI port; 0 for virtio */
+	uint8_t  reserved0;   /* 0x07 zero (was the AHCI port before version 4) */
 	uint64_t lba_start;   /* 0x08 first sector of the target (partition start) */
 	uint64_t lba_count;   /* 0x10 sectors in the target; 0 = to the end of the disk */
 	uint32_t sector_size; /* 0x18 bytes; 0 = whatever the device reports */
 	uint32_t flags;       /* 0x1c CC_TF_* */
 	uint8_t  uuid[16];    /* 0x20 identity written by the loader (CC_TF_UUID) */
+	uint32_t unit;        /* 0x30 what behind the controller: AHCI port (0..31);
+	                         0 for virtio-blk; NVMe: the namespace ID */
+	uint32_t reserved1[3];/* 0x34 zero */
 };
 
 #define CC_TF_UUID   (1u << 0) /* uuid is valid: refuse a target that does not carry it */
@@ -96,7 +104,7 @@ struct cc_params {
 	uint32_t action_ok;             /* 0x0020 CC_ACTION_* after a complete dump */
 	uint32_t action_fail;           /* 0x0024 CC_ACTION_* after any failure */
 	uint16_t debug_exit_port;       /* 0x0028 isa-debug-exit port, 0 = none */
-	uint16_t serial_port;           /* 0x002a 16550 base, 0 = COM1 (0x3f8) */
+	uint16_t serial_port;           /* 0x002a 16550 base, 0 = CC_COM1_PORT */
 	uint32_t test_flags;            /* 0x002c CC_TEST_* */
 	uint32_t nr_ranges;             /* 0x0030 */
 	uint32_t nr_note_bufs;          /* 0x0034 */
@@ -104,32 +112,33 @@ struct cc_params {
 	uint64_t vmcoreinfo_size;       /* 0x0040 */
 	uint64_t rsdp_paddr;            /* 0x0048 ACPI RSDP, 0 = search the BIOS area */
 	struct cc_target target;        /* 0x0050 */
-	char     cmdline[CC_CMDLINE_MAX];                 /* 0x0080 as given */
-	struct cc_mem_range ranges[CC_MAX_RANGES];        /* 0x0180 */
-	struct cc_note_buf note_bufs[CC_MAX_NOTE_BUFS];   /* 0x1180 */
-	uint32_t options;               /* 0x2180 CC_OPT_* */
-	uint32_t dump_level;            /* 0x2184 CC_DL_* bits, 0..CC_DL_MAX */
-	uint32_t compress;              /* 0x2188 CC_COMPRESS_* */
-	uint32_t reserved;              /* 0x218c zero */
-	struct cc_mm mm;                /* 0x2190 the crashed kernel's memory model (mm.h) */
-};                                                    /* 0x2290 */
+	char     cmdline[CC_CMDLINE_MAX];                 /* 0x0090 as given */
+	struct cc_mem_range ranges[CC_MAX_RANGES];        /* 0x0190 */
+	struct cc_note_buf note_bufs[CC_MAX_NOTE_BUFS];   /* 0x1190 */
+	uint32_t options;               /* 0x2190 CC_OPT_* */
+	uint32_t dump_level;            /* 0x2194 CC_DL_* bits, 0..CC_DL_MAX */
+	uint32_t compress;              /* 0x2198 CC_COMPRESS_* */
+	uint32_t reserved;              /* 0x219c zero */
+	struct cc_mm mm;                /* 0x21a0 the crashed kernel's memory model (mm.h) */
+};                                                    /* 0x22a0 */
 
 /* dump_level 0 with CC_COMPRESS_NONE writes the raw ELF core (CC_ENC_ELF);
  * anything else writes CC_ENC_PAGES (dumphdr.h, dumpfmt.h). */
 
-#define CC_PARAMS_SIZE 0x2290
+#define CC_PARAMS_SIZE 0x22a0
 
 #ifndef __ASSEMBLER__
 _Static_assert(sizeof(struct cc_mem_range) == 32, "cc_mem_range layout");
 _Static_assert(sizeof(struct cc_note_buf) == 16, "cc_note_buf layout");
-_Static_assert(sizeof(struct cc_target) == 0x30, "cc_target layout");
+_Static_assert(sizeof(struct cc_target) == 0x40, "cc_target layout");
 _Static_assert(__builtin_offsetof(struct cc_params, target) == 0x50, "params.target");
-_Static_assert(__builtin_offsetof(struct cc_params, cmdline) == 0x80, "params.cmdline");
-_Static_assert(__builtin_offsetof(struct cc_params, ranges) == 0x180, "params.ranges");
-_Static_assert(__builtin_offsetof(struct cc_params, note_bufs) == 0x1180, "params.note_bufs");
-_Static_assert(__builtin_offsetof(struct cc_params, options) == 0x2180, "params.options");
-_Static_assert(__builtin_offsetof(struct cc_params, dump_level) == 0x2184, "params.dump_level");
-_Static_assert(__builtin_offsetof(struct cc_params, mm) == 0x2190, "params.mm");
+_Static_assert(__builtin_offsetof(struct cc_target, unit) == 0x30, "cc_target.unit");
+_Static_assert(__builtin_offsetof(struct cc_params, cmdline) == 0x90, "params.cmdline");
+_Static_assert(__builtin_offsetof(struct cc_params, ranges) == 0x190, "params.ranges");
+_Static_assert(__builtin_offsetof(struct cc_params, note_bufs) == 0x1190, "params.note_bufs");
+_Static_assert(__builtin_offsetof(struct cc_params, options) == 0x2190, "params.options");
+_Static_assert(__builtin_offsetof(struct cc_params, dump_level) == 0x2194, "params.dump_level");
+_Static_assert(__builtin_offsetof(struct cc_params, mm) == 0x21a0, "params.mm");
 _Static_assert(sizeof(struct cc_params) == CC_PARAMS_SIZE, "cc_params size");
 #endif
 

@@ -210,9 +210,9 @@ check "patch block: serial port 0x3f8" [ "$(hex16 $((PI + 0x160)))" = 03f8 ]
 
 # The parameter block.
 check "params: magic, version, size" \
-	[ "$(hex64 $Q) $(hex32 $((Q + 8))) $(hex32 $((Q + 12)))" = "534d415241504343 00000003 00002290" ]
+	[ "$(hex64 $Q) $(hex32 $((Q + 8))) $(hex32 $((Q + 12)))" = "534d415241504343 00000004 000022a0" ]
 check "params: options 0, dump_level 31, compress lz4 (1), reserved 0 (the defaults)" \
-	[ "$(hex32 $((Q + 0x2180))) $(hex32 $((Q + 0x2184))) $(hex32 $((Q + 0x2188))) $(hex32 $((Q + 0x218c)))" = \
+	[ "$(hex32 $((Q + 0x2190))) $(hex32 $((Q + 0x2194))) $(hex32 $((Q + 0x2198))) $(hex32 $((Q + 0x219c)))" = \
 	  "00000000 0000001f 00000001 00000000" ]
 check "summary: format is filtered pages in LZ4 frames, compressed" \
 	grep -q "^format *filtered pages in LZ4 frames, compressed (--compress lz4)" out
@@ -222,7 +222,7 @@ check "summary: level 31, page types from the kernel's VMCOREINFO" \
 
 # The mm block (include/crashcap/mm.h): parsed from the VMCOREINFO text the
 # fake /proc/kcore carries.  Compared with values read from that text here.
-M=$((Q + 0x2190))
+M=$((Q + 0x21a0))
 u32() { printf '%08x' $(($1 & 0xffffffff)); }
 check "params.mm: version 1, size 256, kernel 6.1.0" \
 	[ "$(hex32 $M) $(hex32 $((M + 4))) $(hex32 $((M + 0xc)))" = "00000001 00000100 00060100" ]
@@ -244,7 +244,8 @@ check "params: no debug exit, COM1, no test flags" \
 	[ "$(hex16 $((Q + 0x28))) $(hex16 $((Q + 0x2a))) $(hex32 $((Q + 0x2c)))" = "0000 03f8 00000000" ]
 check "params: vmcoreinfo 0x7f71c000 + 0x1024" \
 	[ "$(hex64 $((Q + 0x38))) $(hex64 $((Q + 0x40)))" = "$(h16 0x7f71c000) $(h16 0x1024)" ]
-check "params: target virtio-blk at 00:04.0, port 0" [ "$(bytes $((Q + 0x50)) 8)" = 0100000000040000 ]
+check "params: target virtio-blk at 00:04.0" [ "$(bytes $((Q + 0x50)) 8)" = 0100000000040000 ]
+check "params: target unit 0, reserved zero" [ "$(bytes $((Q + 0x80)) 16)" = 00000000000000000000000000000000 ]
 check "params: target sectors 0 + 16777216 of 512 bytes" \
 	[ "$(hex64 $((Q + 0x58))) $(hex64 $((Q + 0x60))) $(hex32 $((Q + 0x68)))" = "$(h16 0) $(h16 16777216) 00000200" ]
 check "params: target flags CC_TF_UUID" [ "$(hex32 $((Q + 0x6c)))" = 00000001 ]
@@ -256,7 +257,7 @@ nr=$((0x$(hex32 $((Q + 0x30)))))
 check "params: 5 ranges (kernel image + 4 RAM)" [ $nr -eq 5 ]
 ranges_ok=1 found_text=0 found_backup=0
 for ((i = 0; i < nr; i++)); do
-	R=$((Q + 0x180 + 32 * i))
+	R=$((Q + 0x190 + 32 * i))
 	pa=$((0x$(hex64 $R))) sz=$((0x$(hex64 $((R + 8))))) va=$(hex64 $((R + 16))) src=$((0x$(hex64 $((R + 24)))))
 	((sz > 0 && sz % 4096 == 0 && pa % 4096 == 0)) || { ranges_ok=0; echo "# range $i not whole pages"; }
 	if [[ $va > ffffffff7fffffff ]]; then  # the kernel image
@@ -277,7 +278,7 @@ check "params: the low 640 KiB range is read from the backup segment" [ $found_b
 check "params: 3 note buffers (cpu3 has none)" [ "$(hex32 $((Q + 0x34)))" = 00000003 ]
 notes_ok=1
 for i in 0 1 2; do
-	[ "$(hex64 $((Q + 0x1180 + 16 * i))) $(hex64 $((Q + 0x1188 + 16 * i)))" = "$(h16 0x${NOTES[$i]}) $(h16 368)" ] || notes_ok=0
+	[ "$(hex64 $((Q + 0x1190 + 16 * i))) $(hex64 $((Q + 0x1198 + 16 * i)))" = "$(h16 0x${NOTES[$i]}) $(h16 368)" ] || notes_ok=0
 done
 check "params: note buffers = crash_notes and crash_notes_size" [ $notes_ok -eq 1 ]
 
@@ -311,7 +312,7 @@ check "summary flags the test settings" grep -q "TEST: wrong digest staged; TEST
 # at FILE: read the dry run in FILE from now on (sets D, Q, H)
 at() { D=$1 Q=$(seg_field params offset) H=$(head_text | awk '$1 == "header" && $2 == "offset" { print $3 }'); }
 # params_mode FILE: "options dump_level compress" of the dry run in FILE
-params_mode() { at "$1"; echo "$(hex32 $((Q + 0x2180))) $(hex32 $((Q + 0x2184))) $(hex32 $((Q + 0x2188)))"; }
+params_mode() { at "$1"; echo "$(hex32 $((Q + 0x2190))) $(hex32 $((Q + 0x2194))) $(hex32 $((Q + 0x2198)))"; }
 load sys raw.dry disk.img --dump-level 0 --compress none
 check "--dump-level 0 --compress none: exits 0, nothing on stderr" [ "$rc" -eq 0 -a ! -s err ]
 check "--dump-level 0 --compress none: options 0, level 0, compress none (0)" \
@@ -354,11 +355,11 @@ check "without /proc/kcore: exits 0" [ "$rc" -eq 0 ]
 check "without /proc/kcore: two notes, the page_offset fallback and zero pages only" \
 	[ "$(wc -l <err)" -eq 2 -a "$(grep -c "assuming 0x$DEFAULT_PAGE_OFFSET" err)" -eq 1 -a \
 	  "$(grep -c "cannot read the VMCOREINFO text for --dump-level 31 (nokcore/proc/kcore: No such file.*only zero pages will be left out" err)" -eq 1 ]
-check "without /proc/kcore: params.mm all zero (version 0)" [ "$(bytes $((Q + 0x2190)) 256)" = "$ZERO_MM" ]
+check "without /proc/kcore: params.mm all zero (version 0)" [ "$(bytes $((Q + 0x21a0)) 256)" = "$ZERO_MM" ]
 check "without /proc/kcore: summary says level 1 is what can be done" \
 	grep -q "^level *31 asked, only 1 possible: leave out zero pages" out
 check "without /proc/kcore: vaddr = 0xffff888000000000 + paddr" \
-	[ "$(hex64 $((Q + 0x180 + 32 * 2 + 16)))" = "$(h16 $((0x$DEFAULT_PAGE_OFFSET + 0x100000)))" ]
+	[ "$(hex64 $((Q + 0x190 + 32 * 2 + 16)))" = "$(h16 $((0x$DEFAULT_PAGE_OFFSET + 0x100000)))" ]
 
 cp -r sys novmci && make_kcore novmci/proc/kcore ""
 load novmci novmci.dry disk.img
@@ -366,11 +367,11 @@ at novmci.dry
 check "kcore without a VMCOREINFO note: exits 0, one note" \
 	[ "$rc" -eq 0 -a "$(wc -l <err)" -eq 1 -a "$(grep -c "no VMCOREINFO note in its PT_NOTE.*only zero pages" err)" -eq 1 ]
 check "kcore without a VMCOREINFO note: params.mm all zero, level still 31" \
-	[ "$(bytes $((Q + 0x2190)) 256)" = "$ZERO_MM" -a "$(hex32 $((Q + 0x2184)))" = 0000001f ]
+	[ "$(bytes $((Q + 0x21a0)) 256)" = "$ZERO_MM" -a "$(hex32 $((Q + 0x2194)))" = 0000001f ]
 load novmci novmci1.dry disk.img --dump-level 1
 at novmci1.dry
 check "--dump-level 1 does not need VMCOREINFO: no note, mm zero" \
-	[ "$rc" -eq 0 -a ! -s err -a "$(bytes $((Q + 0x2190)) 256)" = "$ZERO_MM" ]
+	[ "$rc" -eq 0 -a ! -s err -a "$(bytes $((Q + 0x21a0)) 256)" = "$ZERO_MM" ]
 load novmci novmci8.dry disk.img --dump-level 8
 check "--dump-level 8 without VMCOREINFO: the note says no page will be left out" \
 	[ "$rc" -eq 0 -a "$(grep -c "for --dump-level 8 .*: no page will be left out$" err)" -eq 1 ]
@@ -383,7 +384,7 @@ load nolru nolru.dry disk.img
 at nolru.dry
 check "VMCOREINFO the parser refuses (no PG_lru): exits 0, one note with its reason" \
 	[ "$rc" -eq 0 -a "$(wc -l <err)" -eq 1 -a "$(grep -c "no page types for --dump-level 31.*PG_lru" err)" -eq 1 ]
-check "VMCOREINFO the parser refuses: params.mm all zero" [ "$(bytes $((Q + 0x2190)) 256)" = "$ZERO_MM" ]
+check "VMCOREINFO the parser refuses: params.mm all zero" [ "$(bytes $((Q + 0x21a0)) 256)" = "$ZERO_MM" ]
 
 cp -r sys twocrash
 sed -i 's/^100000000-17fffffff : System RAM$/&\n  170000000-17fffffff : Crash kernel/' twocrash/proc/iomem
@@ -394,7 +395,7 @@ check "two crash regions: segments go into the highest" \
 	[ "$(head_text | awk '$1 == "region" { print $2, $3 }')" = "0x170000000 0x180000000" ]
 excl_ok=1
 for ((i = 0; i < $((0x$(hex32 $((Q + 0x30))))); i++)); do
-	R=$((Q + 0x180 + 32 * i)) pa=$((0x$(hex64 $((Q + 0x180 + 32 * i))))) sz=$((0x$(hex64 $((R + 8)))))
+	R=$((Q + 0x190 + 32 * i)) pa=$((0x$(hex64 $((Q + 0x190 + 32 * i))))) sz=$((0x$(hex64 $((R + 8)))))
 	[[ $(hex64 $((R + 16))) > ffffffff7fffffff ]] && continue
 	((pa + sz <= 0x2f000000 || pa >= 0x30000000)) || excl_ok=0
 	((pa + sz <= 0x170000000 || pa >= 0x180000000)) || excl_ok=0

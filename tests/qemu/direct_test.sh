@@ -72,7 +72,7 @@ vtd-stuck) # a DMAR naming a "unit" in RAM whose GSTS says TES=1 and never chang
 	  printf '\0\0\x10\0\x01\0\0\0\0\0\0\x09\0\0\0\0'; } > "$W/dmar.bin" # DRHD at 0x9000000
 	{ printf '\x10'; head -c 27 /dev/zero; printf '\0\0\0\x80'; head -c 4064 /dev/zero; } > "$W/unit.bin" # VER 1.0, GSTS.TES
 	extra_qemu=(-acpitable "file=$W/dmar.bin" -device "loader,file=$W/unit.bin,addr=$fake_unit,force-raw=on") ;;
-ahci-[!p]*) machine=q35 disk_kind=ahci bdf=00:1f.2
+ahci-*) machine=q35 disk_kind=ahci bdf=00:1f.2
 	case $CASE in
 	ahci-q35) ;;
 	ahci-port3) ahci_port=3 ;; # and another disk on port 0 that must stay as it is

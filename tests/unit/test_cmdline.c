@@ -1,4 +1,4 @@
-/* tests/unit/test_cmdline.c - capture/cmdline.c (cmdline_parse, uuid_parse).
+/* tests/unit/test_cmdline.c - capture/cmdline.c (cmdline_parse, cmdline_uuid).
  * The parameter block starts zeroed, as mbinfo_to_params() leaves it. */
 #include <stdint.h>
 #include <stdlib.h>
@@ -38,7 +38,7 @@ static int parse(const char *s)
 	CHECK_EQ(P.target.fn, f); \
 	CHECK_EQ(P.target.lba_start, first); \
 	CHECK_EQ(P.target.lba_count, count); \
-	CHECK_EQ(P.target.port, 0); \
+	CHECK_EQ(P.target.unit, 0); \
 } while (0)
 
 static void test_target(void)
@@ -78,7 +78,7 @@ static void test_target(void)
 	CHECK_EQ(P.target.bus, b); \
 	CHECK_EQ(P.target.dev, d); \
 	CHECK_EQ(P.target.fn, f); \
-	CHECK_EQ(P.target.port, port_); \
+	CHECK_EQ(P.target.unit, port_); \
 	CHECK_EQ(P.target.lba_start, first); \
 	CHECK_EQ(P.target.lba_count, count); \
 } while (0)
@@ -92,7 +92,7 @@ static void test_ahci(void)
 	CHECK_AHCI("target=ahci:00:1f.2/p1@2048+0x1000", 0, 0x1f, 2, 1, 2048, 0x1000);
 	CHECK_AHCI("target=ahci:00:1f.2/p12@0+1", 0, 0x1f, 2, 12, 0, 1);
 	CHECK_OK("target=ahci:00:1f.2/p2 uuid=01234567-89ab-cdef-0123-456789abcdef");
-	CHECK_EQ(P.target.port, 2);
+	CHECK_EQ(P.target.unit, 2);
 	CHECK_EQ(P.target.flags, CC_TF_UUID);
 
 	CHECK_BAD("target=ahci:00:1f.2", "target=");        /* the port is required */
@@ -116,7 +116,7 @@ static void test_ahci(void)
 	/* The last target= wins, port included. */
 	CHECK_OK("target=ahci:00:1f.2/p4 target=virtio:00:04.0");
 	CHECK_EQ(P.target.kind, CC_TARGET_VIRTIO_BLK);
-	CHECK_EQ(P.target.port, 0);
+	CHECK_EQ(P.target.unit, 0);
 
 	CHECK_OK("target=ahci:00:1f.2/p0 test=dma32");
 	CHECK_EQ(P.test_flags, CC_TEST_DMA32);
@@ -219,20 +219,20 @@ static const uint8_t U[16] = { 0x01, 0x23, 0x45, 0x67, 0x89, 0xab, 0xcd, 0xef,
 static void test_uuid(void)
 {
 	uint8_t u[16];
-	CHECK_EQ(uuid_parse(USTR, 36, u), 0);
+	CHECK_EQ(cmdline_uuid(USTR, 36, u), 0);
 	CHECK(!memcmp(u, U, 16));
-	CHECK_EQ(uuid_parse("ffffffff-ffff-ffff-ffff-ffffffffffff", 36, u), 0);
+	CHECK_EQ(cmdline_uuid("ffffffff-ffff-ffff-ffff-ffffffffffff", 36, u), 0);
 	CHECK_EQ(u[0], 0xff);
 	CHECK_EQ(u[15], 0xff);
-	CHECK_EQ(uuid_parse(USTR, 35, u), -1);
-	CHECK_EQ(uuid_parse(USTR "0", 37, u), -1);
-	CHECK_EQ(uuid_parse("0123456789ab-cdef-0123-456789ABCDEF", 35, u), -1);
-	CHECK_EQ(uuid_parse("0123456789abcdef0123456789ABCDEF", 32, u), -1);
-	CHECK_EQ(uuid_parse("01234567-89ab-cdef-0123-456789ABCDEg", 36, u), -1);
-	CHECK_EQ(uuid_parse("0123456-789ab-cdef-0123-456789ABCDEF", 36, u), -1); /* dash moved */
-	CHECK_EQ(uuid_parse("01234567x89ab-cdef-0123-456789ABCDEF", 36, u), -1);
-	CHECK_EQ(uuid_parse("01234567-89ab-cdef-0123-456789ABCD-F", 36, u), -1);
-	CHECK_EQ(uuid_parse("01234567-89ab-cdef-0123 456789ABCDEF", 36, u), -1);
+	CHECK_EQ(cmdline_uuid(USTR, 35, u), -1);
+	CHECK_EQ(cmdline_uuid(USTR "0", 37, u), -1);
+	CHECK_EQ(cmdline_uuid("0123456789ab-cdef-0123-456789ABCDEF", 35, u), -1);
+	CHECK_EQ(cmdline_uuid("0123456789abcdef0123456789ABCDEF", 32, u), -1);
+	CHECK_EQ(cmdline_uuid("01234567-89ab-cdef-0123-456789ABCDEg", 36, u), -1);
+	CHECK_EQ(cmdline_uuid("0123456-789ab-cdef-0123-456789ABCDEF", 36, u), -1); /* dash moved */
+	CHECK_EQ(cmdline_uuid("01234567x89ab-cdef-0123-456789ABCDEF", 36, u), -1);
+	CHECK_EQ(cmdline_uuid("01234567-89ab-cdef-0123-456789ABCD-F", 36, u), -1);
+	CHECK_EQ(cmdline_uuid("01234567-89ab-cdef-0123 456789ABCDEF", 36, u), -1);
 
 	CHECK_OK("uuid=" USTR " target=virtio:00:04.0");
 	CHECK(!memcmp(P.target.uuid, U, 16));

@@ -1,8 +1,8 @@
-/* tests/unit/test_format.c - capture/format.c (cc_snprintf). */
+/* tests/unit/test_format.c - boot/format.c (cc_snprintf). */
 #include <limits.h>
 #include <stdint.h>
 
-#include "capture/format.h"
+#include "boot/format.h"
 #include "tests/unit/check.h"
 
 /* Format into a roomy buffer; check the text and the returned length. */

@@ -1,4 +1,4 @@
-/* tests/unit/test_pagetable.c - capture/pagetable.c (pt_init, pt_map).
+/* tests/unit/test_pagetable.c - boot/pagetable.c (pt_init, pt_map).
  *
  * The tables are checked by a page walk of our own, by the x86-64 rules
  * (SDM vol. 3, 4.5): PML5 (5-level only), PML4, PDPT, PD, PT; a PS entry
@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "capture/pagetable.h"
+#include "boot/pagetable.h"
 #include "tests/unit/check.h"
 
 #define KIB (1ull << 10)

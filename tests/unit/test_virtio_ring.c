@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "boot/bytes.h"
 #include "drivers/virtio_ring.h"
 #include "tests/unit/check.h"
 
@@ -22,9 +23,6 @@ static size_t spec_used_off(unsigned q, unsigned align)
 }
 static size_t spec_bytes(unsigned q, unsigned align) { return spec_used_off(q, align) + 6 + 8 * (size_t)q; }
 
-static uint16_t rd16(const uint8_t *m, size_t off) { uint16_t v; memcpy(&v, m + off, 2); return v; }
-static uint32_t rd32(const uint8_t *m, size_t off) { uint32_t v; memcpy(&v, m + off, 4); return v; }
-static uint64_t rd64(const uint8_t *m, size_t off) { uint64_t v; memcpy(&v, m + off, 8); return v; }
 static void wr16(uint8_t *m, size_t off, uint16_t v) { memcpy(m + off, &v, 2); }
 static void wr32(uint8_t *m, size_t off, uint32_t v) { memcpy(m + off, &v, 4); }
 
@@ -69,7 +67,7 @@ static void test_layout(void)
 				if (i != spec_avail_off(q) && i != spec_avail_off(q) + 1)
 					zero &= m[i] == 0;
 			CHECK(zero);
-			CHECK_EQ(rd16(m, spec_avail_off(q)), VRING_AVAIL_F_NO_INTERRUPT);
+			CHECK_EQ(get_le16(m + spec_avail_off(q)), VRING_AVAIL_F_NO_INTERRUPT);
 			CHECK_EQ(m[want], 0xcc);
 			free(m);
 		}
@@ -85,18 +83,18 @@ static void test_desc(void)
 	vring_set_desc(&vr, 1, 0x7000, 0x10000, VRING_DESC_F_NEXT | VRING_DESC_F_WRITE, 7);
 	vring_set_desc(&vr, 7, 0xfffff000, 1, VRING_DESC_F_WRITE, 0);
 	/* 2.7.5: le64 addr, le32 len, le16 flags, le16 next */
-	CHECK_EQ(rd64(m, 0), 0x123456789abcdef0ull);
-	CHECK_EQ(rd32(m, 8), 16);
-	CHECK_EQ(rd16(m, 12), VRING_DESC_F_NEXT);
-	CHECK_EQ(rd16(m, 14), 1);
-	CHECK_EQ(rd64(m, 16), 0x7000);
-	CHECK_EQ(rd32(m, 24), 0x10000);
-	CHECK_EQ(rd16(m, 28), 3);
-	CHECK_EQ(rd16(m, 30), 7);
-	CHECK_EQ(rd64(m, 7 * 16), 0xfffff000);
-	CHECK_EQ(rd32(m, 7 * 16 + 8), 1);
-	CHECK_EQ(rd16(m, 7 * 16 + 12), 2);
-	CHECK_EQ(rd16(m, 7 * 16 + 14), 0);
+	CHECK_EQ(get_le64(m + 0), 0x123456789abcdef0ull);
+	CHECK_EQ(get_le32(m + 8), 16);
+	CHECK_EQ(get_le16(m + 12), VRING_DESC_F_NEXT);
+	CHECK_EQ(get_le16(m + 14), 1);
+	CHECK_EQ(get_le64(m + 16), 0x7000);
+	CHECK_EQ(get_le32(m + 24), 0x10000);
+	CHECK_EQ(get_le16(m + 28), 3);
+	CHECK_EQ(get_le16(m + 30), 7);
+	CHECK_EQ(get_le64(m + 7 * 16), 0xfffff000);
+	CHECK_EQ(get_le32(m + 7 * 16 + 8), 1);
+	CHECK_EQ(get_le16(m + 7 * 16 + 12), 2);
+	CHECK_EQ(get_le16(m + 7 * 16 + 14), 0);
 	int untouched = 1;
 	for (size_t i = 32; i < 7 * 16; i++)
 		untouched &= m[i] == 0;
@@ -113,25 +111,25 @@ static void test_publish(void)
 	size_t av = spec_avail_off(q);
 	for (unsigned i = 0; i < 20; i++) {
 		vring_publish(&vr, (uint16_t)(100 + i));
-		CHECK_EQ(rd16(m, av + 2), i + 1);                     /* idx */
-		CHECK_EQ(rd16(m, av + 4 + 2 * (i % q)), 100 + i);     /* ring[i % qsz] */
-		CHECK_EQ(rd16(m, av), VRING_AVAIL_F_NO_INTERRUPT);    /* flags kept */
+		CHECK_EQ(get_le16(m + av + 2), i + 1);                     /* idx */
+		CHECK_EQ(get_le16(m + av + 4 + 2 * (i % q)), 100 + i);     /* ring[i % qsz] */
+		CHECK_EQ(get_le16(m + av), VRING_AVAIL_F_NO_INTERRUPT);    /* flags kept */
 	}
 	/* only the 8 slots were written; used_event and the used ring untouched */
-	CHECK_EQ(rd16(m, av + 4 + 2 * q), 0);
-	CHECK_EQ(rd16(m, spec_used_off(q, 4096) + 2), 0);
+	CHECK_EQ(get_le16(m + av + 4 + 2 * q), 0);
+	CHECK_EQ(get_le16(m + spec_used_off(q, 4096) + 2), 0);
 
 	/* 16-bit wrap of idx: 65535 -> 0, slots keep cycling */
 	vring_init(&vr, q, m, 4096);
 	for (unsigned i = 0; i < 65535; i++)
 		vring_publish(&vr, (uint16_t)(i % q));
-	CHECK_EQ(rd16(m, av + 2), 65535);
+	CHECK_EQ(get_le16(m + av + 2), 65535);
 	vring_publish(&vr, 0x4242);
-	CHECK_EQ(rd16(m, av + 2), 0);
-	CHECK_EQ(rd16(m, av + 4 + 2 * (65535 % q)), 0x4242);
+	CHECK_EQ(get_le16(m + av + 2), 0);
+	CHECK_EQ(get_le16(m + av + 4 + 2 * (65535 % q)), 0x4242);
 	vring_publish(&vr, 0x4343);
-	CHECK_EQ(rd16(m, av + 2), 1);
-	CHECK_EQ(rd16(m, av + 4 + 2 * 0), 0x4343);
+	CHECK_EQ(get_le16(m + av + 2), 1);
+	CHECK_EQ(get_le16(m + av + 4 + 2 * 0), 0x4343);
 	free(m);
 }
 
@@ -139,7 +137,7 @@ static void test_publish(void)
 static void device_complete(uint8_t *m, unsigned q, uint32_t id, uint32_t len)
 {
 	size_t u = spec_used_off(q, 4096);
-	uint16_t idx = rd16(m, u + 2);
+	uint16_t idx = get_le16(m + u + 2);
 	wr32(m, u + 4 + 8 * (size_t)(idx % q), id);
 	wr32(m, u + 4 + 8 * (size_t)(idx % q) + 4, len);
 	wr16(m, u + 2, (uint16_t)(idx + 1));
@@ -193,8 +191,8 @@ static void test_pop_used(void)
 	/* every element seen exactly once: last_used caught up with idx */
 	while (vring_pop_used(&vr, &id, &len))
 		;
-	CHECK_EQ(vr.last_used, rd16(m, u + 2));
-	CHECK_EQ(rd16(m, u + 2), (uint16_t)(4 + 70000));
+	CHECK_EQ(vr.last_used, get_le16(m + u + 2));
+	CHECK_EQ(get_le16(m + u + 2), (uint16_t)(4 + 70000));
 
 	/* precisely across the wrap */
 	vring_init(&vr, q, m, 4096);
@@ -203,7 +201,7 @@ static void test_pop_used(void)
 	device_complete(m, q, 1, 11);
 	device_complete(m, q, 2, 22);
 	device_complete(m, q, 3, 33); /* idx now 1 */
-	CHECK_EQ(rd16(m, u + 2), 1);
+	CHECK_EQ(get_le16(m + u + 2), 1);
 	uint32_t got[3][2];
 	int n = 0;
 	while (n < 3 && vring_pop_used(&vr, &got[n][0], &got[n][1]))
@@ -232,22 +230,22 @@ static void test_round_trip(void)
 		vring_publish(&vr, h);
 	}
 	size_t av = spec_avail_off(q), u = spec_used_off(q, 16);
-	CHECK_EQ(rd16(m, av + 2), 2);
-	uint16_t heads[2] = { rd16(m, av + 4), rd16(m, av + 6) };
+	CHECK_EQ(get_le16(m + av + 2), 2);
+	uint16_t heads[2] = { get_le16(m + av + 4), get_le16(m + av + 6) };
 	CHECK_EQ(heads[0], 0);
 	CHECK_EQ(heads[1], 3);
 	/* follow chain 3 by raw offsets: 3 -> 4 -> 5 */
 	uint16_t d = heads[1];
 	unsigned links = 1;
-	while (rd16(m, d * 16 + 12) & VRING_DESC_F_NEXT) {
-		d = rd16(m, d * 16 + 14);
+	while (get_le16(m + d * 16 + 12) & VRING_DESC_F_NEXT) {
+		d = get_le16(m + d * 16 + 14);
 		links++;
 	}
 	CHECK_EQ(links, 3);
 	CHECK_EQ(d, 5);
-	CHECK_EQ(rd64(m, d * 16), 0x3000 + 528);
+	CHECK_EQ(get_le64(m + d * 16), 0x3000 + 528);
 	for (int i = 1; i >= 0; i--) {
-		uint16_t idx = rd16(m, u + 2);
+		uint16_t idx = get_le16(m + u + 2);
 		wr32(m, u + 4 + 8 * idx, heads[i]);
 		wr32(m, u + 8 + 8 * idx, 528 + i);
 		wr16(m, u + 2, (uint16_t)(idx + 1));

@@ -9,13 +9,16 @@
 # prints one "file:line: ..." line per failed check and exits non-zero if
 # any failed (tests/unit/check.h).
 
-UNIT_DEPS_test_format  := capture/format.c
+UNIT_DEPS_test_format  := boot/format.c
 UNIT_DEPS_test_crc32   := capture/crc32.c
 UNIT_DEPS_test_xxh32   := capture/xxh32.c
 UNIT_LIBS_test_xxh32   := -lxxhash
 UNIT_DEPS_test_lz4frame := capture/lz4frame.c capture/xxh32.c $(LZ4_C)
 UNIT_LIBS_test_lz4frame := -llz4
 UNIT_DEPS_test_ostream  := capture/ostream.c
+# blkq and the sink over a simulated disk; the test defines the clock
+# (boot/timer.h deadlines) and cc_log itself
+UNIT_DEPS_test_blkq     := capture/blkq.c capture/stream.c capture/dumphdr.c capture/crc32.c
 UNIT_DEPS_test_dumphdr := capture/dumphdr.c capture/crc32.c
 UNIT_DEPS_test_iomem   := loader/iomem.c
 UNIT_DEPS_test_layout  := loader/layout.c
@@ -24,12 +27,12 @@ UNIT_DEPS_test_stage   := loader/stage.c loader/iomem.c loader/layout.c capture/
 UNIT_DEPS_test_blockdev := loader/blockdev.c loader/sysfile.c
 UNIT_DEPS_test_sysinfo := loader/sysinfo.c loader/sysfile.c
 UNIT_DEPS_test_dumplevel := loader/dumplevel.c
-UNIT_DEPS_test_pagetable   := capture/pagetable.c
+UNIT_DEPS_test_pagetable   := boot/pagetable.c
 UNIT_DEPS_test_ranges      := capture/ranges.c
 UNIT_DEPS_test_elfcore     := capture/elfcore.c
 UNIT_DEPS_test_coremap     := capture/coremap.c
 UNIT_DEPS_test_notes       := capture/notes.c
-UNIT_DEPS_test_cmdline     := capture/cmdline.c capture/format.c
+UNIT_DEPS_test_cmdline     := capture/cmdline.c boot/format.c
 UNIT_DEPS_test_virtio_ring := drivers/virtio_ring.c
 UNIT_DEPS_test_rtc         := drivers/civil_time.c
 UNIT_DEPS_test_ahci_prd    := drivers/ahci_prd.c

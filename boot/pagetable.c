@@ -1,5 +1,5 @@
-/* capture/pagetable.c - see pagetable.h. */
-#include "capture/pagetable.h"
+/* boot/pagetable.c - see pagetable.h. */
+#include "boot/pagetable.h"
 
 #define ENTRIES 512
 

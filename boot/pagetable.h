@@ -1,4 +1,4 @@
-/* capture/pagetable.h - identity-map page-table builder.
+/* boot/pagetable.h - identity-map page-table builder.
  *
  * Pure: tables come from a caller-given pool of 4 KiB pages, and a table's
  * address is its pointer value (true in the payload, which runs identity
@@ -11,8 +11,8 @@
  *   | 47..39 PML4 | 38..30 PDPT | 29..21 PD | 20..0 offset in 2 MiB page |
  *                              \_ 1 GiB leaf: 29..0 offset
  */
-#ifndef CAPTURE_PAGETABLE_H
-#define CAPTURE_PAGETABLE_H
+#ifndef BOOT_PAGETABLE_H
+#define BOOT_PAGETABLE_H
 #include <stdint.h>
 
 #define PTE_P     (1ull << 0)  /* present */

@@ -1,8 +1,8 @@
-/* drivers/uart16550.h - 16550 UART registers and bits (PC16550D data
- * sheet), shared by the payload's drivers/serial.c and the purgatory's
+/* boot/uart16550.h - 16550 UART registers and bits (PC16550D data
+ * sheet), shared by the payload's boot/serial.c and the purgatory's
  * console, which program the UART the same way: 115200 8N1, FIFOs on. */
-#ifndef DRIVERS_UART16550_H
-#define DRIVERS_UART16550_H
+#ifndef BOOT_UART16550_H
+#define BOOT_UART16550_H
 
 #include <stdint.h>
 
@@ -25,10 +25,9 @@
 #define LSR_THRE   (1u << 5) /* transmit holding register empty */
 
 #define UART_DIVISOR_115200 1 /* 1.8432 MHz / 16 / 115200 */
-#define UART_COM1 0x3f8
 
 /* 115200 8N1, FIFOs on, no interrupts (we poll).  The includer provides
- * outb(port, value): the payload's capture/x86.h or the purgatory's io.h. */
+ * outb(port, value): the payload's boot/x86.h or the purgatory's io.h. */
 static inline void uart_setup(uint16_t base)
 {
 	outb(base + UART_IER, 0);

@@ -1,6 +1,6 @@
-/* drivers/debugcon.c - see debugcon.h. */
-#include "drivers/debugcon.h"
-#include "capture/x86.h"
+/* boot/debugcon.c - see debugcon.h. */
+#include "boot/debugcon.h"
+#include "boot/x86.h"
 
 static int present;
 

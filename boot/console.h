@@ -1,8 +1,8 @@
-/* capture/console.h - everything the payload says goes to COM1 (16550)
+/* boot/console.h - everything the payload says goes to COM1 (16550)
  * and, when present, QEMU's debug console.  One short line per stage:
  *   capture: virtio-blk 00:04.0 up, 2097152 sectors */
-#ifndef CAPTURE_CONSOLE_H
-#define CAPTURE_CONSOLE_H
+#ifndef BOOT_CONSOLE_H
+#define BOOT_CONSOLE_H
 #include <stdint.h>
 
 void console_init(uint16_t serial_port);

@@ -1,6 +1,6 @@
-/* capture/cpu.h - our IDT, the exception report, CPU feature queries. */
-#ifndef CAPTURE_CPU_H
-#define CAPTURE_CPU_H
+/* boot/cpu.h - our IDT, the exception report, CPU feature queries. */
+#ifndef BOOT_CPU_H
+#define BOOT_CPU_H
 #include <stdint.h>
 
 /* What boot/exceptions.asm pushes, lowest address first. */
@@ -17,6 +17,9 @@ _Static_assert(sizeof(struct exc_frame) == 22 * 8, "exc_frame must match boot/ex
 #define VEC_NMI       2
 
 void idt_init(void);
+/* What an exception report ends with: fn(CC_ERR_EXCEPTION), which must not
+ * return (the payload passes cc_finish).  Without it: halt. */
+void cpu_set_fatal(void (*fn)(uint32_t status));
 /* Called from boot/exceptions.asm; returns only for an NMI. */
 void cc_exception(struct exc_frame *f);
 /* Address of the first byte of the image (for RIP offsets). */

@@ -1,9 +1,9 @@
-/* capture/format.h - a small vsnprintf.
+/* boot/format.h - a small vsnprintf.
  * Supported: %% %c %s %d %i %u %x %X %p, flags '0' and '-', a decimal
  * width, a precision for %s only (%.5s, %.*s), length modifiers l, ll, z.
  * Not supported: other precisions, floating point, %n.  Pure: host-tested in tests/unit/test_format.c. */
-#ifndef CAPTURE_FORMAT_H
-#define CAPTURE_FORMAT_H
+#ifndef BOOT_FORMAT_H
+#define BOOT_FORMAT_H
 
 #include <stdarg.h>
 #include <stddef.h>

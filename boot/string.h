@@ -1,8 +1,8 @@
-/* capture/string.h - the few C library routines the payload provides.
+/* boot/string.h - the few C library routines the payload provides.
  * gcc may emit calls to memcpy/memset/memmove/memcmp even under
  * -ffreestanding, so these carry the standard names. */
-#ifndef CAPTURE_STRING_H
-#define CAPTURE_STRING_H
+#ifndef BOOT_STRING_H
+#define BOOT_STRING_H
 
 #include <stddef.h>
 

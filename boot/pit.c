@@ -1,7 +1,7 @@
-/* drivers/pit.c - see pit.h.  Port and bit names after the Intel 8254 data
+/* boot/pit.c - see pit.h.  Port and bit names after the Intel 8254 data
  * sheet and the PC/AT port 61h layout. */
-#include "drivers/pit.h"
-#include "capture/x86.h"
+#include "boot/pit.h"
+#include "boot/x86.h"
 
 #define PIT_CH2_DATA   0x42
 #define PIT_MODE_CMD   0x43

@@ -1,7 +1,7 @@
-/* drivers/pit.h - 8254 programmable interval timer, channel 2, used once
+/* boot/pit.h - 8254 programmable interval timer, channel 2, used once
  * to measure the TSC frequency. */
-#ifndef DRIVERS_PIT_H
-#define DRIVERS_PIT_H
+#ifndef BOOT_PIT_H
+#define BOOT_PIT_H
 #include <stdint.h>
 
 #define PIT_HZ 1193182u

@@ -1,57 +1,28 @@
-/* capture/cpu.c - IDT setup and the exception report.
+/* boot/cpu.c - IDT setup and the exception report.
  *
  * Any CPU exception inside the payload prints the vector, error code, RIP
  * (also as an offset into the image, to look up in build/capture.lst), CR2
- * and the general registers, then ends the capture with CC_ERR_EXCEPTION.
+ * and the general registers, then calls the fatal handler the image set
+ * (the payload's cc_finish, with CC_ERR_EXCEPTION); without one it halts.
  * An NMI is reported and ignored (another CPU's watchdog, an NMI button). */
-#include "capture/cpu.h"
-#include "capture/action.h"
-#include "capture/console.h"
-#include "capture/x86.h"
+#include "boot/cpu.h"
+#include "boot/console.h"
+#include "boot/idt.h"
+#include "boot/x86.h"
 #include "crashcap/status.h"
 
 extern char exception_stubs[];
 extern char image_start[];
 extern char __image_end[];
 
-#define SEL_CODE64      0x10  /* boot/x86.inc */
-#define IDT_TYPE_INTR   0x8e  /* present, DPL 0, 64-bit interrupt gate */
-
-struct idt_entry {
-	uint16_t offset_lo;
-	uint16_t selector;
-	uint8_t  ist;
-	uint8_t  type_attr;
-	uint16_t offset_mid;
-	uint32_t offset_hi;
-	uint32_t reserved;
-};
-_Static_assert(sizeof(struct idt_entry) == 16, "IDT gate is 16 bytes");
-
-struct __attribute__((packed)) idt_ptr {
-	uint16_t limit;
-	uint64_t base;
-};
-
-static struct idt_entry idt[EXC_VECTORS];
+static struct idt_gate idt[EXC_VECTORS];
 
 uint64_t image_base(void) { return (uint64_t)image_start; }
 uint64_t image_mem_size(void) { return (uint64_t)(__image_end - image_start); }
 
 void idt_init(void)
 {
-	for (int v = 0; v < EXC_VECTORS; v++) {
-		uint64_t h = (uint64_t)exception_stubs + (uint64_t)v * EXC_STUB_SIZE;
-		idt[v] = (struct idt_entry){
-			.offset_lo = (uint16_t)h,
-			.selector = SEL_CODE64,
-			.type_attr = IDT_TYPE_INTR,
-			.offset_mid = (uint16_t)(h >> 16),
-			.offset_hi = (uint32_t)(h >> 32),
-		};
-	}
-	struct idt_ptr p = { sizeof(idt) - 1, (uint64_t)idt };
-	asm volatile("lidt %0" : : "m"(p) : "memory");
+	idt_load(idt, EXC_VECTORS, exception_stubs, EXC_STUB_SIZE);
 }
 
 static const char exc_names[EXC_VECTORS][6] = {
@@ -62,6 +33,10 @@ static const char exc_names[EXC_VECTORS][6] = {
 };
 
 static int in_exception;
+/* Set at run time (a pointer in static data would need a relocation). */
+static void (*fatal)(uint32_t status);
+
+void cpu_set_fatal(void (*fn)(uint32_t status)) { fatal = fn; }
 
 void cc_exception(struct exc_frame *f)
 {
@@ -85,7 +60,10 @@ void cc_exception(struct exc_frame *f)
 	cprintf("  r8  %016lx r9  %016lx r10 %016lx r11 %016lx\n", f->r8, f->r9, f->r10, f->r11);
 	cprintf("  r12 %016lx r13 %016lx r14 %016lx r15 %016lx\n", f->r12, f->r13, f->r14, f->r15);
 	cprintf("  cs %04lx ss %04lx rflags %08lx cr3 %016lx cr4 %08lx\n", f->cs, f->ss, f->rflags, read_cr3(), read_cr4());
-	cc_finish(CC_ERR_EXCEPTION);
+	if (fatal)
+		fatal(CC_ERR_EXCEPTION);
+	cc_log("halted");
+	cli_hlt_forever();
 }
 
 int cpu_has_1g_pages(void)

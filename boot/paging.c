@@ -1,15 +1,15 @@
-/* capture/paging.c - see paging.h.
+/* boot/paging.c - see paging.h.
  *
  * The previous stage's page tables (the kexec identity map, or the 4 GiB
  * map of boot/head.asm) cover RAM but not device registers, and may be
  * 5-level.  We build our own from a fixed pool in .bss: 5-level when CR4.LA57
  * is already on (paging cannot be switched between 4 and 5 levels without
  * leaving long mode), 4-level otherwise. */
-#include "capture/paging.h"
-#include "capture/console.h"
-#include "capture/cpu.h"
-#include "capture/pagetable.h"
-#include "capture/x86.h"
+#include "boot/paging.h"
+#include "boot/console.h"
+#include "boot/cpu.h"
+#include "boot/pagetable.h"
+#include "boot/x86.h"
 #include "crashcap/status.h"
 
 #define FOUR_GIB (4ull << 30)

@@ -1,7 +1,7 @@
-/* capture/paging.h - the payload's own page tables (capture/pagetable.c
+/* boot/paging.h - the payload's own page tables (boot/pagetable.c
  * builds them; this file decides what to map and switches CR3). */
-#ifndef CAPTURE_PAGING_H
-#define CAPTURE_PAGING_H
+#ifndef BOOT_PAGING_H
+#define BOOT_PAGING_H
 #include <stdint.h>
 #include "crashcap/params.h"
 

@@ -1,11 +1,11 @@
-/* capture/timer.c - TSC calibrated against PIT channel 2.
+/* boot/timer.c - TSC calibrated against PIT channel 2.
  *
  * Before timer_init() runs (the first console lines), and if the PIT never
  * answers, the clock assumes an 8 GHz TSC: deadlines then last at least as
  * long as asked on any real CPU, never shorter. */
-#include "capture/timer.h"
-#include "capture/x86.h"
-#include "drivers/pit.h"
+#include "boot/timer.h"
+#include "boot/x86.h"
+#include "boot/pit.h"
 
 #define CALIBRATE_MS        50
 #define TSC_HZ_BEFORE_INIT  8000000000ull /* upper bound on real TSC rates */

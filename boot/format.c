@@ -1,5 +1,5 @@
-/* capture/format.c - see format.h. */
-#include "capture/format.h"
+/* boot/format.c - see format.h. */
+#include "boot/format.h"
 
 struct out {
 	char *buf;

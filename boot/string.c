@@ -1,18 +1,14 @@
-/* purgatory/mem.c - the four functions a freestanding GCC may call on its
- * own (for struct copies, or loops it recognises as memset/memcpy).
- * String instructions only: nothing here may touch SSE registers. */
-#include <stddef.h>
+/* boot/string.c - the C library routines gcc may call on its own (struct
+ * copies, loops it recognises) and the few the code uses.  memcpy, memmove
+ * and memset are string instructions: fast enough for the headers and LZ4
+ * blocks the payload copies, and no SSE register, so the purgatory (built
+ * -mgeneral-regs-only) links the same file. */
+#include "boot/string.h"
 #include <stdint.h>
-
-void *memcpy(void *dst, const void *src, size_t n);
-void *memmove(void *dst, const void *src, size_t n);
-void *memset(void *dst, int c, size_t n);
-int memcmp(const void *a, const void *b, size_t n);
 
 void *memcpy(void *dst, const void *src, size_t n)
 {
 	void *d = dst;
-
 	asm volatile("rep movsb" : "+D"(d), "+S"(src), "+c"(n) : : "memory");
 	return dst;
 }
@@ -32,17 +28,42 @@ void *memmove(void *dst, const void *src, size_t n)
 void *memset(void *dst, int c, size_t n)
 {
 	void *d = dst;
-
 	asm volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
 	return dst;
 }
 
 int memcmp(const void *a, const void *b, size_t n)
 {
-	const uint8_t *p = a, *q = b;
+	const unsigned char *x = a, *y = b;
+	for (; n; n--, x++, y++)
+		if (*x != *y)
+			return *x - *y;
+	return 0;
+}
 
-	for (size_t i = 0; i < n; i++)
-		if (p[i] != q[i])
-			return p[i] < q[i] ? -1 : 1;
+size_t strlen(const char *s)
+{
+	size_t n = 0;
+	while (s[n])
+		n++;
+	return n;
+}
+
+size_t strnlen(const char *s, size_t max)
+{
+	size_t n = 0;
+	while (n < max && s[n])
+		n++;
+	return n;
+}
+
+int strncmp(const char *a, const char *b, size_t n)
+{
+	for (; n; n--, a++, b++) {
+		if (*a != *b)
+			return (unsigned char)*a - (unsigned char)*b;
+		if (!*a)
+			return 0;
+	}
 	return 0;
 }

@@ -1,8 +1,8 @@
-/* capture/timer.h - a calibrated clock and real-time deadlines.
+/* boot/timer.h - a calibrated clock and real-time deadlines.
  * Every poll loop in the payload takes a struct deadline and gives up when
  * deadline_passed() says so, then names what it waited for. */
-#ifndef CAPTURE_TIMER_H
-#define CAPTURE_TIMER_H
+#ifndef BOOT_TIMER_H
+#define BOOT_TIMER_H
 #include <stdint.h>
 
 struct deadline {

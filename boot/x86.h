@@ -1,8 +1,8 @@
-/* capture/x86.h - the special instructions the payload needs, one static
+/* boot/x86.h - the special instructions the payload needs, one static
  * inline each, every one with a "memory" clobber so the compiler never moves
  * memory accesses across device I/O. */
-#ifndef CAPTURE_X86_H
-#define CAPTURE_X86_H
+#ifndef BOOT_X86_H
+#define BOOT_X86_H
 
 #include <stdint.h>
 
@@ -21,6 +21,8 @@ static inline uint32_t mmio_read32(uint64_t a) { uint32_t v = *(volatile uint32_
 static inline void mmio_write8(uint64_t a, uint8_t v) { asm volatile("" ::: "memory"); *(volatile uint8_t *)a = v; }
 static inline void mmio_write16(uint64_t a, uint16_t v) { asm volatile("" ::: "memory"); *(volatile uint16_t *)a = v; }
 static inline void mmio_write32(uint64_t a, uint32_t v) { asm volatile("" ::: "memory"); *(volatile uint32_t *)a = v; }
+/* A 64-bit register read as two 32-bit halves, low first (VT-d CAP/ECAP). */
+static inline uint64_t mmio_read64_split(uint64_t a) { return mmio_read32(a) | (uint64_t)mmio_read32(a + 4) << 32; }
 /* A 64-bit register written as two 32-bit halves, low first (virtio 1.x 4.1.3.1). */
 static inline void mmio_write64_split(uint64_t a, uint64_t v) { mmio_write32(a, (uint32_t)v); mmio_write32(a + 4, (uint32_t)(v >> 32)); }
 
@@ -42,7 +44,8 @@ static inline uint64_t read_cr2(void) { uint64_t v; asm volatile("mov %%cr2, %0"
 static inline uint64_t read_cr3(void) { uint64_t v; asm volatile("mov %%cr3, %0" : "=r"(v)); return v; }
 static inline uint64_t read_cr4(void) { uint64_t v; asm volatile("mov %%cr4, %0" : "=r"(v)); return v; }
 static inline void write_cr3(uint64_t v) { asm volatile("mov %0, %%cr3" : : "r"(v) : "memory"); }
-static inline void cli_hlt_forever(void) { for (;;) asm volatile("cli; hlt"); }
+/* Interrupts stay off; hlt returns only after an NMI, so loop. */
+static inline __attribute__((noreturn)) void cli_hlt_forever(void) { for (;;) asm volatile("cli; hlt" ::: "memory"); }
 
 #define CR4_LA57 (1u << 12) /* 5-level paging active */
 

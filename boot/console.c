@@ -1,9 +1,9 @@
-/* capture/console.c - see console.h. */
+/* boot/console.c - see console.h. */
 #include <stdarg.h>
-#include "capture/console.h"
-#include "capture/format.h"
-#include "drivers/debugcon.h"
-#include "drivers/serial.h"
+#include "boot/console.h"
+#include "boot/format.h"
+#include "boot/debugcon.h"
+#include "boot/serial.h"
 
 #define LINE_MAX 256
 

@@ -1,6 +1,6 @@
-/* drivers/debugcon.h - QEMU/Bochs debug console port (isa-debugcon). */
-#ifndef DRIVERS_DEBUGCON_H
-#define DRIVERS_DEBUGCON_H
+/* boot/debugcon.h - QEMU/Bochs debug console port (isa-debugcon). */
+#ifndef BOOT_DEBUGCON_H
+#define BOOT_DEBUGCON_H
 
 #define DEBUGCON_PORT 0xe9
 
