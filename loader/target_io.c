@@ -10,31 +10,60 @@
 #include "capture/dumphdr.h"
 #include "loader/target_io.h"
 
+const char *file_kind_words(unsigned mode)
+{
+	switch (mode & S_IFMT) {
+	case S_IFREG: return "a regular file";
+	case S_IFBLK: return "a block device";
+	case S_IFDIR: return "a directory";
+	case S_IFCHR: return "a character device";
+	case S_IFIFO: return "a FIFO";
+	case S_IFSOCK: return "a socket";
+	case S_IFLNK: return "a symbolic link";
+	}
+	return "not a file crashcap knows";
+}
+
 int target_open(struct target *t, const char *path, int writable)
 {
-	struct stat st;
+	struct stat st, fst;
 
 	t->path = path;
-	t->fd = open(path, (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC);
+	t->fd = -1;
+	/* The type first: opening a FIFO or a terminal could block or have
+	 * effects. */
+	if (stat(path, &st) < 0) {
+		warn("%s", path);
+		return -1;
+	}
+	if (!S_ISBLK(st.st_mode) && !S_ISREG(st.st_mode)) {
+		warnx("%s is %s: give a block device or a disk image file", path, file_kind_words(st.st_mode));
+		return -1;
+	}
+	t->fd = open(path, (writable ? O_RDWR : O_RDONLY) | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (t->fd < 0) {
 		warn("%s", path);
 		return -1;
 	}
-	if (fstat(t->fd, &st) < 0) {
+	if (fstat(t->fd, &fst) < 0) {
 		warn("%s: stat", path);
 		goto fail;
 	}
-	t->is_blockdev = S_ISBLK(st.st_mode);
+	if (fst.st_dev != st.st_dev || fst.st_ino != st.st_ino || (fst.st_mode & S_IFMT) != (st.st_mode & S_IFMT)) {
+		warnx("%s changed while it was opened", path);
+		goto fail;
+	}
+	int fl = fcntl(t->fd, F_GETFL);
+	if (fl >= 0)
+		fcntl(t->fd, F_SETFL, fl & ~O_NONBLOCK);
+	t->is_blockdev = S_ISBLK(fst.st_mode);
 	if (t->is_blockdev) {
 		if (ioctl(t->fd, BLKGETSIZE64, &t->size) < 0) {
 			warn("%s: BLKGETSIZE64", path);
 			goto fail;
 		}
-	} else if (S_ISREG(st.st_mode)) {
-		t->size = (uint64_t)st.st_size;
 	} else {
-		warnx("%s: not a block device or a regular file", path);
-		goto fail;
+		t->size = (uint64_t)fst.st_size;
 	}
 	return 0;
 fail:

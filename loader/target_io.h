@@ -15,7 +15,10 @@ struct target {
 	int is_blockdev;
 };
 
-/* Open PATH read-only or read-write: 0, or -1. */
+/* Open PATH read-only or read-write: 0, or -1.  PATH's type is checked
+ * before it is opened (stat), and the open itself does not block
+ * (O_NONBLOCK), so a FIFO or a terminal given as DEV is refused at once,
+ * by its type. */
 int target_open(struct target *t, const char *path, int writable);
 void target_close(struct target *t);
 
@@ -28,5 +31,8 @@ int target_pread(const struct target *t, void *buf, size_t len, uint64_t off);
 int target_read_header(const struct target *t, struct cc_dump_header *h);
 /* Seal h (dumphdr_seal), write it at offset 0 and fsync: 0, or -1. */
 int target_write_header(const struct target *t, struct cc_dump_header *h);
+
+/* "a regular file", "a FIFO", "a character device", ... for messages. */
+const char *file_kind_words(unsigned mode);
 
 #endif
