@@ -6,16 +6,16 @@
  * (loader/save_pages.h) or as makedumpfile's kdump-compressed format
  * (loader/save_kdump.h).
  *
- * FILE is written as FILE.tmp (mode 0600: it holds the crashed machine's
- * memory), synced and renamed, so FILE is either absent or whole.  The
- * header is marked CC_STATE_SAVED only after that; status, data_written and
+ * FILE is written through a file created exclusively in its directory
+ * (loader/save_output.h: mode 0600, it holds the crashed machine's memory),
+ * synced and linked or renamed into place, so FILE is either absent or
+ * whole.  The header is marked CC_STATE_SAVED only after that; status, data_written and
  * data_total are kept, so a dump saved with --force still shows as
  * incomplete in `crashcap status`. */
 #include <errno.h>
 #include <err.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <libgen.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +26,7 @@
 #include "capture/dumphdr.h"
 #include "loader/commands.h"
 #include "loader/save_kdump.h"
+#include "loader/save_output.h"
 #include "loader/save_pages.h"
 #include "loader/sparse_copy.h"
 #include "loader/target_io.h"
@@ -96,6 +97,10 @@ static int parse_args(int argc, char **argv, struct save_args *a)
 			return -1;
 		}
 	}
+	if (a->out && !a->out[0]) {
+		warnx("save: -o needs a file name, not an empty one");
+		return -1;
+	}
 	if (optind != argc - 1 || !a->out) {
 		warnx("usage: crashcap save DEV -o FILE [--format elf|kdump] [--force]");
 		return -1;
@@ -156,27 +161,6 @@ static int check_dump(const struct target *t, const struct cc_dump_header *h, co
 	return 0;
 }
 
-static int is_target(const struct target *t, const struct stat *out)
-{
-	struct stat st;
-	return fstat(t->fd, &st) == 0 && st.st_dev == out->st_dev && st.st_ino == out->st_ino;
-}
-
-/* Make the rename durable. */
-static int sync_parent_dir(const char *path)
-{
-	char *copy = strdup(path);
-	if (!copy)
-		return -1;
-	int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	free(copy);
-	if (fd < 0)
-		return -1;
-	int rc = fsync(fd);
-	close(fd);
-	return rc;
-}
-
 /* Write the vmcore into fd: the raw ELF copied, or the pages decoded. */
 static int write_vmcore(const struct target *t, const struct cc_dump_header *h,
 			struct pages_plan *plan, const struct save_args *a, int fd, const char *tmp)
@@ -188,46 +172,13 @@ static int write_vmcore(const struct target *t, const struct cc_dump_header *h,
 	return pages_write_elf(plan, fd, tmp, &interrupted);
 }
 
-/* Write into tmp, then put it in place as out.  Removes tmp on failure. */
+/* Write the vmcore into FILE's new file, then put it in place. */
 static int write_output(const struct target *t, const struct cc_dump_header *h,
-			struct pages_plan *plan, const struct save_args *a, const char *tmp)
+			struct pages_plan *plan, const struct save_args *a, struct save_out *o)
 {
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		warn("%s", tmp);
+	if (write_vmcore(t, h, plan, a, o->fd, a->out) < 0)
 		return -1;
-	}
-	if (write_vmcore(t, h, plan, a, fd, tmp) < 0)
-		goto fail;
-	if (fsync(fd) < 0) {
-		warn("%s: fsync", tmp);
-		goto fail;
-	}
-	if (close(fd) < 0) {
-		fd = -1;
-		warn("%s: close", tmp);
-		goto fail;
-	}
-	fd = -1;
-	/* Without --force an existing FILE is never replaced, even one that
-	 * appeared during the copy. */
-	int rc = a->force ? rename(tmp, a->out) : renameat2(AT_FDCWD, tmp, AT_FDCWD, a->out, RENAME_NOREPLACE);
-	if (rc < 0 && !a->force && errno == EINVAL) /* filesystem without RENAME_NOREPLACE */
-		rc = link(tmp, a->out) < 0 ? -1 : unlink(tmp);
-	if (rc < 0) {
-		warn("%s", a->out);
-		goto fail;
-	}
-	if (sync_parent_dir(a->out) < 0) {
-		warn("%s: syncing its directory", a->out);
-		return -1; /* FILE is in place and whole; only durability is in doubt */
-	}
-	return 0;
-fail:
-	if (fd >= 0)
-		close(fd);
-	unlink(tmp);
-	return -1;
+	return out_commit(o);
 }
 
 int cmd_save(int argc, char **argv)
@@ -235,10 +186,9 @@ int cmd_save(int argc, char **argv)
 	struct save_args a;
 	struct target t;
 	struct cc_dump_header h;
-	struct stat st;
 	struct pages_plan plan;
+	struct save_out o = { .fd = -1, .dirfd = -1 };
 	int have_plan = 0;
-	char *tmp = NULL;
 	int rc = 1;
 
 	if (parse_args(argc, argv, &a) < 0)
@@ -247,28 +197,15 @@ int cmd_save(int argc, char **argv)
 		return 1;
 	if (target_read_header(&t, &h) < 0 || check_dump(&t, &h, &a) < 0)
 		goto out;
-	if (lstat(a.out, &st) == 0) {
-		if (is_target(&t, &st)) {
-			warnx("%s is the target itself", a.out);
-			goto out;
-		}
-		if (!a.force) {
-			warnx("%s exists (--force overwrites it)", a.out);
-			goto out;
-		}
-	}
-	if (asprintf(&tmp, "%s.tmp", a.out) < 0) {
-		tmp = NULL;
-		warnx("out of memory");
+	if (out_begin(&o, a.out, &t, a.force) < 0)
 		goto out;
-	}
 	catch_signals();
 	if (h.encoding == CC_ENC_PAGES) {
 		have_plan = 1;
 		if (pages_plan(&plan, &t, &h, a.force, &interrupted) < 0)
 			goto out;
 	}
-	if (write_output(&t, &h, &plan, &a, tmp) < 0)
+	if (write_output(&t, &h, &plan, &a, &o) < 0)
 		goto out;
 	if (h.encoding == CC_ENC_PAGES)
 		printf("saved %llu pages (%llu chunks, %llu bytes of stream) of %s to %s%s\n",
@@ -285,7 +222,7 @@ int cmd_save(int argc, char **argv)
 out:
 	if (have_plan)
 		pages_plan_free(&plan);
-	free(tmp);
+	out_end(&o);
 	target_close(&t);
 	return rc;
 }
