@@ -288,6 +288,8 @@ static int open_target(const struct load_args *a)
 	}
 	if (target_open(&L.t, a->target, !a->dry_run) < 0)
 		return -1;
+	if (!a->dry_run && target_lock(&L.t) < 0) /* not while a save reads it */
+		return -1;
 
 	/* What is there now: an unsaved dump, or someone's data? */
 	static uint8_t head[BLOCKDEV_SIG_BYTES];

@@ -30,6 +30,7 @@
 #include "loader/save_pages.h"
 #include "loader/sparse_copy.h"
 #include "loader/target_io.h"
+#include "loader/uuid.h"
 
 enum save_format { FORMAT_ELF, FORMAT_KDUMP };
 
@@ -38,7 +39,16 @@ struct save_args {
 	const char *out;
 	int force;
 	enum save_format format;
+	const char *test_stop;  /* --test-stop POINT: SIGSTOP there (tests only) */
 };
+
+/* Test only: stop (SIGSTOP) at a named point with every lock held, so a
+ * test can look, kill -9 it there, or run a second save against it. */
+static void test_stop(const struct save_args *a, const char *point)
+{
+	if (a->test_stop && !strcmp(a->test_stop, point))
+		raise(SIGSTOP);
+}
 
 static volatile sig_atomic_t interrupted;
 
@@ -64,6 +74,7 @@ static int parse_args(int argc, char **argv, struct save_args *a)
 		{ "output", required_argument, NULL, 'o' },
 		{ "force", no_argument, NULL, 'f' },
 		{ "format", required_argument, NULL, 'F' },
+		{ "test-stop", required_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -88,6 +99,13 @@ static int parse_args(int argc, char **argv, struct save_args *a)
 				warnx("save: unknown format '%s' (elf or kdump)", optarg);
 				return -1;
 			}
+			break;
+		case 'S':
+			if (strcmp(optarg, "checked") && strcmp(optarg, "copied") && strcmp(optarg, "linked")) {
+				warnx("save: --test-stop %s: use checked, copied or linked", optarg);
+				return -1;
+			}
+			a->test_stop = optarg;
 			break;
 		case ':':
 			warnx("save: %s needs an argument", argv[optind - 1]);
@@ -172,12 +190,24 @@ static int write_vmcore(const struct target *t, const struct cc_dump_header *h,
 	return pages_write_elf(plan, fd, tmp, &interrupted);
 }
 
+/* What FILE's xattr says it holds (save_output.h): this dump, this format. */
+static void dump_identity(const struct cc_dump_header *h, const struct save_args *a, char *buf, size_t n)
+{
+	char uuid[UUID_TEXT_LEN + 1];
+	uuid_format(h->uuid, uuid);
+	snprintf(buf, n, "crashcap 1 uuid %s start %llu end %llu written %llu total %llu encoding %u format %s",
+		 uuid, (unsigned long long)h->start_time, (unsigned long long)h->end_time,
+		 (unsigned long long)h->data_written, (unsigned long long)h->data_total, h->encoding,
+		 a->format == FORMAT_KDUMP ? "kdump" : "elf");
+}
+
 /* Write the vmcore into FILE's new file, then put it in place. */
 static int write_output(const struct target *t, const struct cc_dump_header *h,
 			struct pages_plan *plan, const struct save_args *a, struct save_out *o)
 {
 	if (write_vmcore(t, h, plan, a, o->fd, a->out) < 0)
 		return -1;
+	test_stop(a, "copied");
 	return out_commit(o);
 }
 
@@ -190,14 +220,16 @@ int cmd_save(int argc, char **argv)
 	struct save_out o = { .fd = -1, .dirfd = -1 };
 	int have_plan = 0;
 	int rc = 1;
+	char identity[200];
 
 	if (parse_args(argc, argv, &a) < 0)
 		return EXIT_USAGE;
 	if (target_open(&t, a.dev, 1) < 0)
 		return 1;
-	if (target_read_header(&t, &h) < 0 || check_dump(&t, &h, &a) < 0)
+	if (target_lock(&t) < 0 || target_read_header(&t, &h) < 0 || check_dump(&t, &h, &a) < 0)
 		goto out;
-	if (out_begin(&o, a.out, &t, a.force) < 0)
+	dump_identity(&h, &a, identity, sizeof(identity));
+	if (out_begin(&o, a.out, &t, a.force, identity, h.state != CC_STATE_SAVED) < 0)
 		goto out;
 	catch_signals();
 	if (h.encoding == CC_ENC_PAGES) {
@@ -205,8 +237,10 @@ int cmd_save(int argc, char **argv)
 		if (pages_plan(&plan, &t, &h, a.force, &interrupted) < 0)
 			goto out;
 	}
+	test_stop(&a, "checked");
 	if (write_output(&t, &h, &plan, &a, &o) < 0)
 		goto out;
+	test_stop(&a, "linked");
 	if (h.encoding == CC_ENC_PAGES)
 		printf("saved %llu pages (%llu chunks, %llu bytes of stream) of %s to %s%s\n",
 		       (unsigned long long)plan.ps.kept, (unsigned long long)plan.chunks,

@@ -5,8 +5,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include "loader/save_output.h"
@@ -37,6 +39,81 @@ static int is_target(const struct target *t, const struct stat *st)
 	return same_file(&ts, st) || (S_ISBLK(ts.st_mode) && S_ISBLK(st->st_mode) && ts.st_rdev == st->st_rdev);
 }
 
+static unsigned long long name_hash(const char *s)
+{
+	unsigned long long h = 0xcbf29ce484222325ull; /* FNV-1a */
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 0x100000001b3ull;
+	}
+	return h;
+}
+
+/* One save at a time per FILE: flock on a lock file next to it. */
+static int lock_file(struct save_out *o, const struct target *t)
+{
+	char comm[16];
+
+	snprintf(o->lockname, sizeof(o->lockname), ".crashcap-%016llx.lock", name_hash(o->base));
+	for (int i = 0; i < NAME_TRIES; i++) {
+		struct stat st, now;
+		int fd = openat(o->dirfd, o->lockname, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0600);
+		if (fd < 0) {
+			warn("%s: creating its lock file %s in its directory", o->path, o->lockname);
+			return -1;
+		}
+		if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size != 0 || is_target(t, &st)) {
+			close(fd);
+			warnx("%s: %s in its directory is not an empty lock file: remove it or give another FILE",
+			      o->path, o->lockname);
+			return -1;
+		}
+		if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+			int e = errno, pid = e == EWOULDBLOCK ? lock_holder(fd, comm) : 0;
+			close(fd);
+			if (e != EWOULDBLOCK) {
+				errno = e;
+				warn("%s: locking %s", o->path, o->lockname);
+			} else if (pid) {
+				warnx("%s is being written by %s (pid %d), which holds its lock: try again when it has finished",
+				      o->path, comm[0] ? comm : "another process", pid);
+			} else {
+				warnx("%s is being written by another crashcap save, which holds its lock", o->path);
+			}
+			return -1;
+		}
+		/* The holder before us may have removed the name meanwhile. */
+		if (fstatat(o->dirfd, o->lockname, &now, AT_SYMLINK_NOFOLLOW) == 0 && same_file(&st, &now)) {
+			o->lockfd = fd;
+			return 0;
+		}
+		close(fd);
+	}
+	warnx("%s: could not take its lock (%s keeps changing)", o->path, o->lockname);
+	return -1;
+}
+
+static void unlock_file(struct save_out *o)
+{
+	struct stat st, now;
+
+	if (o->lockfd < 0)
+		return;
+	if (fstat(o->lockfd, &st) == 0 && st.st_size == 0 &&
+	    fstatat(o->dirfd, o->lockname, &now, AT_SYMLINK_NOFOLLOW) == 0 && same_file(&st, &now))
+		unlinkat(o->dirfd, o->lockname, 0);
+	close(o->lockfd);
+	o->lockfd = -1;
+}
+
+/* Does FILE carry this identity (an earlier save of the same dump)? */
+static int same_dump(const struct save_out *o, const char *identity)
+{
+	char buf[256];
+	ssize_t n = lgetxattr(o->path, SAVE_XATTR, buf, sizeof(buf));
+	return n > 0 && (size_t)n == strlen(identity) && !memcmp(buf, identity, (size_t)n);
+}
+
 /* FILE as it is now: absent (0), or a regular file that is not the target
  * (1); anything else is refused (-1, one line). */
 static int check_file(struct save_out *o, const struct target *t)
@@ -65,11 +142,12 @@ static int check_file(struct save_out *o, const struct target *t)
 	return 1;
 }
 
-int out_begin(struct save_out *o, const char *path, const struct target *t, int force)
+int out_begin(struct save_out *o, const char *path, const struct target *t, int force,
+	      const char *identity, int resume)
 {
 	memset(o, 0, sizeof(*o));
 	o->path = path;
-	o->dirfd = o->fd = -1;
+	o->dirfd = o->fd = o->lockfd = -1;
 
 	size_t len = strlen(path);
 	if (!len || path[len - 1] == '/') {
@@ -103,9 +181,16 @@ int out_begin(struct save_out *o, const char *path, const struct target *t, int 
 	}
 	free(copy);
 
+	if (lock_file(o, t) < 0)
+		return -1;
 	int exists = check_file(o, t);
 	if (exists < 0)
 		return -1;
+	if (exists && !force && identity && resume && same_dump(o, identity)) {
+		warnx("note: %s holds this dump from a save that was stopped before the target was marked saved: "
+		      "replacing it", path);
+		force = 1;
+	}
 	if (exists && !force) {
 		warnx("%s exists (--force overwrites it)", path);
 		return -1;
@@ -136,6 +221,9 @@ int out_begin(struct save_out *o, const char *path, const struct target *t, int 
 		warn("%s: chmod 0600", path);
 		return -1;
 	}
+	/* Where the filesystem has no user xattrs, a rerun needs --force. */
+	if (identity)
+		fsetxattr(o->fd, SAVE_XATTR, identity, strlen(identity), 0);
 	return 0;
 }
 
@@ -229,6 +317,7 @@ void out_end(struct save_out *o)
 	o->tmpname[0] = '\0';
 	if (o->fd >= 0)
 		close(o->fd);
+	unlock_file(o);
 	if (o->dirfd >= 0)
 		close(o->dirfd);
 	o->fd = o->dirfd = -1;

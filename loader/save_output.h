@@ -12,6 +12,15 @@
  *     atomic rename) only with force;
  *   - without force it is linked into place with no-replace semantics, so
  *     a FILE that appeared during the save is not replaced either.
+ * One save at a time per FILE: a lock file in FILE's directory,
+ * .crashcap-<hash of FILE's name>.lock, held with flock (never waited for)
+ * from before FILE is checked to the end; a second save says who holds it.
+ * The lock file is removed at the end (a save killed by SIGKILL leaves it,
+ * empty; the next save to FILE takes it over).
+ * The file gets an extended attribute, user.crashcap.dump, naming the dump
+ * (the target's uuid, times and byte counts): a save killed after FILE was
+ * in place but before the target was marked saved is rerun without
+ * --force, and replaces that FILE, which holds the same dump.
  * Every message names FILE as the user gave it.  One line on stderr for
  * every failure. */
 #ifndef LOADER_SAVE_OUTPUT_H
@@ -27,11 +36,19 @@ struct save_out {
 	int anonymous;         /* O_TMPFILE: no name yet */
 	char tmpname[40];      /* a name of our own in the directory, or "" */
 	int replace;           /* FILE exists and may be replaced */
+	int lockfd;            /* FILE's lock */
+	char lockname[40];
 };
 
-/* Check FILE against the target t and create the file to write:
- * 0 (o->fd is open), or -1 after one line. */
-int out_begin(struct save_out *o, const char *path, const struct target *t, int force);
+#define SAVE_XATTR "user.crashcap.dump"
+
+/* Lock FILE, check it against the target t and create the file to write:
+ * 0 (o->fd is open), or -1 after one line.  identity (or NULL) names the
+ * dump; with resume, an existing FILE that carries the same identity is
+ * replaced without force (an earlier save of this dump that was stopped
+ * before the target was marked saved). */
+int out_begin(struct save_out *o, const char *path, const struct target *t, int force,
+	      const char *identity, int resume);
 /* Sync the file and put it in place as FILE, then sync the directory:
  * 0, or -1 after one line (FILE is then unchanged, or whole if only the
  * directory sync failed). */

@@ -3,6 +3,10 @@
 #include <err.h>
 #include <fcntl.h>
 #include <linux/fs.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/sysmacros.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -69,6 +73,64 @@ int target_open(struct target *t, const char *path, int writable)
 fail:
 	close(t->fd);
 	t->fd = -1;
+	return -1;
+}
+
+int lock_holder(int fd, char comm[16])
+{
+	struct stat st;
+	char line[256], path[64];
+	int pid = 0;
+
+	comm[0] = '\0';
+	FILE *f = fopen("/proc/locks", "re");
+	if (fstat(fd, &st) < 0 || !f) {
+		if (f)
+			fclose(f);
+		return 0;
+	}
+	/* "1: FLOCK  ADVISORY  WRITE 1234 fd:01:5678 0 EOF" (a waiter's line has "->") */
+	while (fgets(line, sizeof(line), f)) {
+		unsigned maj, min;
+		unsigned long long ino;
+		int p;
+		char type[16];
+		if (sscanf(line, "%*u: %15s %*s %*s %d %x:%x:%llu", type, &p, &maj, &min, &ino) == 5 &&
+		    !strcmp(type, "FLOCK") && maj == major(st.st_dev) && min == minor(st.st_dev) &&
+		    ino == (unsigned long long)st.st_ino && p > 0) {
+			pid = p;
+			break;
+		}
+	}
+	fclose(f);
+	if (pid) {
+		snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+		FILE *c = fopen(path, "re");
+		if (c) {
+			if (fgets(comm, 16, c))
+				comm[strcspn(comm, "\n")] = '\0';
+			fclose(c);
+		}
+	}
+	return pid;
+}
+
+int target_lock(const struct target *t)
+{
+	char comm[16];
+
+	if (flock(t->fd, LOCK_EX | LOCK_NB) == 0)
+		return 0;
+	if (errno != EWOULDBLOCK) {
+		warn("%s: lock", t->path);
+		return -1;
+	}
+	int pid = lock_holder(t->fd, comm);
+	if (pid)
+		warnx("%s is in use by %s (pid %d), which holds its lock: try again when it has finished",
+		      t->path, comm[0] ? comm : "another process", pid);
+	else
+		warnx("%s is in use by another crashcap, which holds its lock: try again when it has finished", t->path);
 	return -1;
 }
 

@@ -32,6 +32,13 @@ int target_read_header(const struct target *t, struct cc_dump_header *h);
 /* Seal h (dumphdr_seal), write it at offset 0 and fsync: 0, or -1. */
 int target_write_header(const struct target *t, struct cc_dump_header *h);
 
+/* Take the target's lock (flock, exclusive, never waiting): one save (or
+ * load) at a time per target.  0, or -1 after one line naming who holds it. */
+int target_lock(const struct target *t);
+/* The pid holding a flock on fd's file, from /proc/locks: > 0, or 0 if it
+ * cannot be told.  Its command name goes to comm (16 bytes), "" if unknown. */
+int lock_holder(int fd, char comm[16]);
+
 /* "a regular file", "a FIFO", "a character device", ... for messages. */
 const char *file_kind_words(unsigned mode);
 

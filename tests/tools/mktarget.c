@@ -2,7 +2,7 @@
  * tests of `crashcap save` and `crashcap status`.
  *
  *   mktarget FILE --state STATE [--written N] [--total N] [--size N]
- *            [--status N] [--uuid UUID]
+ *            [--status N] [--uuid UUID] [--sparse]
  *
  * Writes a sealed header (include/crashcap/dumphdr.h) and N = data_written
  * bytes of test data at CC_DATA_OFFSET.  The data is a fixed pseudo-random
@@ -10,7 +10,9 @@
  * so a sparse copy has holes to leave; the 4 KiB after it are 0xee (stale
  * bytes a save must not copy).  --size sets the file length (default: data
  * offset + total + 4 KiB); data beyond it is dropped, which makes a header
- * that points past the end of its target. */
+ * that points past the end of its target.  --sparse writes only one data
+ * block in every 65536 (256 MiB) and leaves the rest as holes (zeros): a
+ * large target made in a moment. */
 #include <err.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -72,6 +74,9 @@ static int write_at(int fd, const void *p, size_t n, uint64_t off)
 	return pwrite(fd, p, n, (off_t)off) == (ssize_t)n ? 0 : -1;
 }
 
+#define SPARSE_EVERY 65536 /* blocks */
+static int sparse;
+
 static int write_target(int fd, const struct cc_dump_header *h, uint64_t size)
 {
 	unsigned char b[BLOCK];
@@ -83,6 +88,8 @@ static int write_target(int fd, const struct cc_dump_header *h, uint64_t size)
 		uint64_t off = h->data_offset + pos;
 		if (off >= size)
 			break;
+		if (sparse && (pos / BLOCK) % SPARSE_EVERY)
+			continue;
 		fill_block(b, pos / BLOCK);
 		if (write_at(fd, b, size - off < n ? size - off : n, off) < 0)
 			return -1;
@@ -103,6 +110,7 @@ int main(int argc, char **argv)
 		{ "size", required_argument, NULL, 'z' },
 		{ "status", required_argument, NULL, 'x' },
 		{ "uuid", required_argument, NULL, 'u' },
+		{ "sparse", no_argument, NULL, 'p' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cc_dump_header h;
@@ -122,13 +130,14 @@ int main(int argc, char **argv)
 		case 'z': bad = parse_u64(optarg, &size); break;
 		case 'x': bad = parse_u64(optarg, &status); have_status = 1; break;
 		case 'u': bad = uuid_parse(optarg, h.uuid); break;
+		case 'p': sparse = 1; break;
 		default: errx(2, "bad option '%s'", argv[optind - 1]);
 		}
 		if (bad)
 			errx(2, "bad value '%s' for %s", optarg, argv[optind - 1]);
 	}
 	if (optind != argc - 1 || !have_state)
-		errx(2, "usage: mktarget FILE --state STATE [--written N] [--total N] [--size N] [--status N] [--uuid UUID]");
+		errx(2, "usage: mktarget FILE --state STATE [--written N] [--total N] [--size N] [--status N] [--uuid UUID] [--sparse]");
 
 	h.encoding = CC_ENC_ELF;
 	h.data_offset = CC_DATA_OFFSET;
