@@ -25,6 +25,7 @@
 
 #include "capture/dumphdr.h"
 #include "loader/commands.h"
+#include "loader/dumpcheck.h"
 #include "loader/save_kdump.h"
 #include "loader/save_output.h"
 #include "loader/save_pages.h"
@@ -127,55 +128,42 @@ static int parse_args(int argc, char **argv, struct save_args *a)
 	return 0;
 }
 
-/* Is there a dump worth saving, and does it lie inside the target? */
+/* Is there a dump worth saving, does the header hold together, and is the
+ * data area what it says (loader/dumpcheck.h, shared with status)? */
 static int check_dump(const struct target *t, const struct cc_dump_header *h, const struct save_args *a)
 {
-	unsigned long long written = h->data_written, total = h->data_total;
-	int force = a->force;
+	struct dump_verdict v;
+	char why[256];
 
-	switch (h->state) {
-	case CC_STATE_EMPTY:
-	case CC_STATE_IN_PROGRESS:
-		warnx("no dump on %s (state: %s)", t->path, dumphdr_state_name(h->state));
+	switch (dump_judge(h, t->size, &v)) {
+	case DUMP_NONE:
+		warnx("no dump on %s (%s)", t->path, v.why);
 		return -1;
-	case CC_STATE_COMPLETE:
-	case CC_STATE_INCOMPLETE:
-	case CC_STATE_SAVED:
+	case DUMP_BAD:
+		warnx("%s: header inconsistent: %s; nothing saved", t->path, v.why);
+		return -1;
+	case DUMP_INCOMPLETE:
+		if (!a->force) {
+			warnx("%s: dump incomplete: %s; --force saves what is there", t->path, v.why);
+			return -1;
+		}
 		break;
-	default:
-		warnx("%s: unknown state %u in the header", t->path, h->state);
-		return -1;
-	}
-	if (written == 0) {
-		warnx("no dump on %s (0 bytes written)", t->path);
-		return -1;
-	}
-	if (h->encoding != CC_ENC_ELF && h->encoding != CC_ENC_PAGES) {
-		warnx("%s: dump encoding %u, this crashcap reads 0 (ELF) and 2 (filtered pages)",
-		      t->path, h->encoding);
-		return -1;
+	case DUMP_COMPLETE:
+		break;
 	}
 	if (a->format == FORMAT_KDUMP && h->encoding != CC_ENC_PAGES) {
 		warnx("%s: --format kdump needs a filtered dump (encoding 2); this one is a raw ELF core",
 		      t->path);
 		return -1;
 	}
-	if (h->data_offset < CC_HDR_AREA || h->data_offset > t->size ||
-	    written > t->size - h->data_offset) {
-		warnx("%s: header places the dump at bytes %llu..%llu, outside the %llu byte target",
-		      t->path, (unsigned long long)h->data_offset,
-		      (unsigned long long)h->data_offset + written, (unsigned long long)t->size);
+	struct dump_reader r = { target_read_cb, (void *)t };
+	if (h->encoding == CC_ENC_ELF && dump_check_elf(&r, h, why, sizeof(why)) < 0) {
+		warnx("%s: the data area is not what the header says: %s; nothing saved", t->path, why);
 		return -1;
 	}
-	int incomplete = h->state == CC_STATE_INCOMPLETE || written < total;
-	if (incomplete && !force) {
-		warnx("%s: dump incomplete (%s): %llu of %llu bytes written; --force saves what is there",
-		      t->path, cc_status_name(h->status), written, total);
-		return -1;
-	}
-	if (incomplete)
-		warnx("%s: saving an incomplete dump: %llu of %llu bytes, the tail is missing",
-		      t->path, written, total);
+	if (v.kind == DUMP_INCOMPLETE)
+		warnx("%s: saving an incomplete dump: %llu of %llu bytes, the tail is missing", t->path,
+		      (unsigned long long)h->data_written, (unsigned long long)h->data_total);
 	return 0;
 }
 
@@ -236,6 +224,11 @@ int cmd_save(int argc, char **argv)
 		have_plan = 1;
 		if (pages_plan(&plan, &t, &h, a.force, &interrupted) < 0)
 			goto out;
+		if (plan.ps.complete && plan.ps.end.dump_level != h.dump_level) {
+			warnx("%s: the data area is not what the header says: its END record says dump level %u, "
+			      "the header %u; nothing saved", a.dev, plan.ps.end.dump_level, h.dump_level);
+			goto out;
+		}
 	}
 	test_stop(&a, "checked");
 	if (write_output(&t, &h, &plan, &a, &o) < 0)

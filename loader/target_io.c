@@ -161,6 +161,11 @@ int target_pread(const struct target *t, void *buf, size_t len, uint64_t off)
 	return 0;
 }
 
+int target_read_cb(void *ctx, void *buf, size_t len, uint64_t off)
+{
+	return target_pread(ctx, buf, len, off);
+}
+
 int target_read_header(const struct target *t, struct cc_dump_header *h)
 {
 	if (t->size < sizeof(*h)) {

@@ -27,6 +27,10 @@ void target_close(struct target *t);
  * caller words the message. */
 int target_pread(const struct target *t, void *buf, size_t len, uint64_t off);
 
+/* target_pread as a callback (struct dump_reader, loader/dumpcheck.h):
+ * ctx is the struct target. */
+int target_read_cb(void *ctx, void *buf, size_t len, uint64_t off);
+
 /* Read the header and validate it (magic, version, checksum): 0, or -1. */
 int target_read_header(const struct target *t, struct cc_dump_header *h);
 /* Seal h (dumphdr_seal), write it at offset 0 and fsync: 0, or -1. */

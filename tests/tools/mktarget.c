@@ -5,7 +5,10 @@
  *            [--status N] [--uuid UUID] [--sparse]
  *
  * Writes a sealed header (include/crashcap/dumphdr.h) and N = data_written
- * bytes of test data at CC_DATA_OFFSET.  The data is a fixed pseudo-random
+ * bytes of test data at CC_DATA_OFFSET.  The first 4 KiB of the data is the
+ * head of a raw ELF core as the payload writes it (Elf64_Ehdr, an empty
+ * PT_NOTE, one PT_LOAD whose file part is the rest of data_total), so
+ * save's checks of the data area pass.  The data is a fixed pseudo-random
  * pattern in which every 4th 4 KiB block (index 1, 5, 9, ...) is all zero,
  * so a sparse copy has holes to leave; the 4 KiB after it are 0xee (stale
  * bytes a save must not copy).  --size sets the file length (default: data
@@ -22,6 +25,7 @@
 #include <unistd.h>
 
 #include "capture/dumphdr.h"
+#include "capture/elf.h"
 #include "crashcap/status.h"
 #include "loader/uuid.h"
 
@@ -69,6 +73,36 @@ static void fill_block(unsigned char *b, uint64_t index)
 	b[0] |= 1; /* never an all-zero block by chance */
 }
 
+/* Block 0: the ELF head of a core whose file is total bytes. */
+static void elf_head(unsigned char *b, uint64_t total)
+{
+	Elf64_Ehdr e;
+	Elf64_Phdr ph[2];
+
+	memset(b, 0, BLOCK);
+	memset(&e, 0, sizeof(e));
+	memcpy(e.e_ident, ELFMAG, 4);
+	e.e_ident[4] = ELFCLASS64;
+	e.e_ident[5] = ELFDATA2LSB;
+	e.e_ident[6] = EV_CURRENT;
+	e.e_type = ET_CORE;
+	e.e_machine = EM_X86_64;
+	e.e_version = EV_CURRENT;
+	e.e_phoff = sizeof(e);
+	e.e_ehsize = sizeof(e);
+	e.e_phentsize = sizeof(Elf64_Phdr);
+	e.e_phnum = 2;
+	memset(ph, 0, sizeof(ph));
+	ph[0].p_type = PT_NOTE;
+	ph[0].p_offset = sizeof(e) + sizeof(ph);
+	ph[1].p_type = PT_LOAD;
+	ph[1].p_flags = PF_R | PF_W | PF_X;
+	ph[1].p_offset = BLOCK;
+	ph[1].p_filesz = ph[1].p_memsz = total > BLOCK ? total - BLOCK : 0;
+	memcpy(b, &e, sizeof(e));
+	memcpy(b + sizeof(e), ph, sizeof(ph));
+}
+
 static int write_at(int fd, const void *p, size_t n, uint64_t off)
 {
 	return pwrite(fd, p, n, (off_t)off) == (ssize_t)n ? 0 : -1;
@@ -90,7 +124,10 @@ static int write_target(int fd, const struct cc_dump_header *h, uint64_t size)
 			break;
 		if (sparse && (pos / BLOCK) % SPARSE_EVERY)
 			continue;
-		fill_block(b, pos / BLOCK);
+		if (pos == 0)
+			elf_head(b, h->data_total);
+		else
+			fill_block(b, pos / BLOCK);
 		if (write_at(fd, b, size - off < n ? size - off : n, off) < 0)
 			return -1;
 	}
