@@ -69,29 +69,38 @@ static void catch_signals(void)
 	sigaction(SIGHUP, &sa, NULL);
 }
 
+/* 0, 1 for --help (usage printed), or -1 after one line. */
 static int parse_args(int argc, char **argv, struct save_args *a)
 {
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "force", no_argument, NULL, 'f' },
 		{ "format", required_argument, NULL, 'F' },
+		{ "help", no_argument, NULL, 'h' },
 		{ "test-stop", required_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 },
 	};
+	unsigned seen = 0;
 	int c;
 
 	memset(a, 0, sizeof(*a));
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":o:f", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":o:fh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
+			if (option_once(&seen, 0, "save", "-o (--output)") < 0)
+				return -1;
 			a->out = optarg;
 			break;
 		case 'f':
+			if (option_once(&seen, 1, "save", "--force") < 0)
+				return -1;
 			a->force = 1;
 			break;
 		case 'F':
+			if (option_once(&seen, 2, "save", "--format") < 0)
+				return -1;
 			if (!strcmp(optarg, "elf")) {
 				a->format = FORMAT_ELF;
 			} else if (!strcmp(optarg, "kdump")) {
@@ -101,7 +110,12 @@ static int parse_args(int argc, char **argv, struct save_args *a)
 				return -1;
 			}
 			break;
+		case 'h':
+			usage_print("save");
+			return 1;
 		case 'S':
+			if (option_once(&seen, 3, "save", "--test-stop") < 0)
+				return -1;
 			if (strcmp(optarg, "checked") && strcmp(optarg, "copied") && strcmp(optarg, "linked")) {
 				warnx("save: --test-stop %s: use checked, copied or linked", optarg);
 				return -1;
@@ -112,7 +126,7 @@ static int parse_args(int argc, char **argv, struct save_args *a)
 			warnx("save: %s needs an argument", argv[optind - 1]);
 			return -1;
 		default:
-			warnx("save: unknown option '%s' (see crashcap --help)", argv[optind - 1]);
+			warnx("save: unknown option '%s' (see crashcap save --help)", argv[optind - 1]);
 			return -1;
 		}
 	}
@@ -210,8 +224,9 @@ int cmd_save(int argc, char **argv)
 	int rc = 1;
 	char identity[200];
 
-	if (parse_args(argc, argv, &a) < 0)
-		return EXIT_USAGE;
+	int p = parse_args(argc, argv, &a);
+	if (p)
+		return p > 0 ? 0 : EXIT_USAGE;
 	if (target_open(&t, a.dev, 1) < 0)
 		return 1;
 	if (target_lock(&t) < 0 || target_read_header(&t, &h) < 0 || check_dump(&t, &h, &a) < 0)

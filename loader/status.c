@@ -1,6 +1,7 @@
 /* loader/status.c - `crashcap status [DEV]`: whether a crash image is
  * loaded, and the dump header of DEV. */
 #include <errno.h>
+#include <getopt.h>
 #include <err.h>
 #include <stdio.h>
 #include <string.h>
@@ -133,14 +134,31 @@ int cmd_status(int argc, char **argv)
 	struct cc_dump_header h;
 	char uuid[UUID_TEXT_LEN + 1];
 
-	if (argc > 2) {
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (c == 'h') {
+			usage_print("status");
+			return 0;
+		}
+		warnx("status: unknown option '%s' (see crashcap status --help)", argv[optind - 1]);
+		return EXIT_USAGE;
+	}
+	if (argc - optind > 1) {
 		warnx("usage: crashcap status [DEV]");
 		return EXIT_USAGE;
 	}
 	print_loaded();
-	if (argc == 1)
+	if (optind == argc)
 		return 0;
-	if (target_open(&t, argv[1], 0) < 0)
+	const char *dev = argv[optind];
+	if (target_open(&t, dev, 0) < 0)
 		return 1;
 	int rc = target_read_header(&t, &h);
 	if (rc < 0) {
@@ -180,11 +198,11 @@ int cmd_status(int argc, char **argv)
 	printf("%-10s %llu ms\n", "elapsed", (unsigned long long)h.elapsed_ms);
 	fflush(stdout);
 	if (v.kind == DUMP_BAD) {
-		warnx("%s: header inconsistent: %s", argv[1], v.why);
+		warnx("%s: header inconsistent: %s", dev, v.why);
 		return 1;
 	}
 	if (data_bad) {
-		warnx("%s: the data area is not what the header says: %s", argv[1], why);
+		warnx("%s: the data area is not what the header says: %s", dev, why);
 		return 1;
 	}
 	return 0;
