@@ -15,6 +15,7 @@
 #include "crashcap/params.h"
 #include "loader/blockdev.h"
 #include "loader/sysfile.h"
+#include "loader/target_io.h"
 
 #define SECTOR 512u
 #define PCI_CLASS_AHCI 0x010601u /* sysfs "class": mass storage, SATA, programming interface AHCI 1.0 */
@@ -266,7 +267,7 @@ int blockdev_resolve(const char *root, const char *path, struct blockdev *b)
 	}
 	if (!S_ISBLK(st.st_mode)) {
 		warnx("target %s is %s, not a block device: give a disk or a partition, such as /dev/vdb or /dev/vdb1",
-		      path, S_ISREG(st.st_mode) ? "a regular file" : S_ISDIR(st.st_mode) ? "a directory" : "not a block device");
+		      path, file_kind_words(st.st_mode));
 		return -1;
 	}
 	b->rdev = st.st_rdev;

@@ -11,4 +11,10 @@ int cmd_save(int argc, char **argv);
 int cmd_load(int argc, char **argv);
 int cmd_unload(int argc, char **argv);
 
+/* Print the usage of one command (or of all, for NULL) on stdout. */
+void usage_print(const char *command);
+/* Option parsing: an option given twice is an error.  Sets bit in *seen,
+ * or says "COMMAND: NAME given twice" and returns -1 if it was set. */
+int option_once(unsigned *seen, unsigned bit, const char *command, const char *name);
+
 #endif

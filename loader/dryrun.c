@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "loader/dryrun.h"
@@ -26,7 +27,36 @@ static int write_all(int fd, const void *buf, uint64_t len, uint64_t off)
 	return 0;
 }
 
-int dryrun_write(const char *file, uint64_t entry, unsigned long flags, uint64_t region_start,
+/* FILE as stat or fstat saw it: 0 if a dry run may write it, else -1 after one line. */
+static int writable_file(const char *file, const struct target *dev, const struct stat *st)
+{
+	struct stat ds;
+	if (fstat(dev->fd, &ds) == 0 && ((st->st_dev == ds.st_dev && st->st_ino == ds.st_ino) ||
+					 (S_ISBLK(st->st_mode) && S_ISBLK(ds.st_mode) && st->st_rdev == ds.st_rdev))) {
+		warnx("dry run: %s is the target %s itself: a dry run never writes the target; give another file",
+		      file, dev->path);
+		return -1;
+	}
+	if (!S_ISREG(st->st_mode)) {
+		warnx("dry run: %s is %s: give a regular file or a new name", file, file_kind_words(st->st_mode));
+		return -1;
+	}
+	return 0;
+}
+
+int dryrun_check(const char *file, const struct target *dev)
+{
+	struct stat st;
+	if (stat(file, &st) == 0)
+		return writable_file(file, dev, &st);
+	if (errno != ENOENT) {
+		warn("dry run: %s", file);
+		return -1;
+	}
+	return 0;
+}
+
+int dryrun_write(const char *file, const struct target *dev, uint64_t entry, unsigned long flags, uint64_t region_start,
 		 uint64_t region_end, const struct segment *segs, unsigned n,
 		 const struct cc_dump_header *hdr)
 {
@@ -56,9 +86,27 @@ int dryrun_write(const char *file, uint64_t entry, unsigned long flags, uint64_t
 		return -1;
 	}
 
-	int fd = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	struct stat st;
+	if (dryrun_check(file, dev) < 0)
+		return -1;
+	/* No O_TRUNC: FILE is checked again once open, then emptied. */
+	int fd = open(file, O_WRONLY | O_CREAT | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0644);
 	if (fd < 0) {
 		warn("dry run: %s", file);
+		return -1;
+	}
+	if (fstat(fd, &st) < 0) {
+		warn("dry run: %s", file);
+		close(fd);
+		return -1;
+	}
+	if (writable_file(file, dev, &st) < 0) {
+		close(fd);
+		return -1;
+	}
+	if (ftruncate(fd, 0) < 0) {
+		warn("dry run: emptying %s", file);
+		close(fd);
 		return -1;
 	}
 	int rc = write_all(fd, head, sizeof(head), 0);

@@ -22,14 +22,22 @@
 #include <stdint.h>
 #include "crashcap/dumphdr.h"
 #include "loader/layout.h"
+#include "loader/target_io.h"
 
 #define DRYRUN_VERSION   1
 #define DRYRUN_HEAD_SIZE 4096
 #define DRYRUN_MAX_SEGMENTS 16
 
-/* Write the file (mode 0644, replacing it).  0, or -1 after one line on
- * stderr. */
-int dryrun_write(const char *file, uint64_t entry, unsigned long flags, uint64_t region_start,
+/* Write the file (mode 0644, replacing a regular file's contents).  FILE
+ * is checked before it is opened, and again once open: it must be a
+ * regular file (or new), and never the target dev itself (st_dev/st_ino,
+ * through a symlink or a hard link, or st_rdev for a device): a dry run
+ * never writes DEV.  The open does not block (O_NONBLOCK).  0, or -1 after
+ * one line on stderr. */
+/* The same check of FILE, done early (before anything is staged): 0 or -1
+ * after one line. */
+int dryrun_check(const char *file, const struct target *dev);
+int dryrun_write(const char *file, const struct target *dev, uint64_t entry, unsigned long flags, uint64_t region_start,
 		 uint64_t region_end, const struct segment *segs, unsigned n,
 		 const struct cc_dump_header *hdr);
 

@@ -93,6 +93,41 @@ static int parse_action(const char *s, uint32_t *action)
 	return -1;
 }
 
+/* An I/O port: decimal digits (a leading 0 is not octal: 010 is ten), or
+ * 0x and hex digits; 1..0xffff.  0, or -1. */
+static int parse_port(const char *s, uint16_t *port)
+{
+	unsigned long v = 0;
+	unsigned base = 10;
+	const char *p = s;
+
+	if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+		base = 16;
+		p += 2;
+	}
+	if (!*p)
+		return -1;
+	for (; *p; p++) {
+		unsigned d;
+		if (*p >= '0' && *p <= '9')
+			d = (unsigned)(*p - '0');
+		else if (base == 16 && *p >= 'a' && *p <= 'f')
+			d = (unsigned)(*p - 'a' + 10);
+		else if (base == 16 && *p >= 'A' && *p <= 'F')
+			d = (unsigned)(*p - 'A' + 10);
+		else
+			return -1;
+		v = v * base + d;
+		if (v > 0xffff)
+			return -1;
+	}
+	if (v == 0)
+		return -1;
+	*port = (uint16_t)v;
+	return 0;
+}
+
+/* 0, 1 for --help (usage printed), or -1 after one line. */
 static int parse_args(int argc, char **argv, struct load_args *a)
 {
 	enum { O_ACTION = 256, O_DRY_RUN, O_ROOT, O_TEST_PCI, O_BAD_DIGEST, O_QEMU_EXIT, O_TEST_EXC, O_KEEP_ZEROS,
@@ -110,11 +145,11 @@ static int parse_args(int argc, char **argv, struct load_args *a)
 		{ "keep-zeros", no_argument, NULL, O_KEEP_ZEROS },
 		{ "dump-level", required_argument, NULL, O_DUMP_LEVEL },
 		{ "compress", required_argument, NULL, O_COMPRESS },
+		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static char root[SYSFILE_PATH_MAX];
-	char *end;
-	unsigned long port;
+	unsigned seen = 0;
 	int c;
 
 	memset(a, 0, sizeof(*a));
@@ -124,7 +159,19 @@ static int parse_args(int argc, char **argv, struct load_args *a)
 	a->compress = CC_COMPRESS_LZ4;
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":t:f", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":t:fh", longopts, NULL)) != -1) {
+		if (c == 'h') {
+			usage_print("load");
+			return 1;
+		}
+		for (unsigned i = 0; c != ':' && c != '?' && longopts[i].name; i++)
+			if (longopts[i].val == c) {
+				char name[40];
+				snprintf(name, sizeof(name), "--%s", longopts[i].name);
+				if (option_once(&seen, i, "load", name) < 0)
+					return -1;
+				break;
+			}
 		switch (c) {
 		case 't':
 			a->target = optarg;
@@ -155,13 +202,11 @@ static int parse_args(int argc, char **argv, struct load_args *a)
 			a->bad_digest = 1;
 			break;
 		case O_QEMU_EXIT:
-			errno = 0;
-			port = strtoul(optarg, &end, 0);
-			if (errno || *end || end == optarg || port == 0 || port > 0xffff) {
-				warnx("load: --qemu-exit %s: give an I/O port, 1..0xffff (QEMU isa-debug-exit iobase)", optarg);
+			if (parse_port(optarg, &a->qemu_exit) < 0) {
+				warnx("load: --qemu-exit %s: give an I/O port 1..65535 in decimal, or in hex after 0x "
+				      "(QEMU isa-debug-exit iobase)", optarg);
 				return -1;
 			}
-			a->qemu_exit = (uint16_t)port;
 			break;
 		case O_TEST_EXC:
 			a->test_exception = 1;
@@ -286,6 +331,8 @@ static int open_target(const struct load_args *a)
 		return -1;
 	}
 	if (target_open(&L.t, a->target, !a->dry_run) < 0)
+		return -1;
+	if (!a->dry_run && target_lock(&L.t) < 0) /* not while a save reads it */
 		return -1;
 
 	/* What is there now: an unsaved dump, or someone's data? */
@@ -601,8 +648,9 @@ int cmd_load(int argc, char **argv)
 	struct load_args a;
 	int replaced = 0, rc = 1, nsegs;
 
-	if (parse_args(argc, argv, &a) < 0)
-		return EXIT_USAGE;
+	int p = parse_args(argc, argv, &a);
+	if (p)
+		return p > 0 ? 0 : EXIT_USAGE;
 	L.t.fd = -1;
 	if (!a.dry_run && kexec_check_privileges("load") < 0)
 		return 1;
@@ -610,13 +658,13 @@ int cmd_load(int argc, char **argv)
 		return 1;
 	if (read_memory_map(a.root) < 0)
 		return 1;
-	if (open_target(&a) < 0)
+	if (open_target(&a) < 0 || (a.dry_run && dryrun_check(a.dry_run, &L.t) < 0))
 		goto out;
 	nsegs = stage(&a);
 	if (nsegs < 0)
 		goto out;
 	if (a.dry_run) {
-		if (dryrun_write(a.dry_run, L.entry, KEXEC_CRASH_FLAGS, L.region_start, L.region_end, L.segs,
+		if (dryrun_write(a.dry_run, &L.t, L.entry, KEXEC_CRASH_FLAGS, L.region_start, L.region_end, L.segs,
 				 (unsigned)nsegs, &L.hdr) < 0)
 			goto out;
 	} else if (commit(&a, (unsigned)nsegs, &replaced) < 0) {
@@ -633,7 +681,10 @@ out:
 
 int cmd_unload(int argc, char **argv)
 {
-	(void)argv;
+	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		usage_print("unload");
+		return 0;
+	}
 	if (argc != 1) {
 		warnx("usage: crashcap unload");
 		return EXIT_USAGE;

@@ -13,7 +13,8 @@ $(B)/host/%.o: %.c
 	$(Q)$(CC) $(HOST_CFLAGS) -MMD -MP -c -o $@ $<
 
 CRASHCAP_SRC := loader/main.c loader/status.c loader/save.c loader/sparse_copy.c \
-	loader/save_pages.c loader/save_kdump.c loader/kdumpmap.c loader/kdumpinfo.c loader/pagestream.c loader/corehead.c loader/loadsplit.c \
+	loader/save_pages.c loader/save_kdump.c loader/kdumpmap.c loader/kdumpinfo.c loader/save_output.c loader/dumpcheck.c \
+	loader/pagestream.c loader/corehead.c loader/loadsplit.c \
 	loader/progress.c loader/target_io.c loader/uuid.c \
 	loader/load.c loader/iomem.c loader/sysinfo.c loader/sysfile.c loader/blockdev.c \
 	loader/layout.c loader/stage.c loader/kexec.c loader/dryrun.c loader/images.c loader/dumplevel.c loader/vmcoreinfo.c \

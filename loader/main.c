@@ -17,11 +17,14 @@ static const struct command commands[] = {
 	{ "unload", cmd_unload },
 };
 
-static const char usage_text[] =
-	"usage: crashcap COMMAND ARGS\n"
+static const char usage_head[] =
+	"usage: crashcap COMMAND ARGS  (crashcap COMMAND --help shows one)\n"
 	"\n"
 	"DEV is the crashcap target: a block device or a disk image file.\n"
-	"\n"
+	"Numbers are decimal, or hexadecimal after 0x (--qemu-exit); a leading 0\n"
+	"does not make a number octal.  An option given twice is an error.\n";
+
+static const char usage_load[] =
 	"  crashcap load --target DEV [--dump-level N] [--compress lz4|none]\n"
 	"                [--action reboot|poweroff|halt] [--keep-zeros]\n"
 	"                [--force] [--dry-run FILE]\n"
@@ -52,36 +55,80 @@ static const char usage_text[] =
 	"      virtio-blk disk at that PCI address; needs --dry-run),\n"
 	"      --test-bad-digest (stage a wrong digest: the purgatory must refuse),\n"
 	"      --test-exception (the payload raises #UD), --qemu-exit PORT (the\n"
-	"      payload ends QEMU through isa-debug-exit at PORT).\n"
-	"\n"
+	"      payload ends QEMU through isa-debug-exit at PORT, 1..65535: decimal,\n"
+	"      or hex after 0x; 010 is ten).\n";
+
+static const char usage_unload[] =
 	"  crashcap unload\n"
-	"      Unload the crash image (crashcap's or any other kexec -p one).\n"
-	"\n"
+	"      Unload the crash image (crashcap's or any other kexec -p one).\n";
+
+static const char usage_status[] =
 	"  crashcap status [DEV]\n"
 	"      Show whether a crash image is loaded and, with DEV, the dump header\n"
 	"      of DEV: state, uuid, bytes written, RAM size, why the capture ended,\n"
 	"      start time (UTC) and duration; once a dump was written, also its\n"
 	"      encoding, the dump level applied and asked, and the compression.\n"
-	"\n"
+	"      A header that contradicts itself or a data area that is not what it\n"
+	"      says is shown, then named in one line on stderr (exit 1); complete\n"
+	"      means what it means to save.\n";
+
+static const char usage_save[] =
 	"  crashcap save DEV -o FILE [--format elf|kdump] [--force]\n"
 	"      Copy the dump (an ELF64 core file) out of DEV into FILE, sparse\n"
 	"      (all-zero 4 KiB blocks become holes), mode 0600. A filtered dump\n"
 	"      (LZ4 frames) is decoded and checked first; its excluded pages read\n"
-	"      as zero (runs of 256 pages or more are PT_LOAD zero tails). FILE appears only\n"
-	"      once whole (written as FILE.tmp, synced, renamed). Then DEV is\n"
-	"      marked 'saved'; its status and byte counts are kept, so an\n"
+	"      as zero (runs of 256 pages or more are PT_LOAD zero tails). FILE\n"
+	"      appears only once whole: it is written as a new file of its own in\n"
+	"      FILE's directory (O_TMPFILE), synced, then linked as FILE. Then DEV\n"
+	"      is marked 'saved'; its status and byte counts are kept, so an\n"
 	"      incomplete dump still shows as incomplete. A saved dump can be\n"
-	"      saved again.\n"
+	"      saved again. One save at a time per DEV and per FILE: another one\n"
+	"      is refused at once, naming the process that holds the lock. FILE\n"
+	"      must not be DEV, and a save stopped before DEV was marked (even by\n"
+	"      SIGKILL) can be run again as it was.\n"
 	"      --force  save an incomplete dump (the tail is missing), or a filtered\n"
 	"               one up to its last chunk that decodes (save names what is\n"
-	"               missing), and overwrite FILE if it exists; all refused without it.\n"
+	"               missing), and replace FILE if it is a regular file; all\n"
+	"               refused without it.\n"
 	"      --format kdump  a filtered dump as makedumpfile's kdump-compressed\n"
 	"               file (pages compressed with zlib; left-out pages are\n"
 	"               excluded in its bitmap, except the kernel image's, which\n"
 	"               read as zero), for crash and makedumpfile.\n"
-	"               A raw ELF dump is refused: save it as ELF.\n"
-	"\n"
+	"               A raw ELF dump is refused: save it as ELF.\n";
+
+static const char usage_tail[] =
 	"Exit status: 0 done, 1 failed (one line on stderr says why), 2 bad usage.\n";
+
+static const struct {
+	const char *name;
+	const char *text;
+} usages[] = {
+	{ "load", usage_load }, { "unload", usage_unload }, { "status", usage_status }, { "save", usage_save },
+};
+
+void usage_print(const char *command)
+{
+	for (size_t i = 0; i < sizeof(usages) / sizeof(usages[0]); i++)
+		if (!command || !strcmp(command, usages[i].name)) {
+			if (command)
+				printf("usage:\n");
+			fputs(usages[i].text, stdout);
+			if (!command && i + 1 < sizeof(usages) / sizeof(usages[0]))
+				putchar('\n');
+		}
+	putchar('\n');
+	fputs(usage_tail, stdout);
+}
+
+int option_once(unsigned *seen, unsigned bit, const char *command, const char *name)
+{
+	if (*seen & (1u << bit)) {
+		warnx("%s: %s given twice", command, name);
+		return -1;
+	}
+	*seen |= 1u << bit;
+	return 0;
+}
 
 int main(int argc, char **argv)
 {
@@ -90,7 +137,9 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
-		fputs(usage_text, stdout);
+		fputs(usage_head, stdout);
+		putchar('\n');
+		usage_print(NULL);
 		return 0;
 	}
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)

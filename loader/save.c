@@ -6,16 +6,16 @@
  * (loader/save_pages.h) or as makedumpfile's kdump-compressed format
  * (loader/save_kdump.h).
  *
- * FILE is written as FILE.tmp (mode 0600: it holds the crashed machine's
- * memory), synced and renamed, so FILE is either absent or whole.  The
- * header is marked CC_STATE_SAVED only after that; status, data_written and
+ * FILE is written through a file created exclusively in its directory
+ * (loader/save_output.h: mode 0600, it holds the crashed machine's memory),
+ * synced and linked or renamed into place, so FILE is either absent or
+ * whole.  The header is marked CC_STATE_SAVED only after that; status, data_written and
  * data_total are kept, so a dump saved with --force still shows as
  * incomplete in `crashcap status`. */
 #include <errno.h>
 #include <err.h>
 #include <fcntl.h>
 #include <getopt.h>
-#include <libgen.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,10 +25,13 @@
 
 #include "capture/dumphdr.h"
 #include "loader/commands.h"
+#include "loader/dumpcheck.h"
 #include "loader/save_kdump.h"
+#include "loader/save_output.h"
 #include "loader/save_pages.h"
 #include "loader/sparse_copy.h"
 #include "loader/target_io.h"
+#include "loader/uuid.h"
 
 enum save_format { FORMAT_ELF, FORMAT_KDUMP };
 
@@ -37,7 +40,16 @@ struct save_args {
 	const char *out;
 	int force;
 	enum save_format format;
+	const char *test_stop;  /* --test-stop POINT: SIGSTOP there (tests only) */
 };
+
+/* Test only: stop (SIGSTOP) at a named point with every lock held, so a
+ * test can look, kill -9 it there, or run a second save against it. */
+static void test_stop(const struct save_args *a, const char *point)
+{
+	if (a->test_stop && !strcmp(a->test_stop, point))
+		raise(SIGSTOP);
+}
 
 static volatile sig_atomic_t interrupted;
 
@@ -57,28 +69,38 @@ static void catch_signals(void)
 	sigaction(SIGHUP, &sa, NULL);
 }
 
+/* 0, 1 for --help (usage printed), or -1 after one line. */
 static int parse_args(int argc, char **argv, struct save_args *a)
 {
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "force", no_argument, NULL, 'f' },
 		{ "format", required_argument, NULL, 'F' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "test-stop", required_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 },
 	};
+	unsigned seen = 0;
 	int c;
 
 	memset(a, 0, sizeof(*a));
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":o:f", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":o:fh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
+			if (option_once(&seen, 0, "save", "-o (--output)") < 0)
+				return -1;
 			a->out = optarg;
 			break;
 		case 'f':
+			if (option_once(&seen, 1, "save", "--force") < 0)
+				return -1;
 			a->force = 1;
 			break;
 		case 'F':
+			if (option_once(&seen, 2, "save", "--format") < 0)
+				return -1;
 			if (!strcmp(optarg, "elf")) {
 				a->format = FORMAT_ELF;
 			} else if (!strcmp(optarg, "kdump")) {
@@ -88,13 +110,29 @@ static int parse_args(int argc, char **argv, struct save_args *a)
 				return -1;
 			}
 			break;
+		case 'h':
+			usage_print("save");
+			return 1;
+		case 'S':
+			if (option_once(&seen, 3, "save", "--test-stop") < 0)
+				return -1;
+			if (strcmp(optarg, "checked") && strcmp(optarg, "copied") && strcmp(optarg, "linked")) {
+				warnx("save: --test-stop %s: use checked, copied or linked", optarg);
+				return -1;
+			}
+			a->test_stop = optarg;
+			break;
 		case ':':
 			warnx("save: %s needs an argument", argv[optind - 1]);
 			return -1;
 		default:
-			warnx("save: unknown option '%s' (see crashcap --help)", argv[optind - 1]);
+			warnx("save: unknown option '%s' (see crashcap save --help)", argv[optind - 1]);
 			return -1;
 		}
+	}
+	if (a->out && !a->out[0]) {
+		warnx("save: -o needs a file name, not an empty one");
+		return -1;
 	}
 	if (optind != argc - 1 || !a->out) {
 		warnx("usage: crashcap save DEV -o FILE [--format elf|kdump] [--force]");
@@ -104,77 +142,43 @@ static int parse_args(int argc, char **argv, struct save_args *a)
 	return 0;
 }
 
-/* Is there a dump worth saving, and does it lie inside the target? */
+/* Is there a dump worth saving, does the header hold together, and is the
+ * data area what it says (loader/dumpcheck.h, shared with status)? */
 static int check_dump(const struct target *t, const struct cc_dump_header *h, const struct save_args *a)
 {
-	unsigned long long written = h->data_written, total = h->data_total;
-	int force = a->force;
+	struct dump_verdict v;
+	char why[256];
 
-	switch (h->state) {
-	case CC_STATE_EMPTY:
-	case CC_STATE_IN_PROGRESS:
-		warnx("no dump on %s (state: %s)", t->path, dumphdr_state_name(h->state));
+	switch (dump_judge(h, t->size, &v)) {
+	case DUMP_NONE:
+		warnx("no dump on %s (%s)", t->path, v.why);
 		return -1;
-	case CC_STATE_COMPLETE:
-	case CC_STATE_INCOMPLETE:
-	case CC_STATE_SAVED:
+	case DUMP_BAD:
+		warnx("%s: header inconsistent: %s; nothing saved", t->path, v.why);
+		return -1;
+	case DUMP_INCOMPLETE:
+		if (!a->force) {
+			warnx("%s: dump incomplete: %s; --force saves what is there", t->path, v.why);
+			return -1;
+		}
 		break;
-	default:
-		warnx("%s: unknown state %u in the header", t->path, h->state);
-		return -1;
-	}
-	if (written == 0) {
-		warnx("no dump on %s (0 bytes written)", t->path);
-		return -1;
-	}
-	if (h->encoding != CC_ENC_ELF && h->encoding != CC_ENC_PAGES) {
-		warnx("%s: dump encoding %u, this crashcap reads 0 (ELF) and 2 (filtered pages)",
-		      t->path, h->encoding);
-		return -1;
+	case DUMP_COMPLETE:
+		break;
 	}
 	if (a->format == FORMAT_KDUMP && h->encoding != CC_ENC_PAGES) {
 		warnx("%s: --format kdump needs a filtered dump (encoding 2); this one is a raw ELF core: save it as ELF and run makedumpfile -c on that",
 		      t->path);
 		return -1;
 	}
-	if (h->data_offset < CC_HDR_AREA || h->data_offset > t->size ||
-	    written > t->size - h->data_offset) {
-		warnx("%s: header places the dump at bytes %llu..%llu, outside the %llu byte target",
-		      t->path, (unsigned long long)h->data_offset,
-		      (unsigned long long)h->data_offset + written, (unsigned long long)t->size);
+	struct dump_reader r = { target_read_cb, (void *)t };
+	if (h->encoding == CC_ENC_ELF && dump_check_elf(&r, h, why, sizeof(why)) < 0) {
+		warnx("%s: the data area is not what the header says: %s; nothing saved", t->path, why);
 		return -1;
 	}
-	int incomplete = h->state == CC_STATE_INCOMPLETE || written < total;
-	if (incomplete && !force) {
-		warnx("%s: dump incomplete (%s): %llu of %llu bytes written; --force saves what is there",
-		      t->path, cc_status_name(h->status), written, total);
-		return -1;
-	}
-	if (incomplete)
-		warnx("%s: saving an incomplete dump: %llu of %llu bytes, the tail is missing",
-		      t->path, written, total);
+	if (v.kind == DUMP_INCOMPLETE)
+		warnx("%s: saving an incomplete dump: %llu of %llu bytes, the tail is missing", t->path,
+		      (unsigned long long)h->data_written, (unsigned long long)h->data_total);
 	return 0;
-}
-
-static int is_target(const struct target *t, const struct stat *out)
-{
-	struct stat st;
-	return fstat(t->fd, &st) == 0 && st.st_dev == out->st_dev && st.st_ino == out->st_ino;
-}
-
-/* Make the rename durable. */
-static int sync_parent_dir(const char *path)
-{
-	char *copy = strdup(path);
-	if (!copy)
-		return -1;
-	int fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	free(copy);
-	if (fd < 0)
-		return -1;
-	int rc = fsync(fd);
-	close(fd);
-	return rc;
 }
 
 /* Write the vmcore into fd: the raw ELF copied, or the pages decoded. */
@@ -189,47 +193,26 @@ static int write_vmcore(const struct target *t, const struct cc_dump_header *h,
 	return pages_write_elf(plan, fd, tmp, &interrupted);
 }
 
-/* Write into tmp, then put it in place as out.  Removes tmp on failure. */
+/* What FILE's xattr says it holds (save_output.h): this dump, this format. */
+static void dump_identity(const struct cc_dump_header *h, const struct save_args *a, char *buf, size_t n)
+{
+	char uuid[UUID_TEXT_LEN + 1];
+	uuid_format(h->uuid, uuid);
+	snprintf(buf, n, "crashcap 1 uuid %s start %llu end %llu written %llu total %llu encoding %u format %s",
+		 uuid, (unsigned long long)h->start_time, (unsigned long long)h->end_time,
+		 (unsigned long long)h->data_written, (unsigned long long)h->data_total, h->encoding,
+		 a->format == FORMAT_KDUMP ? "kdump" : "elf");
+}
+
+/* Write the vmcore into FILE's new file, then put it in place. */
 static int write_output(const struct target *t, const struct cc_dump_header *h,
 			struct pages_plan *plan, struct kdump_save *kd, const struct save_args *a,
-			const char *tmp)
+			struct save_out *o)
 {
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		warn("%s", tmp);
+	if (write_vmcore(t, h, plan, kd, a, o->fd, a->out) < 0)
 		return -1;
-	}
-	if (write_vmcore(t, h, plan, kd, a, fd, tmp) < 0)
-		goto fail;
-	if (fsync(fd) < 0) {
-		warn("%s: fsync", tmp);
-		goto fail;
-	}
-	if (close(fd) < 0) {
-		fd = -1;
-		warn("%s: close", tmp);
-		goto fail;
-	}
-	fd = -1;
-	/* Without --force an existing FILE is never replaced, even one that
-	 * appeared during the copy. */
-	int rc = a->force ? rename(tmp, a->out) : renameat2(AT_FDCWD, tmp, AT_FDCWD, a->out, RENAME_NOREPLACE);
-	if (rc < 0 && !a->force && errno == EINVAL) /* filesystem without RENAME_NOREPLACE */
-		rc = link(tmp, a->out) < 0 ? -1 : unlink(tmp);
-	if (rc < 0) {
-		warn("%s", a->out);
-		goto fail;
-	}
-	if (sync_parent_dir(a->out) < 0) {
-		warn("%s: syncing its directory", a->out);
-		return -1; /* FILE is in place and whole; only durability is in doubt */
-	}
-	return 0;
-fail:
-	if (fd >= 0)
-		close(fd);
-	unlink(tmp);
-	return -1;
+	test_stop(a, "copied");
+	return out_commit(o);
 }
 
 int cmd_save(int argc, char **argv)
@@ -237,34 +220,23 @@ int cmd_save(int argc, char **argv)
 	struct save_args a;
 	struct target t;
 	struct cc_dump_header h;
-	struct stat st;
 	struct pages_plan plan;
 	struct kdump_save kd;
+	struct save_out o = { .fd = -1, .dirfd = -1 };
 	int have_plan = 0, have_kd = 0;
-	char *tmp = NULL;
 	int rc = 1;
+	char identity[200];
 
-	if (parse_args(argc, argv, &a) < 0)
-		return EXIT_USAGE;
+	int p = parse_args(argc, argv, &a);
+	if (p)
+		return p > 0 ? 0 : EXIT_USAGE;
 	if (target_open(&t, a.dev, 1) < 0)
 		return 1;
-	if (target_read_header(&t, &h) < 0 || check_dump(&t, &h, &a) < 0)
+	if (target_lock(&t) < 0 || target_read_header(&t, &h) < 0 || check_dump(&t, &h, &a) < 0)
 		goto out;
-	if (lstat(a.out, &st) == 0) {
-		if (is_target(&t, &st)) {
-			warnx("%s is the target itself", a.out);
-			goto out;
-		}
-		if (!a.force) {
-			warnx("%s exists (--force overwrites it)", a.out);
-			goto out;
-		}
-	}
-	if (asprintf(&tmp, "%s.tmp", a.out) < 0) {
-		tmp = NULL;
-		warnx("out of memory");
+	dump_identity(&h, &a, identity, sizeof(identity));
+	if (out_begin(&o, a.out, &t, a.force, identity, h.state != CC_STATE_SAVED) < 0)
 		goto out;
-	}
 	catch_signals();
 	if (h.encoding == CC_ENC_PAGES) {
 		have_plan = 1;
@@ -277,9 +249,16 @@ int cmd_save(int argc, char **argv)
 		}
 		if (pages_plan(&plan, a.force, have_kd ? &kd.mark : NULL, &interrupted) < 0)
 			goto out;
+		if (plan.ps.complete && plan.ps.end.dump_level != h.dump_level) {
+			warnx("%s: the data area is not what the header says: its END record says dump level %u, "
+			      "the header %u; nothing saved", a.dev, plan.ps.end.dump_level, h.dump_level);
+			goto out;
+		}
 	}
-	if (write_output(&t, &h, &plan, &kd, &a, tmp) < 0)
+	test_stop(&a, "checked");
+	if (write_output(&t, &h, &plan, &kd, &a, &o) < 0)
 		goto out;
+	test_stop(&a, "linked");
 	if (have_kd)
 		printf("saved %llu pages (%llu chunks, %llu bytes of stream) of %s to %s as kdump-compressed: "
 		       "%llu zlib, %llu stored, %llu sharing a zero page, %llu kernel-image pages left out by the level read as zero; "
@@ -308,7 +287,7 @@ out:
 		kdump_end(&kd);
 	if (have_plan)
 		pages_plan_free(&plan);
-	free(tmp);
+	out_end(&o);
 	target_close(&t);
 	return rc;
 }

@@ -17,7 +17,8 @@ static int block_is_zero(const unsigned char *p, size_t n)
 	return n == 0 || (p[0] == 0 && memcmp(p, p + 1, n - 1) == 0);
 }
 
-static int write_all(int fd, const unsigned char *p, size_t n, uint64_t off)
+/* On failure *at is the file offset of the first byte not written. */
+static int write_all(int fd, const unsigned char *p, size_t n, uint64_t off, uint64_t *at)
 {
 	while (n) {
 		ssize_t w = pwrite(fd, p, n, (off_t)off);
@@ -25,8 +26,10 @@ static int write_all(int fd, const unsigned char *p, size_t n, uint64_t off)
 			continue;
 		if (w == 0)
 			errno = EIO;
-		if (w <= 0)
+		if (w <= 0) {
+			*at = off;
 			return -1;
+		}
 		p += w;
 		off += (uint64_t)w;
 		n -= (size_t)w;
@@ -34,8 +37,9 @@ static int write_all(int fd, const unsigned char *p, size_t n, uint64_t off)
 	return 0;
 }
 
-/* Write the non-zero runs of buf (len bytes, file offset pos). */
-static int write_nonzero_runs(int fd, const unsigned char *buf, size_t len, uint64_t pos)
+/* Write the non-zero runs of buf (len bytes, file offset pos); on failure
+ * *at is the byte of the file that could not be written. */
+static int write_nonzero_runs(int fd, const unsigned char *buf, size_t len, uint64_t pos, uint64_t *at)
 {
 	size_t i = 0;
 	while (i < len) {
@@ -51,7 +55,7 @@ static int write_nonzero_runs(int fd, const unsigned char *buf, size_t len, uint
 				break;
 			run += b;
 		}
-		if (write_all(fd, buf + i, run - i, pos + i) < 0)
+		if (write_all(fd, buf + i, run - i, pos + i, at) < 0)
 			return -1;
 		i = run;
 	}
@@ -81,13 +85,18 @@ int sparse_copy(const struct target *t, uint64_t off, uint64_t len,
 			goto out;
 		}
 		if (target_pread(t, buf, n, off + done) < 0) {
+			int e = errno;
 			progress_end(&prog, done);
+			errno = e;
 			warn("%s: reading byte %llu", t->path, (unsigned long long)(off + done));
 			goto out;
 		}
-		if (write_nonzero_runs(out_fd, buf, n, done) < 0) {
+		uint64_t at = done;
+		if (write_nonzero_runs(out_fd, buf, n, done, &at) < 0) {
+			int e = errno;
 			progress_end(&prog, done);
-			warn("%s: writing byte %llu", out_name, (unsigned long long)done);
+			errno = e;
+			warn("%s: writing byte %llu", out_name, (unsigned long long)at);
 			goto out;
 		}
 		done += n;

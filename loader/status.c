@@ -1,6 +1,7 @@
 /* loader/status.c - `crashcap status [DEV]`: whether a crash image is
  * loaded, and the dump header of DEV. */
 #include <errno.h>
+#include <getopt.h>
 #include <err.h>
 #include <stdio.h>
 #include <string.h>
@@ -10,24 +11,31 @@
 #include "crashcap/dumpfmt.h"
 #include "crashcap/params.h"
 #include "loader/commands.h"
+#include "loader/dumpcheck.h"
 #include "loader/dumplevel.h"
 #include "loader/pagestream.h"
 #include "loader/kexec.h"
 #include "loader/target_io.h"
 #include "loader/uuid.h"
 
-static const char *state_words(const struct cc_dump_header *h)
+/* The state line: the header's state, and what dump_judge (the definition
+ * of complete that save uses too) makes of it. */
+static void print_state(const struct cc_dump_header *h, const struct dump_verdict *v)
 {
-	int short_of_total = h->data_written < h->data_total;
-
-	switch (h->state) {
-	case CC_STATE_EMPTY: return "empty (armed, no dump yet)";
-	case CC_STATE_IN_PROGRESS: return "dump in progress (or interrupted)";
-	case CC_STATE_COMPLETE: return "dump complete";
-	case CC_STATE_INCOMPLETE: return "dump incomplete";
-	case CC_STATE_SAVED: return short_of_total ? "saved (dump incomplete)" : "saved";
+	printf("%-10s ", "state");
+	if (v->kind == DUMP_BAD) {
+		if (h->state > CC_STATE_SAVED)
+			printf("unknown (%u)", h->state);
+		else
+			printf("%s, but the header is inconsistent", dumphdr_state_name(h->state));
+	} else switch (h->state) {
+	case CC_STATE_EMPTY: printf("empty (armed, no dump yet)"); break;
+	case CC_STATE_IN_PROGRESS: printf("dump in progress (or interrupted)"); break;
+	case CC_STATE_COMPLETE: printf("dump complete"); break;
+	case CC_STATE_INCOMPLETE: printf("dump incomplete"); break;
+	case CC_STATE_SAVED: printf(v->kind == DUMP_INCOMPLETE ? "saved (dump incomplete)" : "saved"); break;
 	}
-	return "unknown";
+	putchar('\n');
 }
 
 static void print_time(const char *label, uint64_t secs)
@@ -94,29 +102,21 @@ static void print_loaded(void)
 		printf("%-10s unknown (/sys/kernel/kexec_crash_loaded: %s)\n", "kexec", strerror(errno));
 }
 
-/* The END record of a whole CC_ENC_PAGES stream: its last bytes. */
-static int read_end(const struct target *t, const struct cc_dump_header *h, struct cc_rec_end *e)
-{
-	struct cc_skip_hdr sh;
-	uint64_t len = sizeof(sh) + sizeof(*e);
-
-	if (h->data_written < h->data_total || h->data_total < len ||
-	    h->data_offset > t->size || h->data_total > t->size - h->data_offset)
-		return -1;
-	uint64_t off = h->data_offset + h->data_total - len;
-	if (target_pread(t, &sh, sizeof(sh), off) < 0 || target_pread(t, e, sizeof(*e), off + sizeof(sh)) < 0)
-		return -1;
-	return sh.magic == CC_SKIP_MAGIC && sh.size == sizeof(*e) && e->type == CC_REC_END ? 0 : -1;
-}
-
-/* The page counts of a filtered dump, from its END record when it is whole. */
-static void print_pages(const struct target *t, const struct cc_dump_header *h)
+/* The page counts of a filtered dump, from its END record when it is
+ * whole.  -1 (after a line on stdout) when the header says the stream is
+ * whole but its END record is not there to read. */
+static int print_pages(const struct target *t, const struct cc_dump_header *h, char *why, size_t n)
 {
 	struct cc_rec_end e;
+	struct dump_reader r = { target_read_cb, (void *)t };
 
-	if (read_end(t, h, &e) < 0) {
+	if (h->data_written != h->data_total) {
 		printf("%-10s no END record readable (stream incomplete)\n", "pages");
-		return;
+		return 0;
+	}
+	if (dump_read_end(&r, h, &e, why, n) < 0) {
+		printf("%-10s no END record readable: %s\n", "pages", why);
+		return -1;
 	}
 	uint64_t excl = 0;
 	for (unsigned i = 0; i < CC_EXCL_N; i++)
@@ -125,6 +125,7 @@ static void print_pages(const struct target *t, const struct cc_dump_header *h)
 	for (unsigned i = 0; i < CC_EXCL_N; i++)
 		printf("%s%s %llu", i ? ", " : "", ps_excl_name(i), (unsigned long long)e.excluded[i]);
 	printf("), %llu kept unsure\n", (unsigned long long)e.unsure);
+	return 0;
 }
 
 int cmd_status(int argc, char **argv)
@@ -133,14 +134,31 @@ int cmd_status(int argc, char **argv)
 	struct cc_dump_header h;
 	char uuid[UUID_TEXT_LEN + 1];
 
-	if (argc > 2) {
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		if (c == 'h') {
+			usage_print("status");
+			return 0;
+		}
+		warnx("status: unknown option '%s' (see crashcap status --help)", argv[optind - 1]);
+		return EXIT_USAGE;
+	}
+	if (argc - optind > 1) {
 		warnx("usage: crashcap status [DEV]");
 		return EXIT_USAGE;
 	}
 	print_loaded();
-	if (argc == 1)
+	if (optind == argc)
 		return 0;
-	if (target_open(&t, argv[1], 0) < 0)
+	const char *dev = argv[optind];
+	if (target_open(&t, dev, 0) < 0)
 		return 1;
 	int rc = target_read_header(&t, &h);
 	if (rc < 0) {
@@ -148,26 +166,44 @@ int cmd_status(int argc, char **argv)
 		return 1;
 	}
 
-	uuid_format(h.uuid, uuid);
-	unsigned pct = h.data_total ? (unsigned)((double)h.data_written * 100 / (double)h.data_total) : 0;
+	struct dump_verdict v;
+	char why[256];
+	int data_bad = 0;
 
+	dump_judge(&h, t.size, &v);
+	uuid_format(h.uuid, uuid);
 	printf("%s: crashcap target\n", t.path);
-	printf("%-10s %s", "state", state_words(&h));
-	if (h.state > CC_STATE_SAVED)
-		printf(" (%u)", h.state);
-	putchar('\n');
+	print_state(&h, &v);
 	printf("%-10s %s\n", "uuid", uuid);
-	printf("%-10s %llu of %llu bytes (%u%%)\n", "data",
-	       (unsigned long long)h.data_written, (unsigned long long)h.data_total, pct);
+	if (h.data_written > h.data_total)
+		printf("%-10s %llu of %llu bytes (more than the whole)\n", "data",
+		       (unsigned long long)h.data_written, (unsigned long long)h.data_total);
+	else
+		printf("%-10s %llu of %llu bytes (%u%%)\n", "data", (unsigned long long)h.data_written,
+		       (unsigned long long)h.data_total, dump_percent(h.data_written, h.data_total));
 	printf("%-10s %llu bytes (%llu MiB)\n", "ram",
 	       (unsigned long long)h.ram_bytes, (unsigned long long)(h.ram_bytes >> 20));
 	printf("%-10s %s (%u)\n", "status", cc_status_name(h.status), h.status);
 	if (h.state != CC_STATE_EMPTY)
 		print_format(&h);
-	if (h.state != CC_STATE_EMPTY && h.encoding == CC_ENC_PAGES)
-		print_pages(&t, &h);
+	if (v.kind == DUMP_COMPLETE || v.kind == DUMP_INCOMPLETE) {
+		struct dump_reader r = { target_read_cb, &t };
+		if (h.encoding == CC_ENC_PAGES)
+			data_bad = print_pages(&t, &h, why, sizeof(why)) < 0;
+		else
+			data_bad = dump_check_elf(&r, &h, why, sizeof(why)) < 0;
+	}
 	target_close(&t);
 	print_time("started", h.start_time);
 	printf("%-10s %llu ms\n", "elapsed", (unsigned long long)h.elapsed_ms);
+	fflush(stdout);
+	if (v.kind == DUMP_BAD) {
+		warnx("%s: header inconsistent: %s", dev, v.why);
+		return 1;
+	}
+	if (data_bad) {
+		warnx("%s: the data area is not what the header says: %s", dev, why);
+		return 1;
+	}
 	return 0;
 }

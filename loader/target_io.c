@@ -3,6 +3,10 @@
 #include <err.h>
 #include <fcntl.h>
 #include <linux/fs.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/sysmacros.h>
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -10,36 +14,123 @@
 #include "capture/dumphdr.h"
 #include "loader/target_io.h"
 
+const char *file_kind_words(unsigned mode)
+{
+	switch (mode & S_IFMT) {
+	case S_IFREG: return "a regular file";
+	case S_IFBLK: return "a block device";
+	case S_IFDIR: return "a directory";
+	case S_IFCHR: return "a character device";
+	case S_IFIFO: return "a FIFO";
+	case S_IFSOCK: return "a socket";
+	case S_IFLNK: return "a symbolic link";
+	}
+	return "not a file crashcap knows";
+}
+
 int target_open(struct target *t, const char *path, int writable)
 {
-	struct stat st;
+	struct stat st, fst;
 
 	t->path = path;
-	t->fd = open(path, (writable ? O_RDWR : O_RDONLY) | O_CLOEXEC);
+	t->fd = -1;
+	/* The type first: opening a FIFO or a terminal could block or have
+	 * effects. */
+	if (stat(path, &st) < 0) {
+		warn("%s", path);
+		return -1;
+	}
+	if (!S_ISBLK(st.st_mode) && !S_ISREG(st.st_mode)) {
+		warnx("%s is %s: give a block device or a disk image file", path, file_kind_words(st.st_mode));
+		return -1;
+	}
+	t->fd = open(path, (writable ? O_RDWR : O_RDONLY) | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (t->fd < 0) {
 		warn("%s", path);
 		return -1;
 	}
-	if (fstat(t->fd, &st) < 0) {
+	if (fstat(t->fd, &fst) < 0) {
 		warn("%s: stat", path);
 		goto fail;
 	}
-	t->is_blockdev = S_ISBLK(st.st_mode);
+	if (fst.st_dev != st.st_dev || fst.st_ino != st.st_ino || (fst.st_mode & S_IFMT) != (st.st_mode & S_IFMT)) {
+		warnx("%s changed while it was opened", path);
+		goto fail;
+	}
+	int fl = fcntl(t->fd, F_GETFL);
+	if (fl >= 0)
+		fcntl(t->fd, F_SETFL, fl & ~O_NONBLOCK);
+	t->is_blockdev = S_ISBLK(fst.st_mode);
 	if (t->is_blockdev) {
 		if (ioctl(t->fd, BLKGETSIZE64, &t->size) < 0) {
 			warn("%s: BLKGETSIZE64", path);
 			goto fail;
 		}
-	} else if (S_ISREG(st.st_mode)) {
-		t->size = (uint64_t)st.st_size;
 	} else {
-		warnx("%s: not a block device or a regular file", path);
-		goto fail;
+		t->size = (uint64_t)fst.st_size;
 	}
 	return 0;
 fail:
 	close(t->fd);
 	t->fd = -1;
+	return -1;
+}
+
+int lock_holder(int fd, char comm[16])
+{
+	struct stat st;
+	char line[256], path[64];
+	int pid = 0;
+
+	comm[0] = '\0';
+	FILE *f = fopen("/proc/locks", "re");
+	if (fstat(fd, &st) < 0 || !f) {
+		if (f)
+			fclose(f);
+		return 0;
+	}
+	/* "1: FLOCK  ADVISORY  WRITE 1234 fd:01:5678 0 EOF" (a waiter's line has "->") */
+	while (fgets(line, sizeof(line), f)) {
+		unsigned maj, min;
+		unsigned long long ino;
+		int p;
+		char type[16];
+		if (sscanf(line, "%*u: %15s %*s %*s %d %x:%x:%llu", type, &p, &maj, &min, &ino) == 5 &&
+		    !strcmp(type, "FLOCK") && maj == major(st.st_dev) && min == minor(st.st_dev) &&
+		    ino == (unsigned long long)st.st_ino && p > 0) {
+			pid = p;
+			break;
+		}
+	}
+	fclose(f);
+	if (pid) {
+		snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+		FILE *c = fopen(path, "re");
+		if (c) {
+			if (fgets(comm, 16, c))
+				comm[strcspn(comm, "\n")] = '\0';
+			fclose(c);
+		}
+	}
+	return pid;
+}
+
+int target_lock(const struct target *t)
+{
+	char comm[16];
+
+	if (flock(t->fd, LOCK_EX | LOCK_NB) == 0)
+		return 0;
+	if (errno != EWOULDBLOCK) {
+		warn("%s: lock", t->path);
+		return -1;
+	}
+	int pid = lock_holder(t->fd, comm);
+	if (pid)
+		warnx("%s is in use by %s (pid %d), which holds its lock: try again when it has finished",
+		      t->path, comm[0] ? comm : "another process", pid);
+	else
+		warnx("%s is in use by another crashcap, which holds its lock: try again when it has finished", t->path);
 	return -1;
 }
 
@@ -68,6 +159,11 @@ int target_pread(const struct target *t, void *buf, size_t len, uint64_t off)
 		len -= (size_t)n;
 	}
 	return 0;
+}
+
+int target_read_cb(void *ctx, void *buf, size_t len, uint64_t off)
+{
+	return target_pread(ctx, buf, len, off);
 }
 
 int target_read_header(const struct target *t, struct cc_dump_header *h)

@@ -15,7 +15,10 @@ struct target {
 	int is_blockdev;
 };
 
-/* Open PATH read-only or read-write: 0, or -1. */
+/* Open PATH read-only or read-write: 0, or -1.  PATH's type is checked
+ * before it is opened (stat), and the open itself does not block
+ * (O_NONBLOCK), so a FIFO or a terminal given as DEV is refused at once,
+ * by its type. */
 int target_open(struct target *t, const char *path, int writable);
 void target_close(struct target *t);
 
@@ -24,9 +27,23 @@ void target_close(struct target *t);
  * caller words the message. */
 int target_pread(const struct target *t, void *buf, size_t len, uint64_t off);
 
+/* target_pread as a callback (struct dump_reader, loader/dumpcheck.h):
+ * ctx is the struct target. */
+int target_read_cb(void *ctx, void *buf, size_t len, uint64_t off);
+
 /* Read the header and validate it (magic, version, checksum): 0, or -1. */
 int target_read_header(const struct target *t, struct cc_dump_header *h);
 /* Seal h (dumphdr_seal), write it at offset 0 and fsync: 0, or -1. */
 int target_write_header(const struct target *t, struct cc_dump_header *h);
+
+/* Take the target's lock (flock, exclusive, never waiting): one save (or
+ * load) at a time per target.  0, or -1 after one line naming who holds it. */
+int target_lock(const struct target *t);
+/* The pid holding a flock on fd's file, from /proc/locks: > 0, or 0 if it
+ * cannot be told.  Its command name goes to comm (16 bytes), "" if unknown. */
+int lock_holder(int fd, char comm[16]);
+
+/* "a regular file", "a FIFO", "a character device", ... for messages. */
+const char *file_kind_words(unsigned mode);
 
 #endif

@@ -5,8 +5,9 @@
  * where the HEAD says, and the layout must hold every kept page.
  *
  *   make fuzz            build build/fuzz/fuzz_pagestream (clang, ASan, UBSan)
- *   make fuzz-run        run it for FUZZ_SECONDS (60) from the seeds in
- *                        tests/fuzz/seeds (made by mkpages) */
+ *   make fuzz-run        run it for FUZZ_SECONDS (60) from the seed corpus
+ *                        tests/fuzz/corpus/pagestream (tests/fuzz/mkcorpus.sh)
+ *   build/fuzz/replay_pagestream DIR   the same code without libFuzzer (gcc) */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -504,6 +504,52 @@ check "...and no dry-run file" [ ! -e x.dry ]
 run "$CRASHCAP" unload now
 usage "unload takes no arguments" "usage: crashcap unload"
 
+# ---- a dry run never writes DEV (issue 10) -----------------------------------------
+truncate -s 1G self.img
+sum_self() { sha256sum self.img | cut -d' ' -f1; }
+before=$(sum_self)
+ln -s self.img self.link
+ln self.img self.hard
+mkfifo dry.fifo
+for f in self.img self.link self.hard; do
+	run timeout 20 "$CRASHCAP" load --root sys --dry-run $f --target self.img --test-target-pci 00:04.0
+	refused "--dry-run $f, the target itself: refused" "dry run: $f is the target self.img itself"
+done
+check "...the target unchanged (it was overwritten by the dry run)" [ "$(sum_self)" = "$before" ]
+check "...the symlink still a symlink" [ -L self.link ]
+run timeout 20 "$CRASHCAP" load --root sys --dry-run dry.fifo --target disk.img --test-target-pci 00:04.0
+refused "--dry-run FIFO: refused at once, by its type" "dry run: dry.fifo is a FIFO"
+run timeout 20 "$CRASHCAP" load --root sys --dry-run /dev/null --target disk.img --test-target-pci 00:04.0
+refused "--dry-run a character device: refused" "dry run: /dev/null is a character device"
+printf 'old text that is longer than nothing\n%.0s' $(seq 2000) >old.dry
+load sys old.dry disk.img
+check "--dry-run over an existing regular file: replaced whole" \
+	eval '[ "$rc" -eq 0 ] && [ "$(head -n1 old.dry)" = "crashcap-dry-run 1" ] && ! grep -q "old text" old.dry'
+
+# ---- strict options (issue 10) --------------------------------------------------------
+load sys q10.dry disk.img --qemu-exit 010
+at q10.dry
+check "--qemu-exit 010 is ten (decimal), not octal 8" [ "$(hex16 $((Q + 0x28)))" = 000a ]
+load sys q16.dry disk.img --qemu-exit 0xF4
+at q16.dry
+check "--qemu-exit 0xF4 is hex" [ "$(hex16 $((Q + 0x28)))" = 00f4 ]
+for bad in 0x 08x 1e3 " 10" -1 +10 0 0x0 65536 0o10; do
+	run "$CRASHCAP" load --dry-run x.dry --root sys --target disk.img --test-target-pci 00:04.0 --qemu-exit "$bad"
+	usage "bad --qemu-exit '$bad'" "qemu-exit $bad: give .*decimal.*0x"
+done
+for twice in "--action halt --action reboot" "--dump-level 1 --dump-level 31" "--target disk.img" \
+	"--force --force" "--compress lz4 --compress none" "--dry-run y.dry" "--keep-zeros --keep-zeros" \
+	"--qemu-exit 1 --qemu-exit 2" "--root sys"; do
+	# shellcheck disable=SC2086
+	run "$CRASHCAP" load --dry-run x.dry --root sys --target disk.img --test-target-pci 00:04.0 $twice
+	usage "repeated option: ${twice%% *} given twice" "load: ${twice%% *} given twice"
+done
+check "...and no dry-run file" [ ! -e x.dry ]
+run "$CRASHCAP" load --help
+check "load --help: usage on stdout, exit 0" eval '[ "$rc" -eq 0 ] && [ ! -s err ] && grep -q "crashcap load --target DEV" out'
+run "$CRASHCAP" unload --help
+check "unload --help: usage on stdout, exit 0" eval '[ "$rc" -eq 0 ] && [ ! -s err ] && grep -q "crashcap unload" out'
+
 # ---- without privileges: refused before any system call ------------------------------
 # As root, drop to nobody (which also drops every capability); the kernel
 # would refuse kexec_load anyway.  Skipped if setpriv is missing.

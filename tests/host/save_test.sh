@@ -100,6 +100,24 @@ check "unknown option: one line, exit 2" eval 'failed_one_line && [ "$rc" -eq 2 
 run "$CRASHCAP" status a.img b.img
 check "status with two DEVs: one line, exit 2" eval 'failed_one_line && [ "$rc" -eq 2 ]'
 
+# --- --help, repeated options (issue 10) ---------------------------------------------
+for c in status save; do
+	run "$CRASHCAP" $c --help
+	check "$c --help: usage on stdout, exit 0 (was: '--help: No such file or directory')" \
+		eval '[ "$rc" -eq 0 ] && [ ! -s err ] && grep -q "crashcap $c" out'
+	run "$CRASHCAP" $c -h
+	check "$c -h: the same" eval '[ "$rc" -eq 0 ] && grep -q "crashcap $c" out'
+done
+run "$CRASHCAP" status --frobnicate
+check "status --frobnicate: unknown option, one line, exit 2" eval 'failed_one_line && [ "$rc" -eq 2 ] && err_has "unknown option"'
+"$MKTARGET" opt.img --state complete --written 8192 || exit 1
+for twice in "-o a.core -o b.core" "--force --force" "--format elf --format elf" "--output a.core -o b.core"; do
+	# shellcheck disable=SC2086
+	run "$CRASHCAP" save opt.img $twice
+	check "save: ${twice%% *} given twice: one line, exit 2" eval 'failed_one_line && [ "$rc" -eq 2 ] && err_has "given twice"'
+done
+check "...nothing written" [ ! -e a.core ] && [ ! -e b.core ]
+
 if [ "$failures" -ne 0 ]; then
 	echo "save_test: $failures failed"
 	exit 1

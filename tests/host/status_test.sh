@@ -11,17 +11,30 @@ set -u
 command -v python3 >/dev/null || { echo "FAIL - python3 missing"; exit 1; }
 
 # header FILE STATE ENCODING DUMP_LEVEL LEVEL_ASKED COMPRESS: a 128 KiB target
-# whose sealed header has these fields (the rest plausible and fixed).
+# whose sealed header has these fields (the rest plausible and fixed), and a
+# data area that agrees with it: for encoding 2 an END record that ends the
+# stream, for encoding 0 an ELF head.  State 3 (incomplete) gets status 1
+# (target full) and half the data.
 header() {
 	python3 - "$@" <<-'PY'
 	import struct, sys, zlib
 	f, state, enc, level, asked, comp = sys.argv[1], *map(int, sys.argv[2:])
+	total = 8192
+	written, status = (4096, 1) if state == 3 else (total, 0)
 	h = struct.pack("<8sII16sIIQQQQQQIIQQIIII", b"CRASHCAP", 1, 128, bytes(range(16)), state, enc,
-	                65536, 8192, 8192, 131072, 1700000000, 1700000003, 0, 512, 1 << 30, 3000,
+	                65536, written, total, 131072, 1700000000, 1700000003, status, 512, 1 << 30, 3000,
 	                level, asked, comp, 0)
 	assert len(h) == 128
 	h = h[:0x7c] + struct.pack("<I", zlib.crc32(h[:0x7c] + b"\0\0\0\0"))
-	open(f, "wb").write(h + bytes(131072 - 128))
+	data = bytearray(total)
+	if enc == 2:   # END record: skippable frame, then type, level, chunks, pages, kept, excluded[6], unsure, raw_bytes
+	    end = struct.pack("<II", 0x184D2A5C, 0x60) + struct.pack("<II11Q", 0x21444e45, level, 0, 0, 0, *[0] * 6, 0, 0)
+	    data[total - len(end):] = end
+	elif enc == 0: # Elf64_Ehdr, PT_NOTE, one PT_LOAD of the last 4 KiB
+	    data[0:64] = struct.pack("<16sHHIQQQIHHHHHH", b"\x7fELF\x02\x01\x01" + bytes(9), 4, 62, 1, 0, 64, 0, 0, 64, 56, 2, 0, 0, 0)
+	    data[64:120] = struct.pack("<IIQQQQQQ", 4, 0, 176, 0, 0, 0, 0, 0)
+	    data[120:176] = struct.pack("<IIQQQQQQ", 1, 7, 4096, 0, 0, 4096, 4096, 0)
+	open(f, "wb").write(h + bytes(65536 - 128) + bytes(data) + bytes(131072 - 65536 - total))
 	PY
 }
 # status_of FILE: run crashcap status on it (out, err, rc)

@@ -2,15 +2,20 @@
  * tests of `crashcap save` and `crashcap status`.
  *
  *   mktarget FILE --state STATE [--written N] [--total N] [--size N]
- *            [--status N] [--uuid UUID]
+ *            [--status N] [--uuid UUID] [--sparse]
  *
  * Writes a sealed header (include/crashcap/dumphdr.h) and N = data_written
- * bytes of test data at CC_DATA_OFFSET.  The data is a fixed pseudo-random
+ * bytes of test data at CC_DATA_OFFSET.  The first 4 KiB of the data is the
+ * head of a raw ELF core as the payload writes it (Elf64_Ehdr, an empty
+ * PT_NOTE, one PT_LOAD whose file part is the rest of data_total), so
+ * save's checks of the data area pass.  The data is a fixed pseudo-random
  * pattern in which every 4th 4 KiB block (index 1, 5, 9, ...) is all zero,
  * so a sparse copy has holes to leave; the 4 KiB after it are 0xee (stale
  * bytes a save must not copy).  --size sets the file length (default: data
  * offset + total + 4 KiB); data beyond it is dropped, which makes a header
- * that points past the end of its target. */
+ * that points past the end of its target.  --sparse writes only one data
+ * block in every 65536 (256 MiB) and leaves the rest as holes (zeros): a
+ * large target made in a moment. */
 #include <err.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -20,6 +25,7 @@
 #include <unistd.h>
 
 #include "capture/dumphdr.h"
+#include "capture/elf.h"
 #include "crashcap/status.h"
 #include "loader/uuid.h"
 
@@ -67,10 +73,43 @@ static void fill_block(unsigned char *b, uint64_t index)
 	b[0] |= 1; /* never an all-zero block by chance */
 }
 
+/* Block 0: the ELF head of a core whose file is total bytes. */
+static void elf_head(unsigned char *b, uint64_t total)
+{
+	Elf64_Ehdr e;
+	Elf64_Phdr ph[2];
+
+	memset(b, 0, BLOCK);
+	memset(&e, 0, sizeof(e));
+	memcpy(e.e_ident, ELFMAG, 4);
+	e.e_ident[4] = ELFCLASS64;
+	e.e_ident[5] = ELFDATA2LSB;
+	e.e_ident[6] = EV_CURRENT;
+	e.e_type = ET_CORE;
+	e.e_machine = EM_X86_64;
+	e.e_version = EV_CURRENT;
+	e.e_phoff = sizeof(e);
+	e.e_ehsize = sizeof(e);
+	e.e_phentsize = sizeof(Elf64_Phdr);
+	e.e_phnum = 2;
+	memset(ph, 0, sizeof(ph));
+	ph[0].p_type = PT_NOTE;
+	ph[0].p_offset = sizeof(e) + sizeof(ph);
+	ph[1].p_type = PT_LOAD;
+	ph[1].p_flags = PF_R | PF_W | PF_X;
+	ph[1].p_offset = BLOCK;
+	ph[1].p_filesz = ph[1].p_memsz = total > BLOCK ? total - BLOCK : 0;
+	memcpy(b, &e, sizeof(e));
+	memcpy(b + sizeof(e), ph, sizeof(ph));
+}
+
 static int write_at(int fd, const void *p, size_t n, uint64_t off)
 {
 	return pwrite(fd, p, n, (off_t)off) == (ssize_t)n ? 0 : -1;
 }
+
+#define SPARSE_EVERY 65536 /* blocks */
+static int sparse;
 
 static int write_target(int fd, const struct cc_dump_header *h, uint64_t size)
 {
@@ -83,7 +122,12 @@ static int write_target(int fd, const struct cc_dump_header *h, uint64_t size)
 		uint64_t off = h->data_offset + pos;
 		if (off >= size)
 			break;
-		fill_block(b, pos / BLOCK);
+		if (sparse && (pos / BLOCK) % SPARSE_EVERY)
+			continue;
+		if (pos == 0)
+			elf_head(b, h->data_total);
+		else
+			fill_block(b, pos / BLOCK);
 		if (write_at(fd, b, size - off < n ? size - off : n, off) < 0)
 			return -1;
 	}
@@ -103,6 +147,7 @@ int main(int argc, char **argv)
 		{ "size", required_argument, NULL, 'z' },
 		{ "status", required_argument, NULL, 'x' },
 		{ "uuid", required_argument, NULL, 'u' },
+		{ "sparse", no_argument, NULL, 'p' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cc_dump_header h;
@@ -122,13 +167,14 @@ int main(int argc, char **argv)
 		case 'z': bad = parse_u64(optarg, &size); break;
 		case 'x': bad = parse_u64(optarg, &status); have_status = 1; break;
 		case 'u': bad = uuid_parse(optarg, h.uuid); break;
+		case 'p': sparse = 1; break;
 		default: errx(2, "bad option '%s'", argv[optind - 1]);
 		}
 		if (bad)
 			errx(2, "bad value '%s' for %s", optarg, argv[optind - 1]);
 	}
 	if (optind != argc - 1 || !have_state)
-		errx(2, "usage: mktarget FILE --state STATE [--written N] [--total N] [--size N] [--status N] [--uuid UUID]");
+		errx(2, "usage: mktarget FILE --state STATE [--written N] [--total N] [--size N] [--status N] [--uuid UUID] [--sparse]");
 
 	h.encoding = CC_ENC_ELF;
 	h.data_offset = CC_DATA_OFFSET;

@@ -24,7 +24,7 @@ UNIT_DEPS_test_iomem   := loader/iomem.c
 UNIT_DEPS_test_layout  := loader/layout.c
 UNIT_DEPS_test_stage   := loader/stage.c loader/iomem.c loader/layout.c capture/ranges.c \
 	capture/elfcore.c purgatory/sha256.c purgatory/verify.c
-UNIT_DEPS_test_blockdev := loader/blockdev.c loader/sysfile.c
+UNIT_DEPS_test_blockdev := loader/blockdev.c loader/sysfile.c loader/target_io.c capture/dumphdr.c capture/crc32.c
 UNIT_DEPS_test_sysinfo := loader/sysinfo.c loader/sysfile.c
 UNIT_DEPS_test_dumplevel := loader/dumplevel.c
 UNIT_DEPS_test_pagetable   := boot/pagetable.c
