@@ -10,5 +10,10 @@ int cmd_status(int argc, char **argv);
 int cmd_save(int argc, char **argv);
 int cmd_load(int argc, char **argv);
 int cmd_unload(int argc, char **argv);
+int cmd_config(int argc, char **argv);
+
+/* crashcap status without DEV: the configured target and the last saved
+ * dump (loader/config_cmd.c); *dev = the target's device, or NULL. */
+int status_config(const char **dev);
 
 #endif

@@ -15,6 +15,7 @@ static const struct command commands[] = {
 	{ "save", cmd_save },
 	{ "load", cmd_load },
 	{ "unload", cmd_unload },
+	{ "config", cmd_config },
 };
 
 static const char usage_text[] =
@@ -22,9 +23,9 @@ static const char usage_text[] =
 	"\n"
 	"DEV is the crashcap target: a block device or a disk image file.\n"
 	"\n"
-	"  crashcap load --target DEV [--dump-level N] [--compress lz4|none]\n"
+	"  crashcap load [--target DEV] [--dump-level N] [--compress lz4|none]\n"
 	"                [--action reboot|poweroff|halt] [--keep-zeros]\n"
-	"                [--force] [--dry-run FILE]\n"
+	"                [--force] [--dry-run FILE] [--config FILE]\n"
 	"      Arm DEV and load the capture payload as the crash kernel (as root;\n"
 	"      needs a crashkernel= reservation, e.g. crashkernel=16M). DEV is a\n"
 	"      virtio-blk disk, a SATA disk on an AHCI port, or a partition of one,\n"
@@ -47,6 +48,9 @@ static const char usage_text[] =
 	"                 (never overrides a mounted, swap or otherwise busy DEV).\n"
 	"      --dry-run FILE  write what would be loaded to FILE instead (format in\n"
 	"                 docs/loader.md); loads nothing and does not write DEV.\n"
+	"      --config FILE  read FILE instead of /etc/crashcap.conf (read when it\n"
+	"                 exists): TARGET, DUMP_LEVEL, COMPRESS, ACTION there are\n"
+	"                 used for what the command line does not give.\n"
 	"      Test only: --root DIR (read proc/ and sys/ below DIR; needs --dry-run),\n"
 	"      --test-target-pci BB:DD.F (DEV is a plain file standing in for a\n"
 	"      virtio-blk disk at that PCI address; needs --dry-run),\n"
@@ -57,7 +61,15 @@ static const char usage_text[] =
 	"  crashcap unload\n"
 	"      Unload the crash image (crashcap's or any other kexec -p one).\n"
 	"\n"
+	"  crashcap config [--config FILE] [--has-target]\n"
+	"      Print the configuration in force (/etc/crashcap.conf over the\n"
+	"      defaults) as shell assignments, TARGET_DEV being the device TARGET\n"
+	"      names now. --has-target: exit 0 if TARGET is set, 1 if not, 255\n"
+	"      if the file has an error (for systemd's ExecCondition=).\n"
+	"\n"
 	"  crashcap status [DEV]\n"
+	"      Without DEV: also the TARGET of /etc/crashcap.conf and the last dump\n"
+	"      saved in SAVE_DIR, then the header of that target.\n"
 	"      Show whether a crash image is loaded and, with DEV, the dump header\n"
 	"      of DEV: state, uuid, bytes written, RAM size, why the capture ended,\n"
 	"      start time (UTC) and duration; once a dump was written, also its\n"

@@ -138,9 +138,12 @@ int cmd_status(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	print_loaded();
-	if (argc == 1)
+	const char *dev = argc == 2 ? argv[1] : NULL;
+	if (!dev && status_config(&dev) < 0)
+		return 1;
+	if (!dev)
 		return 0;
-	if (target_open(&t, argv[1], 0) < 0)
+	if (target_open(&t, dev, 0) < 0)
 		return 1;
 	int rc = target_read_header(&t, &h);
 	if (rc < 0) {
