@@ -5,6 +5,8 @@
 #   make test       everything: unit tests and QEMU tests; ends with "N passed, N failed"
 #   make drill      direct-boot drill in QEMU, narrated
 #   make bench      benchmark (not a test): dump speed and footprint
+#   make install    the command, units, config, man page, completion (PREFIX, DESTDIR)
+#   make deb        build/crashcap_VERSION_amd64.deb (dpkg-deb, from a tree staged under build/deb)
 #   V=1             show the commands
 #
 # Start from tests/run or tests/qemu/drill on a fresh machine: they install
@@ -142,7 +144,7 @@ $(B)/check-free.ok: $(B)/capture-all.elf
 	$(Q)for s in $(CHECK_KEEP); do $(NM) $< | grep -q " T $$s$$" || { echo "$<: $$s not linked"; exit 1; }; done
 	$(Q)touch $@
 
--include $(shell find $(B) -name '*.d' 2>/dev/null)
+-include $(shell find $(B) -path $(B)/cache -prune -o -type f -name '*.d' -print 2>/dev/null)
 
 # ---- host side: the crashcap command and host tools -----------------------------------
 -include loader/loader.mk
@@ -151,6 +153,7 @@ $(B)/check-free.ok: $(B)/capture-all.elf
 -include tests/tools/tools.mk
 -include tests/qemu/drill.mk
 -include tests/fuzz/fuzz.mk
+-include loader/dist/dist.mk
 
 host: $(HOST_TARGETS)
 
