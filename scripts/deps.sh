@@ -29,6 +29,8 @@ PACKAGES=(
 	"gdisk:/usr/sbin/sgdisk"
 	"fdisk:/usr/sbin/sfdisk"
 	"python3:/usr/bin/python3"
+	"mmdebstrap:/usr/bin/mmdebstrap"
+	"e2fsprogs:/usr/sbin/mke2fs"
 )
 
 # The payload builds lz4's own lz4.c from Debian's source package
