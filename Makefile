@@ -144,7 +144,10 @@ $(B)/check-free.ok: $(B)/capture-all.elf
 	$(Q)for s in $(CHECK_KEEP); do $(NM) $< | grep -q " T $$s$$" || { echo "$<: $$s not linked"; exit 1; }; done
 	$(Q)touch $@
 
--include $(shell find $(B) -path $(B)/cache -prune -o -type f -name '*.d' -print 2>/dev/null)
+# Only where objects are built: build/ also holds whole root trees (the
+# system drill's image and run directories), with files such as
+# /etc/rc2.d and /usr/sbin/invoke-rc.d.
+-include $(shell find $(addprefix $(B)/,payload host purg fuzz gen qemu unit) -type f -name '*.d' 2>/dev/null)
 
 # ---- host side: the crashcap command and host tools -----------------------------------
 -include loader/loader.mk
