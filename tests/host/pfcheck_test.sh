@@ -30,7 +30,7 @@ if [ ! -s "$VMCORE" ]; then
 	echo "# no $VMCORE yet: making it with the crash drill (once)"
 	mkdir -p "$DATA"
 	timeout 900 "$ROOT/tests/qemu/drill" --no-deps --no-build --keep --pages $PATTERN_PAGES \
-		--load-args "--target /dev/vda --action poweroff --qemu-exit 0xf4 --keep-zeros" \
+		--load-args "--target /dev/vda --action poweroff --qemu-exit 0xf4 --keep-zeros --dump-level 0 --compress none" \
 		>"$DATA/drill.log" 2>&1
 	drc=$?
 	kept=$(sed -n 's|^drill: kept \(build/drill-[^/]*\)/.*|\1|p' "$DATA/drill.log")
