@@ -5,6 +5,8 @@
 #   make test       everything: unit tests and QEMU tests; ends with "N passed, N failed"
 #   make drill      direct-boot drill in QEMU, narrated
 #   make bench      benchmark (not a test): dump speed and footprint
+#   make install    the command, units, config, man page, completion (PREFIX, DESTDIR)
+#   make deb        build/crashcap_VERSION_amd64.deb (dpkg-deb, from a tree staged under build/deb)
 #   V=1             show the commands
 #
 # Start from tests/run or tests/qemu/drill on a fresh machine: they install
@@ -150,7 +152,10 @@ $(B)/check-layers.ok: scripts/check-layers.sh $(LAYER_SRC)
 	$(Q)scripts/check-layers.sh || { echo "an include goes against the layers (above): move the code down a layer, or pass it in at run time"; exit 1; }
 	$(Q)touch $@
 
--include $(shell find $(B) -name '*.d' 2>/dev/null)
+# Only where objects are built: build/ also holds whole root trees (the
+# system drill's image and run directories), with files such as
+# /etc/rc2.d and /usr/sbin/invoke-rc.d.
+-include $(shell find $(addprefix $(B)/,payload host purg fuzz gen qemu unit) -type f -name '*.d' 2>/dev/null)
 
 # ---- host side: the crashcap command and host tools -----------------------------------
 -include loader/loader.mk
@@ -159,6 +164,7 @@ $(B)/check-layers.ok: scripts/check-layers.sh $(LAYER_SRC)
 -include tests/tools/tools.mk
 -include tests/qemu/drill.mk
 -include tests/fuzz/fuzz.mk
+-include loader/dist/dist.mk
 
 host: $(HOST_TARGETS)
 

@@ -10,6 +10,11 @@ int cmd_status(int argc, char **argv);
 int cmd_save(int argc, char **argv);
 int cmd_load(int argc, char **argv);
 int cmd_unload(int argc, char **argv);
+int cmd_config(int argc, char **argv);
+
+/* crashcap status without DEV: the configured target and the last saved
+ * dump (loader/config_cmd.c); *dev = the target's device, or NULL. */
+int status_config(const char **dev);
 
 /* Print the usage of one command (or of all, for NULL) on stdout. */
 void usage_print(const char *command);

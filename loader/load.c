@@ -10,16 +10,19 @@
 #include <errno.h>
 #include <err.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "capture/dumphdr.h"
 #include "crashcap/status.h"
 #include "loader/blockdev.h"
 #include "loader/commands.h"
+#include "loader/config.h"
 #include "loader/dryrun.h"
 #include "loader/dumplevel.h"
 #include "loader/images.h"
@@ -38,7 +41,10 @@
 #define CRASHKERNEL_STEP_MIB 16 /* suggest crashkernel= sizes in these steps */
 
 struct load_args {
-	const char *target;
+	const char *target;      /* what is opened: --target or TARGET, symlinks resolved */
+	const char *target_name; /* as given, for the summary: --target DEV or TARGET=NAME */
+	const char *config;      /* --config FILE, or NULL: /etc/crashcap.conf if it exists */
+	int action_given;        /* --action was on the command line */
 	const char *dry_run;     /* FILE, or NULL for a real load */
 	const char *root;        /* "" or the --root DIR (dry runs only) */
 	const char *test_pci;    /* --test-target-pci (dry runs only) */
@@ -131,7 +137,7 @@ static int parse_port(const char *s, uint16_t *port)
 static int parse_args(int argc, char **argv, struct load_args *a)
 {
 	enum { O_ACTION = 256, O_DRY_RUN, O_ROOT, O_TEST_PCI, O_BAD_DIGEST, O_QEMU_EXIT, O_TEST_EXC, O_KEEP_ZEROS,
-	       O_DUMP_LEVEL, O_COMPRESS };
+	       O_DUMP_LEVEL, O_COMPRESS, O_CONFIG };
 	static const struct option longopts[] = {
 		{ "target", required_argument, NULL, 't' },
 		{ "force", no_argument, NULL, 'f' },
@@ -146,6 +152,7 @@ static int parse_args(int argc, char **argv, struct load_args *a)
 		{ "dump-level", required_argument, NULL, O_DUMP_LEVEL },
 		{ "compress", required_argument, NULL, O_COMPRESS },
 		{ "help", no_argument, NULL, 'h' },
+		{ "config", required_argument, NULL, O_CONFIG },
 		{ NULL, 0, NULL, 0 },
 	};
 	static char root[SYSFILE_PATH_MAX];
@@ -184,6 +191,10 @@ static int parse_args(int argc, char **argv, struct load_args *a)
 				warnx("load: --action %s: use reboot, poweroff or halt", optarg);
 				return -1;
 			}
+			a->action_given = 1;
+			break;
+		case O_CONFIG:
+			a->config = optarg;
 			break;
 		case O_DRY_RUN:
 			a->dry_run = optarg;
@@ -238,9 +249,9 @@ static int parse_args(int argc, char **argv, struct load_args *a)
 			return -1;
 		}
 	}
-	if (optind != argc || !a->target) {
-		warnx("usage: crashcap load --target DEV [--dump-level 0..31] [--compress lz4|none] "
-		      "[--action reboot|poweroff|halt] [--keep-zeros] [--force] [--dry-run FILE]");
+	if (optind != argc) {
+		warnx("usage: crashcap load [--target DEV] [--dump-level 0..31] [--compress lz4|none] "
+		      "[--action reboot|poweroff|halt] [--keep-zeros] [--force] [--dry-run FILE] [--config FILE]");
 		return -1;
 	}
 	/* --keep-zeros is about the raw ELF core only: it chooses that format
@@ -263,6 +274,54 @@ static int parse_args(int argc, char **argv, struct load_args *a)
 		warnx("load: --test-target-pci stands a file in for a disk: it is for tests and needs --dry-run");
 		return -1;
 	}
+	return 0;
+}
+
+/* The config file (--config FILE, else /etc/crashcap.conf when it exists):
+ * what the command line does not say.  TARGET is a stable name, resolved
+ * here to the device it names now.  0, -1 (one line said why), or -2: no
+ * target at all (a usage error). */
+static int apply_config(struct load_args *a)
+{
+	static struct config c;
+	static char real[PATH_MAX], shown[2 * PATH_MAX + 16];
+	const char *path = a->config ? a->config : CONFIG_DEFAULT_PATH;
+	char err[2 * CONFIG_VALUE_MAX];
+
+	config_defaults(&c);
+	if (config_read(path, a->config != NULL, &c, err, sizeof(err)) < 0) {
+		warnx("%s", err);
+		return -1;
+	}
+	if (!a->level_given && !a->keep_zeros)
+		a->dump_level = c.dump_level;
+	if (!a->compress_given && !a->keep_zeros)
+		a->compress = c.compress;
+	if (!a->action_given)
+		a->action = c.action;
+	if (a->target) {
+		struct stat st;
+		a->target_name = a->target;
+		/* a symlink (/dev/disk/by-id/...): its device, both named */
+		if (!lstat(a->target, &st) && S_ISLNK(st.st_mode) && realpath(a->target, real)) {
+			snprintf(shown, sizeof(shown), "%s (%s)", a->target, real);
+			a->target_name = shown;
+			a->target = real;
+		}
+		return 0; /* a missing --target DEV: open_target says so */
+	}
+	if (!c.target[0]) {
+		warnx("usage: crashcap load --target DEV ...: no --target, and no TARGET in %s (see man crashcap)", path);
+		return -2;
+	}
+	if (!realpath(c.target, real)) {
+		warnx("load: TARGET=%s (%s line %u): %s%s", c.target, path, c.line[CFG_TARGET], strerror(errno),
+		      errno == ENOENT ? ": is the disk attached? (ls -l /dev/disk/by-id)" : "");
+		return -1;
+	}
+	snprintf(shown, sizeof(shown), "%s (%s)", c.target, real);
+	a->target = real;
+	a->target_name = shown;
 	return 0;
 }
 
@@ -573,7 +632,7 @@ static void print_summary(const struct load_args *a, unsigned nsegs, int replace
 		       kib(L.segs[i].memsz));
 	printf("; entry 0x%llx\n", (unsigned long long)L.entry);
 	uuid_format(L.hdr.uuid, uuid);
-	printf("%-10s %s: %s, sectors %llu+%llu (%llu MiB), uuid %s\n", "target", a->target, L.bd.controller,
+	printf("%-10s %s: %s, sectors %llu+%llu (%llu MiB), uuid %s\n", "target", a->target_name, L.bd.controller,
 	       (unsigned long long)L.bd.start512, (unsigned long long)L.bd.count512, mib(L.hdr.target_bytes), uuid);
 	printf("%-10s %llu MiB of RAM in %u ranges%s, %u CPU notes; ", "dump", mib(stage_ram_bytes(&L.params, &L.kt)),
 	       L.params.nr_ranges - (L.kt.valid ? 1 : 0), L.kt.valid ? " + the kernel image" : "",
@@ -651,6 +710,9 @@ int cmd_load(int argc, char **argv)
 	int p = parse_args(argc, argv, &a);
 	if (p)
 		return p > 0 ? 0 : EXIT_USAGE;
+	int crc = apply_config(&a);
+	if (crc < 0)
+		return crc == -2 ? EXIT_USAGE : 1;
 	L.t.fd = -1;
 	if (!a.dry_run && kexec_check_privileges("load") < 0)
 		return 1;

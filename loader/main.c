@@ -15,6 +15,7 @@ static const struct command commands[] = {
 	{ "save", cmd_save },
 	{ "load", cmd_load },
 	{ "unload", cmd_unload },
+	{ "config", cmd_config },
 };
 
 static const char usage_head[] =
@@ -25,9 +26,9 @@ static const char usage_head[] =
 	"does not make a number octal.  An option given twice is an error.\n";
 
 static const char usage_load[] =
-	"  crashcap load --target DEV [--dump-level N] [--compress lz4|none]\n"
+	"  crashcap load [--target DEV] [--dump-level N] [--compress lz4|none]\n"
 	"                [--action reboot|poweroff|halt] [--keep-zeros]\n"
-	"                [--force] [--dry-run FILE]\n"
+	"                [--force] [--dry-run FILE] [--config FILE]\n"
 	"      Arm DEV and load the capture payload as the crash kernel (as root;\n"
 	"      needs a crashkernel= reservation, e.g. crashkernel=16M). DEV is a\n"
 	"      virtio-blk disk, a SATA disk on an AHCI port, or a partition of one,\n"
@@ -50,6 +51,9 @@ static const char usage_load[] =
 	"                 (never overrides a mounted, swap or otherwise busy DEV).\n"
 	"      --dry-run FILE  write what would be loaded to FILE instead (format in\n"
 	"                 docs/loader.md); loads nothing and does not write DEV.\n"
+	"      --config FILE  read FILE instead of /etc/crashcap.conf (read when it\n"
+	"                 exists): TARGET, DUMP_LEVEL, COMPRESS, ACTION there are\n"
+	"                 used for what the command line does not give.\n"
 	"      Test only: --root DIR (read proc/ and sys/ below DIR; needs --dry-run),\n"
 	"      --test-target-pci BB:DD.F (DEV is a plain file standing in for a\n"
 	"      virtio-blk disk at that PCI address; needs --dry-run),\n"
@@ -62,8 +66,17 @@ static const char usage_unload[] =
 	"  crashcap unload\n"
 	"      Unload the crash image (crashcap's or any other kexec -p one).\n";
 
+static const char usage_config[] =
+	"  crashcap config [--config FILE] [--has-target]\n"
+	"      Print the configuration in force (/etc/crashcap.conf over the\n"
+	"      defaults) as shell assignments, TARGET_DEV being the device TARGET\n"
+	"      names now. --has-target: exit 0 if TARGET is set, 1 if not, 255\n"
+	"      if the file has an error (for systemd's ExecCondition=).\n";
+
 static const char usage_status[] =
 	"  crashcap status [DEV]\n"
+	"      Without DEV: also the TARGET of /etc/crashcap.conf and the last dump\n"
+	"      saved in SAVE_DIR, then the header of that target.\n"
 	"      Show whether a crash image is loaded and, with DEV, the dump header\n"
 	"      of DEV: state, uuid, bytes written, RAM size, why the capture ended,\n"
 	"      start time (UTC) and duration; once a dump was written, also its\n"
@@ -103,7 +116,8 @@ static const struct {
 	const char *name;
 	const char *text;
 } usages[] = {
-	{ "load", usage_load }, { "unload", usage_unload }, { "status", usage_status }, { "save", usage_save },
+	{ "load", usage_load }, { "unload", usage_unload }, { "config", usage_config }, { "status", usage_status },
+	{ "save", usage_save },
 };
 
 void usage_print(const char *command)

@@ -155,9 +155,11 @@ int cmd_status(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	print_loaded();
-	if (optind == argc)
+	const char *dev = optind < argc ? argv[optind] : NULL;
+	if (!dev && status_config(&dev) < 0)
+		return 1;
+	if (!dev)
 		return 0;
-	const char *dev = argv[optind];
 	if (target_open(&t, dev, 0) < 0)
 		return 1;
 	int rc = target_read_header(&t, &h);

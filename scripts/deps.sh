@@ -32,6 +32,8 @@ PACKAGES=(
 	# the drill opens its vmcore in crash and drgn (with the kernel's debug vmlinux)
 	"crash:/usr/bin/crash"
 	"python3-drgn:/usr/lib/python3/dist-packages/drgn/__init__.py"
+	"mmdebstrap:/usr/bin/mmdebstrap"
+	"e2fsprogs:/usr/sbin/mke2fs"
 )
 
 # The payload builds lz4's own lz4.c from Debian's source package

@@ -546,7 +546,7 @@ for twice in "--action halt --action reboot" "--dump-level 1 --dump-level 31" "-
 done
 check "...and no dry-run file" [ ! -e x.dry ]
 run "$CRASHCAP" load --help
-check "load --help: usage on stdout, exit 0" eval '[ "$rc" -eq 0 ] && [ ! -s err ] && grep -q "crashcap load --target DEV" out'
+check "load --help: usage on stdout, exit 0" eval '[ "$rc" -eq 0 ] && [ ! -s err ] && grep -q "crashcap load \[--target DEV\]" out'
 run "$CRASHCAP" unload --help
 check "unload --help: usage on stdout, exit 0" eval '[ "$rc" -eq 0 ] && [ ! -s err ] && grep -q "crashcap unload" out'
 
@@ -572,6 +572,61 @@ if declare -F as_user >/dev/null; then
 	run as_user "$W/crashcap" load --dry-run "$W/u.dry" --target "$W/disk.img" --test-target-pci 00:04.0
 	refused "dry run of the real /proc/iomem without root: run as root" "run crashcap load as root"
 fi
+
+# ---- the config file (--config FILE; docs/service.md): what the command line leaves out ----
+printf '# test\nDUMP_LEVEL=17\nCOMPRESS=none\nACTION=halt\n' >c1.conf
+load sys cfg.dry disk.img --config c1.conf
+check "config: exits 0, nothing on stderr" [ "$rc" -eq 0 -a ! -s err ]
+check "config: DUMP_LEVEL=17 and COMPRESS=none from the file: params level 17, compress none" \
+	[ "$(params_mode cfg.dry)" = "00000000 00000011 00000000" ]
+check "config: ACTION=halt from the file: the summary says then halt" grep -q "^then *halt," out
+load sys cfg2.dry disk.img --config c1.conf --dump-level 3 --compress lz4 --action poweroff
+check "config: the command line overrides every key: level 3, lz4" \
+	[ "$rc" -eq 0 -a "$(params_mode cfg2.dry)" = "00000000 00000003 00000001" ]
+check "config: the command line overrides ACTION: then poweroff" grep -q "^then *poweroff," out
+printf 'DUMP_LEVEL=17\nCOMPRES=none\n' >bad.conf
+rm -f bad.dry
+load sys bad.dry disk.img --config bad.conf
+refused "config: an unknown key: one line naming the file and line" "^crashcap: bad.conf:2: unknown key COMPRES "
+check "config: an unknown key: exit 1, no dry run written" [ "$rc" -eq 1 -a ! -e bad.dry ]
+printf 'DUMP_LEVEL=17\nDUMP_LEVEL=3\n' >twice.conf
+load sys bad.dry disk.img --config twice.conf --dump-level 5
+refused "config: a key set twice is refused, even when the command line overrides it" \
+	"^crashcap: twice.conf:2: DUMP_LEVEL is set twice (first on line 1)$"
+load sys bad.dry disk.img --config none.conf
+refused "config: --config FILE that does not exist" "^crashcap: none.conf: No such file or directory$"
+printf 'TARGET=/dev/disk/by-id/crashcap-test-no-such-disk\n' >t.conf
+run "$CRASHCAP" load --root sys --dry-run bad.dry --test-target-pci 00:04.0 --config t.conf
+refused "config: a TARGET that does not exist: one line naming it, the file and the line" \
+	"^crashcap: load: TARGET=/dev/disk/by-id/crashcap-test-no-such-disk (t.conf line 1): No such file or directory: is the disk attached"
+printf 'TARGET=/dev/sdb\n' >t2.conf
+run "$CRASHCAP" load --root sys --dry-run bad.dry --test-target-pci 00:04.0 --config t2.conf
+refused "config: TARGET must be a stable name" "^crashcap: t2.conf:1: TARGET=/dev/sdb: give a stable name"
+run "$CRASHCAP" load --root sys --dry-run bad.dry --test-target-pci 00:04.0 --config c1.conf
+usage "config: no --target and no TARGET in the file" "no --target, and no TARGET in c1.conf"
+ln -sf disk.img link.img
+load sys link.dry link.img
+check "a symlinked target (as /dev/disk/by-id/...): resolved, both named in the summary" \
+	grep -q "^target *link.img ($PWD/disk.img): " out
+rm -f cfg.dry cfg2.dry link.dry link.img
+
+# ---- crashcap config: the file over the defaults, as shell assignments ----
+run "$CRASHCAP" config --config c1.conf
+check "config: prints every key, the file's values over the defaults" \
+	[ "$rc" -eq 0 -a "$(grep -v '^#' out | tr '\n' ' ')" = "TARGET='' TARGET_DEV='' DUMP_LEVEL=17 COMPRESS=none ACTION=halt SAVE_DIR='/var/crash' SAVE_FORMAT=elf KEEP=0 " ]
+check "config: its output is shell that sets them" \
+	[ "$(sh -c '. ./out; echo "$DUMP_LEVEL $ACTION $SAVE_DIR"')" = "17 halt /var/crash" ]
+run "$CRASHCAP" config --config c1.conf --has-target
+check "config --has-target without TARGET: exit 1 (ExecCondition: skip), says so" \
+	[ "$rc" -eq 1 ] && grep -q "no TARGET in c1.conf" out
+run "$CRASHCAP" config --config t.conf --has-target
+check "config --has-target with TARGET: exit 0" [ "$rc" -eq 0 ]
+run "$CRASHCAP" config --config bad.conf --has-target
+check "config --has-target, a bad file: exit 255 (ExecCondition: fail), one line" \
+	[ "$rc" -eq 255 ] && failed_one_line && err_has "bad.conf:2: unknown key COMPRES"
+run "$CRASHCAP" config --config bad.conf
+refused "config, a bad file: exit 1, one line" "bad.conf:2: unknown key COMPRES"
+rm -f c1.conf bad.conf twice.conf t.conf t2.conf bad.dry
 
 echo "$failures failed"
 [ "$failures" -eq 0 ]

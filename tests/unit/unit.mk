@@ -27,6 +27,7 @@ UNIT_DEPS_test_stage   := loader/stage.c loader/iomem.c loader/layout.c capture/
 UNIT_DEPS_test_blockdev := loader/blockdev.c loader/sysfile.c loader/target_io.c capture/dumphdr.c capture/crc32.c
 UNIT_DEPS_test_sysinfo := loader/sysinfo.c loader/sysfile.c
 UNIT_DEPS_test_dumplevel := loader/dumplevel.c
+UNIT_DEPS_test_config := loader/config.c loader/dumplevel.c
 UNIT_DEPS_test_pagetable   := boot/pagetable.c
 UNIT_DEPS_test_ranges      := capture/ranges.c
 UNIT_DEPS_test_elfcore     := capture/elfcore.c
