@@ -104,6 +104,8 @@ static int put_chunk(const struct cc_mem_range *r, uint32_t ri, uint64_t paddr, 
 	for (uint32_t i = 0; i < n; i++) {
 		if (why[i]) {
 			end->excluded[why[i] - 1]++;
+			if (why[i] == 1 + CC_EXCL_ZERO)
+				rec.zero[i >> 3] |= (uint8_t)(1u << (i & 7));
 			continue;
 		}
 		rec.kept[i >> 3] |= (uint8_t)(1u << (i & 7));

@@ -61,7 +61,9 @@ void km_mark_chunk(struct kdump_map *m, const struct cc_rec_chunk *c)
 	uint64_t pfn = c->paddr / CC_PAGE_BYTES;
 	for (unsigned i = 0; i < c->npages; i++) {
 		km_set(m->seen, pfn + i);
-		if ((c->kept[i >> 3] >> (i & 7)) & 1)
+		/* kept, or left out as all zero: makedumpfile keeps zero pages
+		 * as the shared zero page, so crash reads them as zeros */
+		if (((c->kept[i >> 3] | c->zero[i >> 3]) >> (i & 7)) & 1)
 			km_set(m->dumped, pfn + i);
 	}
 }

@@ -134,11 +134,25 @@ static void next_range(struct pagestream *ps)
 	}
 }
 
-static unsigned popcount_kept(const struct cc_rec_chunk *c, unsigned from, unsigned to)
+static unsigned popcount_bits(const uint8_t *bits, unsigned from, unsigned to)
 {
 	unsigned n = 0;
 	for (unsigned i = from; i < to; i++)
-		n += (c->kept[i >> 3] >> (i & 7)) & 1;
+		n += (bits[i >> 3] >> (i & 7)) & 1;
+	return n;
+}
+
+static unsigned popcount_kept(const struct cc_rec_chunk *c, unsigned from, unsigned to)
+{
+	return popcount_bits(c->kept, from, to);
+}
+
+/* Pages marked both kept and zero. */
+static unsigned kept_and_zero(const struct cc_rec_chunk *c)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < CC_CHUNK_PAGES / 8; i++)
+		n += (unsigned)__builtin_popcount(c->kept[i] & c->zero[i]);
 	return n;
 }
 
@@ -260,6 +274,9 @@ static int read_chunk(struct pagestream *ps, uint64_t off, const struct ps_visit
 	if (set != c.nkept || popcount_kept(&c, c.npages, CC_CHUNK_PAGES))
 		return fail(ps, off, 0, "%s: nkept %u, but the bitmap keeps %u of its %u pages and %u beyond them",
 			    what, c.nkept, set, c.npages, popcount_kept(&c, c.npages, CC_CHUNK_PAGES));
+	if (kept_and_zero(&c) || popcount_bits(c.zero, c.npages, CC_CHUNK_PAGES))
+		return fail(ps, off, 0, "%s: %u pages marked both kept and zero, %u zero bits beyond its %u pages",
+			    what, kept_and_zero(&c), popcount_bits(c.zero, c.npages, CC_CHUNK_PAGES), c.npages);
 
 	uint64_t frame_off = off + sizeof(struct cc_skip_hdr) + sizeof(c);
 	if (c.nkept) {
@@ -274,6 +291,7 @@ static int read_chunk(struct pagestream *ps, uint64_t off, const struct ps_visit
 	ps->chunks++;
 	ps->pages += c.npages;
 	ps->kept += c.nkept;
+	ps->zero += popcount_bits(c.zero, 0, c.npages);
 	ps->range_done += (uint64_t)c.npages * CC_PAGE_BYTES;
 	ps->pos = ps->good_bytes = frame_off + frame_len;
 	next_range(ps);
@@ -302,12 +320,15 @@ static int read_end(struct pagestream *ps, uint64_t off)
 			excluded += e->excluded[i];
 	}
 	if (e->chunks != ps->chunks || e->pages != ps->pages || e->kept != ps->kept ||
-	    e->raw_bytes != ps->kept * CC_PAGE_BYTES || excluded != ps->pages - ps->kept || e->unsure > e->kept)
-		return fail(ps, off, 0, "END record counts %llu chunks, %llu pages, %llu kept, %llu excluded; the stream has %llu, %llu, %llu, %llu",
+	    e->raw_bytes != ps->kept * CC_PAGE_BYTES || excluded != ps->pages - ps->kept || e->unsure > e->kept ||
+	    e->excluded[CC_EXCL_ZERO] != ps->zero)
+		return fail(ps, off, 0, "END record counts %llu chunks, %llu pages, %llu kept, %llu excluded, %llu zero; the stream has %llu, %llu, %llu, %llu, %llu",
 			    (unsigned long long)e->chunks, (unsigned long long)e->pages,
 			    (unsigned long long)e->kept, (unsigned long long)excluded,
+			    (unsigned long long)e->excluded[CC_EXCL_ZERO],
 			    (unsigned long long)ps->chunks, (unsigned long long)ps->pages,
-			    (unsigned long long)ps->kept, (unsigned long long)(ps->pages - ps->kept));
+			    (unsigned long long)ps->kept, (unsigned long long)(ps->pages - ps->kept),
+			    (unsigned long long)ps->zero);
 	ps->pos = off + sizeof(struct cc_skip_hdr) + sizeof(*e);
 	if (ps->pos != ps->src.len)
 		return fail(ps, ps->pos, 0, "%llu bytes after the END record",

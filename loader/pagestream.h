@@ -69,6 +69,7 @@ struct pagestream {
 	uint64_t good_bytes;    /* stream bytes up to the end of the last complete chunk (or the HEAD) */
 	uint64_t chunks;        /* complete chunks handed on */
 	uint64_t pages, kept;   /* pages covered and kept by those chunks */
+	uint64_t zero;          /* pages of those chunks left out as all zero (zero[] bits) */
 	unsigned range;         /* first range not wholly tiled by those chunks */
 	uint64_t range_done;    /* bytes of that range tiled */
 	int complete;           /* the END record was read, consistent, and ends the stream */

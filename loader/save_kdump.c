@@ -201,15 +201,18 @@ io:
 	return -1;
 }
 
-/* The kernel image's pages that bitmap 2 has and no chunk kept: each
- * gets the shared zero page, written now if no kept page was zero. */
-static int fill_kernel(struct kd_write *w)
+/* The pages that bitmap 2 has and no chunk kept: the kernel image's
+ * (first: counted as kernel_zeros) and those the level left out as all
+ * zero (counted as zero_shared).  Each gets the shared zero page, written
+ * now if no kept page was zero. */
+static int fill_zero(struct kd_write *w)
 {
 	const struct ps_head *hd = &w->p->ps.head;
 	struct kdump_save *k = w->k;
 
+	for (unsigned pass = 0; pass < 2; pass++)
 	for (unsigned i = 0; i < hd->nranges; i++) {
-		if (hd->ranges[i].vaddr < PS_KVADDR)
+		if ((hd->ranges[i].vaddr >= PS_KVADDR) != (pass == 0))
 			continue;
 		uint64_t pfn = hd->ranges[i].paddr / CC_PAGE_BYTES, end = pfn + hd->ranges[i].size / CC_PAGE_BYTES;
 		for (; pfn < end; pfn++) {
@@ -230,7 +233,10 @@ static int fill_kernel(struct kd_write *w)
 			km_set(k->map.done, pfn);
 			if (put_desc(w, km_rank(&k->map, pfn), &w->zero) < 0)
 				goto io;
-			k->kernel_zeros++;
+			if (pass == 0)
+				k->kernel_zeros++;
+			else
+				k->zero_shared++;
 			w->placed++;
 		}
 	}
@@ -367,7 +373,7 @@ int pages_write_kdump(struct pages_plan *p, struct kdump_save *k, const struct c
 	ps_walk(&ps, &v, p->chunks);
 	progress_end(&w.prog, ps.pos);
 	if (!w.why && ps.chunks == p->chunks)
-		fill_kernel(&w);
+		fill_zero(&w);
 	if (!w.why && ((w.blen && flush_data(&w) < 0) || (w.ndesc && flush_descs(&w) < 0)))
 		w.why = strerror(errno);
 	if (w.why) {

@@ -32,6 +32,7 @@ PACKAGES=(
 	# the drill opens its vmcore in crash and drgn (with the kernel's debug vmlinux)
 	"crash:/usr/bin/crash"
 	"python3-drgn:/usr/lib/python3/dist-packages/drgn/__init__.py"
+	"gdb:/usr/bin/gdb"
 	"mmdebstrap:/usr/bin/mmdebstrap"
 	"e2fsprogs:/usr/sbin/mke2fs"
 )

@@ -67,7 +67,11 @@ struct cc_rec_chunk {
 	uint32_t nkept;     /* 0x14 bits set in kept[]: pages in the LZ4 frame that follows */
 	uint64_t seq;       /* 0x18 chunk number in the stream, from 0 */
 	uint8_t  kept[CC_CHUNK_PAGES / 8]; /* 0x20 bit (i & 7) of byte i >> 3: page i is kept */
-};                          /* 0xa0: the body size is always sizeof(struct cc_rec_chunk) */
+	uint8_t  zero[CC_CHUNK_PAGES / 8]; /* 0xa0 the same bit: page i is left out because it is all
+	                                    * zero (CC_EXCL_ZERO), never set with its kept bit; a
+	                                    * reader may give it back as zeros (makedumpfile's
+	                                    * format keeps zero pages as one shared zero page) */
+};                          /* 0x120: the body size is always sizeof(struct cc_rec_chunk) */
 
 /* Why pages were left out, for the END record's counts. */
 #define CC_EXCL_ZERO      0
@@ -93,7 +97,7 @@ struct cc_rec_end {
 #ifndef __ASSEMBLER__
 _Static_assert(sizeof(struct cc_skip_hdr) == 8, "skippable frame header");
 _Static_assert(sizeof(struct cc_rec_head) == 16, "head record");
-_Static_assert(sizeof(struct cc_rec_chunk) == 0xa0, "chunk record");
+_Static_assert(sizeof(struct cc_rec_chunk) == 0x120, "chunk record");
 _Static_assert(sizeof(struct cc_rec_end) == 0x60, "end record");
 #endif
 

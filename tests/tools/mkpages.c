@@ -249,6 +249,8 @@ static int write_target(const char *path, unsigned chunk_pages, long long cut, u
 					c.kept[i >> 3] |= (uint8_t)(1u << (i & 7));
 				} else {
 					end.excluded[reason]++;
+					if (reason == CC_EXCL_ZERO)
+						c.zero[i >> 3] |= (uint8_t)(1u << (i & 7));
 				}
 			}
 			uint64_t rec_off = out_pos;
