@@ -352,7 +352,7 @@ io-error|ahci-io-error|nvme-io-error)
 	check_console "$W/console.log" "failed, try 4 of 4" "retried a bounded number of times"
 	[ "$CASE" = ahci-io-error ] && check_console "$W/console.log" "ahci $bdf p0: WRITE DMA EXT of [0-9]+ bytes at sector [0-9]+ failed: PxIS=40000001 PxTFD=441 \\(status 41, error 4\\)" "console shows the task-file error (TFES, status ERR, error ABRT)"
 	[ "$CASE" = ahci-io-error ] && check_console "$W/console.log" "port recovery \(AHCI 6.2.2.1\)" "port recovery ran"
-	[ "$CASE" = nvme-io-error ] && check_console "$W/console.log" "nvme $bdf ns 1: Write of [0-9]+ bytes at block [0-9]+ failed: status code type 2, status code 80$" "console shows the NVMe status of the failed Write"
+	[ "$CASE" = nvme-io-error ] && check_console "$W/console.log" "nvme $bdf ns 1: Write of [0-9]+ bytes at block [0-9]+ failed: status code type 2, status code 80.?$" "console shows the NVMe status of the failed Write"
 	;;
 nvme-no-device)
 	check_console "$W/console.log" "nvme $bdf \\(\"QEMU NVMe Ctrl\" sn $nvme_serial\\): cannot use namespace 2: inactive namespace" "console says namespace 2 is not there"
