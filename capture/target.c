@@ -60,8 +60,10 @@ static int check_identity(const struct cc_params *p, const struct blkdev *bd)
 		const struct cc_disk_id *have = &bd->ids[i];
 		if (have->kind != want->kind)
 			continue;
-		if (have->len == want->len && !memcmp(have->bytes, want->bytes, want->len < CC_ID_BYTES ? want->len : CC_ID_BYTES))
+		if (have->len == want->len && !memcmp(have->bytes, want->bytes, want->len < CC_ID_BYTES ? want->len : CC_ID_BYTES)) {
+			cc_log("%s: %s, as the loader recorded", bd->name, w);
 			return CC_OK;
+		}
 		id_text(have, f, sizeof(f));
 		cc_log("wrong disk: %s has %s, the target was recorded on %s; writing nothing", bd->name, f, w);
 		return CC_ERR_WRONG_DISK;

@@ -323,6 +323,10 @@ ahci-q35|ahci-port3|ahci-highmem|ahci-dma32|vtd|vtd-on|amdvi-on|nvme-q35|nvme-ns
 		check_console "$W/console.log" "nvme $bdf up, \"QEMU NVMe Ctrl\" sn $nvme_serial, NVMe 1.4, ns $nvme_ns: [0-9]+ blocks of 512 bytes, MDTS 512 KiB, 512 KiB requests, 16 in flight, flush" \
 			"console names the controller, serial, namespace, MDTS, queue depth and flush"
 		check_console "$W/console.log" "dumping .* to nvme $bdf ns $nvme_ns" "console names the namespace dumped to"
+		case $CASE in
+		nvme-q35) check_console "$W/console.log" "nvme $bdf ns 1: serial \"$nvme_serial\", as the loader recorded" "the recorded identity (serial) was checked" ;;
+		nvme-ns2) check_console "$W/console.log" "nvme $bdf ns 2: EUI64 00c0ffee00000002, as the loader recorded" "the recorded identity (EUI64 of nsid 2) was checked" ;;
+		esac
 	else
 		mode="zero copy"; [ "$CASE" = ahci-dma32 ] && mode="bounced above 4 GiB"
 		check_console "$W/console.log" "ahci $bdf p$ahci_port up, \"QEMU HARDDISK\", [0-9]+ sectors of 512 bytes, AHCI [0-9.]+, 64-bit, [0-9]+ KiB requests, $mode, flush" \
