@@ -272,7 +272,8 @@ static int nvme_reset(struct blkdev *bd, int why)
 	struct nvme *n = bd->drv;
 	if (why == BLK_RESET_FAILED)
 		return 0;
-	cc_log("%s: resetting the controller (CC.EN=0) and its queues", bd->name);
+	cc_log("%s: resetting the controller (CC.EN=0) and its queues: CSTS=%x, SQ tail %u, CQ head %u (phase %u, entry there %x)",
+	       bd->name, reg_read(n, NVME_CSTS), n->iosq_tail, n->iocq_head, n->iocq_phase, n->iocq[n->iocq_head].dw3);
 	if (restart(n) == CC_OK)
 		return 0;
 	cc_log("%s: the controller did not come back: no more requests to it", bd->name);

@@ -67,7 +67,9 @@ wrong-uuid) extra_append="uuid=11111111-2222-4333-8444-555555555555" expect_exit
 right-uuid) extra_append="uuid=11111111-2222-4333-8444-555555555555" ;;
 nvme-*) machine=q35 disk_kind=nvme bdf=00:05.0
 	case $CASE in
-	nvme-q35) extra_append="disk_id=serial:$nvme_serial" ;; # the right identity: written
+	nvme-q35) extra_append="disk_id=serial:$nvme_serial" # the right identity: written
+		# 64 MiB of random bytes: 128 writes of 512 KiB, the 64-entry queues wrap twice
+		patterns=(0x1000000:1024 0x2000000:65536 0x8000000:4096 0xc000000:512) ;;
 	nvme-ns2) nvme_ns=2 extra_append="disk_id=eui64:00c0ffee00000002" ;;
 	nvme-highmem) mem_mib=5120 # PRPs and PRP lists above 4 GiB
 		patterns=(0x1000000:1024 0x100000000:2048 0x17ff00000:1024 0x1bff00000:1024) ;;
@@ -323,6 +325,11 @@ ahci-q35|ahci-port3|ahci-highmem|ahci-dma32|vtd|vtd-on|amdvi-on|nvme-q35|nvme-ns
 		check_console "$W/console.log" "nvme $bdf up, \"QEMU NVMe Ctrl\" sn $nvme_serial, NVMe 1.4, ns $nvme_ns: [0-9]+ blocks of 512 bytes, MDTS 512 KiB, 512 KiB requests, 16 in flight, flush" \
 			"console names the controller, serial, namespace, MDTS, queue depth and flush"
 		check_console "$W/console.log" "dumping .* to nvme $bdf ns $nvme_ns" "console names the namespace dumped to"
+		if grep -aqE "timeout|resetting the controller|failed" "$W/console.log"; then
+			fail "a command timed out or failed: $(grep -aE 'timeout|resetting the controller|failed' "$W/console.log" | head -1)"
+		else
+			ok "no command timed out or failed, no controller reset"
+		fi
 		case $CASE in
 		nvme-q35) check_console "$W/console.log" "nvme $bdf ns 1: serial \"$nvme_serial\", as the loader recorded" "the recorded identity (serial) was checked" ;;
 		nvme-ns2) check_console "$W/console.log" "nvme $bdf ns 2: EUI64 00c0ffee00000002, as the loader recorded" "the recorded identity (EUI64 of nsid 2) was checked" ;;
