@@ -42,6 +42,7 @@ enum { PG_ASQ, PG_ACQ, PG_IOSQ, PG_IOCQ, PG_ID, PG_PRP0, PG_COUNT = PG_PRP0 + BL
 _Static_assert(PG_COUNT * NVME_PAGE <= BLK_DMA_ARENA_BYTES, "NVMe queues, Identify and PRP lists fit the DMA arena");
 _Static_assert(NVME_IO_ENTRIES * NVME_SQE_BYTES <= NVME_PAGE, "the I/O SQ is one page");
 _Static_assert(NVME_IO_ENTRIES > BLK_MAX_SLOTS, "the SQ never fills: at most nslots commands in it");
+_Static_assert(BLK_MAX_IDS >= 3, "nvme_ids fills three identities");
 
 struct nvme {
 	char name[24];          /* "nvme 00:05.0", for messages */
