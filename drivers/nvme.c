@@ -91,7 +91,10 @@ static uint32_t csts_enabled(uint64_t bar)
 }
 
 /* Wait for CSTS.RDY = rdy within CAP.TO; then refuse a controller that is
- * gone or in fatal status. */
+ * gone, or in fatal status once enabled.  A fatal status seen disabled is
+ * noted only: a reset is what the host does about one (the crashed kernel
+ * may have died of it, or our bus-mastering cut ended its DMA), and
+ * enabling then tells whether it persists. */
 static int wait_ready(const struct nvme *n, int rdy)
 {
 	if (poll_until(&(struct poll){ rdy ? csts_enabled : csts_disabled, n->bar, CSTS_DONE, CSTS_DONE, n->ready_ms,
@@ -105,8 +108,9 @@ static int wait_ready(const struct nvme *n, int rdy)
 	}
 	if (csts & NVME_CSTS_CFS) {
 		cc_log("%s: controller fatal status (CSTS=%x) %s", n->name, csts,
-		       rdy ? "on enabling it" : "after disabling it");
-		return CC_ERR_DEVICE;
+		       rdy ? "on enabling it" : "while disabled: enabling it anyway");
+		if (rdy)
+			return CC_ERR_DEVICE;
 	}
 	return CC_OK;
 }
