@@ -83,12 +83,47 @@ static int parse_hex(const char **s, const char *end, uint64_t max, uint64_t *v)
 	return 0;
 }
 
+/* "nguid:32 hex digits", "eui64:16 hex digits" or "serial:TEXT" (no
+ * spaces, at most 20 bytes) into params.target_id. */
+static int parse_disk_id(const char *v, size_t n, struct cc_disk_id *id)
+{
+	static const char nguid[] = "nguid:", eui64[] = "eui64:", serial[] = "serial:";
+	*id = (struct cc_disk_id){ 0 };
+	if (n > sizeof(serial) - 1 && !strncmp(v, serial, sizeof(serial) - 1)) {
+		n -= sizeof(serial) - 1;
+		if (n > 20)
+			return -1;
+		id->kind = CC_ID_SERIAL;
+		id->len = (uint32_t)n;
+		memcpy(id->bytes, v + sizeof(serial) - 1, n);
+		return 0;
+	}
+	if (n == sizeof(nguid) - 1 + 32 && !strncmp(v, nguid, sizeof(nguid) - 1)) {
+		id->kind = CC_ID_NGUID;
+		id->len = 16;
+	} else if (n == sizeof(eui64) - 1 + 16 && !strncmp(v, eui64, sizeof(eui64) - 1)) {
+		id->kind = CC_ID_EUI64;
+		id->len = 8;
+	} else {
+		return -1;
+	}
+	v += 6;
+	for (unsigned i = 0; i < id->len; i++) {
+		int hi = hexval(v[2 * i]), lo = hexval(v[2 * i + 1]);
+		if (hi < 0 || lo < 0)
+			return -1;
+		id->bytes[i] = (uint8_t)(hi << 4 | lo);
+	}
+	return 0;
+}
+
 /* "virtio:BB:DD.F" or "virtio:DD.F" (hex, as lspci prints them), or
- * "ahci:BB:DD.F/pN" (port N decimal, 0..31), then an optional
- * "@FIRST[+COUNT]" in sectors. */
+ * "ahci:BB:DD.F/pN" (port N decimal, 0..31), or "nvme:BB:DD.F/nN"
+ * (namespace ID N decimal, 1..), then an optional "@FIRST[+COUNT]" in
+ * sectors. */
 static int parse_target(const char *v, size_t n, struct cc_target *t)
 {
-	static const char virtio[] = "virtio:", ahci[] = "ahci:";
+	static const char virtio[] = "virtio:", ahci[] = "ahci:", nvme[] = "nvme:";
 	size_t used;
 	uint64_t bus = 0, dev, fn, port = 0;
 	uint32_t kind;
@@ -99,6 +134,9 @@ static int parse_target(const char *v, size_t n, struct cc_target *t)
 	} else if (n >= sizeof(ahci) - 1 && !strncmp(v, ahci, sizeof(ahci) - 1)) {
 		kind = CC_TARGET_AHCI;
 		s += sizeof(ahci) - 1;
+	} else if (n >= sizeof(nvme) - 1 && !strncmp(v, nvme, sizeof(nvme) - 1)) {
+		kind = CC_TARGET_NVME;
+		s += sizeof(nvme) - 1;
 	} else {
 		return -1;
 	}
@@ -117,6 +155,13 @@ static int parse_target(const char *v, size_t n, struct cc_target *t)
 			return -1;
 		s += 2;
 		if (parse_num(s, end - s, &port, &used) || port > 31)
+			return -1;
+		s += used;
+	} else if (kind == CC_TARGET_NVME) {
+		if (end - s < 3 || s[0] != '/' || s[1] != 'n' || s[2] < '0' || s[2] > '9')
+			return -1;
+		s += 2;
+		if (parse_num(s, end - s, &port, &used) || port == 0 || port >= 0xffffffffu)
 			return -1;
 		s += used;
 	}
@@ -167,6 +212,8 @@ int cmdline_parse(const char *s, struct cc_params *p, char *err, size_t errlen)
 		} else if (KEY("uuid")) {
 			if (cmdline_uuid(v, vl, p->target.uuid)) goto bad;
 			p->target.flags |= CC_TF_UUID;
+		} else if (KEY("disk_id")) {
+			if (parse_disk_id(v, vl, &p->target_id)) goto bad;
 		} else if (KEY("action")) {
 			if (cmdline_action(v, vl, &p->action_ok)) goto bad;
 			if (!fail_given) p->action_fail = p->action_ok;
@@ -206,7 +253,7 @@ bad:
 		return -1;
 	}
 	if (p->target.kind == CC_TARGET_NONE) {
-		cc_snprintf(err, errlen, "no target= given (e.g. target=virtio:00:04.0 or target=ahci:00:1f.2/p0)");
+		cc_snprintf(err, errlen, "no target= given (e.g. target=virtio:00:04.0, target=ahci:00:1f.2/p0 or target=nvme:00:05.0/n1)");
 		return -1;
 	}
 	return 0;

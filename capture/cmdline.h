@@ -4,10 +4,15 @@
  *   target=virtio:BB:DD.F[@FIRST[+COUNT]]   the disk (required): virtio-blk at
  *                                           PCI BB:DD.F (hex, BB: optional), or
  *   target=ahci:BB:DD.F/pN[@FIRST[+COUNT]]  port N (decimal, 0..31) of the AHCI
- *                                           HBA at BB:DD.F; FIRST and COUNT in
+ *                                           HBA at BB:DD.F, or
+ *   target=nvme:BB:DD.F/nN[@FIRST[+COUNT]]  namespace N (decimal, 1..) of the
+ *                                           NVMe controller at BB:DD.F; FIRST and COUNT in
  *                                           the device's sectors, default the
  *                                           whole disk
  *   uuid=8-4-4-4-12 hex                     only write if the target carries it
+ *   disk_id=nguid:HEX32|eui64:HEX16|serial:TEXT
+ *                                           only write if the disk reports this
+ *                                           identity (params.target_id; NVMe)
  *   action=reboot|poweroff|halt             after a complete dump (default reboot)
  *   fail=reboot|poweroff|halt               after a failure (default: as action)
  *   debug_exit=PORT                         isa-debug-exit port (drills)

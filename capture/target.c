@@ -2,7 +2,10 @@
 #include "capture/target.h"
 #include "boot/console.h"
 #include "crashcap/status.h"
+#include "boot/format.h"
+#include "boot/string.h"
 #include "drivers/ahci.h"
+#include "drivers/nvme.h"
 #include "drivers/pci.h"
 #include "drivers/virtio_blk.h"
 
@@ -22,6 +25,54 @@ static int missing(const struct cc_target *t, const struct pci_dev *dev, const c
 	return CC_ERR_NO_DEVICE;
 }
 
+static const char *id_kind(uint32_t kind)
+{
+	return kind == CC_ID_NGUID ? "NGUID" : kind == CC_ID_EUI64 ? "EUI64" : kind == CC_ID_SERIAL ? "serial" : "identity";
+}
+
+/* "NGUID 0011..ff" (hex) or "serial \"X\"" into out. */
+static void id_text(const struct cc_disk_id *id, char *out, size_t size)
+{
+	size_t n = (size_t)cc_snprintf(out, size, "%s ", id_kind(id->kind));
+	unsigned len = id->len < CC_ID_BYTES ? id->len : CC_ID_BYTES;
+	if (id->kind == CC_ID_SERIAL) {
+		n += (size_t)cc_snprintf(out + n, size - n, "\"");
+		for (unsigned i = 0; i < len && n + 2 < size; i++)
+			out[n++] = id->bytes[i] >= 0x20 && id->bytes[i] < 0x7f ? (char)id->bytes[i] : '?';
+		cc_snprintf(out + n, size - n, "\"");
+		return;
+	}
+	for (unsigned i = 0; i < len && n + 3 <= size; i++)
+		n += (size_t)cc_snprintf(out + n, size - n, "%02x", id->bytes[i]);
+}
+
+/* The disk's identity against what the loader recorded (params.target_id):
+ * before the first write, so another disk behind the same controller and
+ * unit (a swapped drive, a reformatted namespace) is left as it is. */
+static int check_identity(const struct cc_params *p, const struct blkdev *bd)
+{
+	const struct cc_disk_id *want = &p->target_id;
+	char w[80], f[80];
+	if (want->kind == CC_ID_NONE)
+		return CC_OK;
+	id_text(want, w, sizeof(w));
+	for (unsigned i = 0; i < bd->nids; i++) {
+		const struct cc_disk_id *have = &bd->ids[i];
+		if (have->kind != want->kind)
+			continue;
+		if (have->len == want->len && !memcmp(have->bytes, want->bytes, want->len < CC_ID_BYTES ? want->len : CC_ID_BYTES)) {
+			cc_log("%s: %s, as the loader recorded", bd->name, w);
+			return CC_OK;
+		}
+		id_text(have, f, sizeof(f));
+		cc_log("wrong disk: %s has %s, the target was recorded on %s; writing nothing", bd->name, f, w);
+		return CC_ERR_WRONG_DISK;
+	}
+	cc_log("wrong disk: %s reports no %s, the target was recorded on %s; writing nothing", bd->name,
+	       id_kind(want->kind), w);
+	return CC_ERR_WRONG_DISK;
+}
+
 int target_attach(const struct cc_params *p, struct blkdev *bd)
 {
 	const struct cc_target *t = &p->target;
@@ -39,6 +90,11 @@ int target_attach(const struct cc_params *p, struct blkdev *bd)
 			return missing(t, dev, "AHCI", ndev);
 		st = ahci_probe(dev, t, p->test_flags, bd);
 		break;
+	case CC_TARGET_NVME:
+		if (!dev || !nvme_is(dev))
+			return missing(t, dev, "NVMe", ndev);
+		st = nvme_probe(dev, t, p->test_flags, bd);
+		break;
 	default:
 		cc_log("target kind %u is not supported by this payload", t->kind);
 		return CC_ERR_PARAMS;
@@ -53,5 +109,5 @@ int target_attach(const struct cc_params *p, struct blkdev *bd)
 		       bd->sector_size, t->sector_size);
 		return CC_ERR_WRONG_DISK;
 	}
-	return CC_OK;
+	return check_identity(p, bd);
 }

@@ -57,6 +57,7 @@ struct ahci {
 	int busy;               /* a command is in AHCI_SLOT */
 	int dead;               /* recovery failed: refuse every request */
 	struct blk_req cur;     /* the request in the slot, for messages */
+	uint8_t *bounce;        /* AHCI_BOUNCE_BYTES: blk_dma_arena() */
 };
 
 static struct ahci ahci;
@@ -64,7 +65,7 @@ static struct ahci_cmd_header cmd_list[AHCI_CMD_LIST_SLOTS] __attribute__((align
 static struct ahci_rfis rfis __attribute__((aligned(AHCI_RFIS_ALIGN)));
 static struct ahci_table table __attribute__((aligned(AHCI_CMD_TABLE_ALIGN)));
 static uint16_t id_buf[ATA_ID_WORDS] __attribute__((aligned(16)));
-static uint8_t bounce[AHCI_BOUNCE_BYTES] __attribute__((aligned(4096)));
+_Static_assert(AHCI_BOUNCE_BYTES <= BLK_DMA_ARENA_BYTES, "the bounce buffer is the shared DMA arena");
 
 /* Registers ---------------------------------------------------------------- */
 
@@ -305,12 +306,12 @@ static int ahci_submit(struct blkdev *bd, unsigned s, const struct blk_req *r)
 		if (!count || count > ATA_LBA48_MAX_COUNT || r->lba > bd->sectors || count > bd->sectors - r->lba)
 			return -1;
 		if (!a->dma64 && phys + r->bytes > DMA32_END) {
-			if (r->op != BLK_OP_WRITE || r->bytes > sizeof(bounce)) {
+			if (r->op != BLK_OP_WRITE || r->bytes > AHCI_BOUNCE_BYTES) {
 				cc_log("%s: cannot bounce a %s of %lu bytes at %lx", a->name, op_name(r->op), r->bytes, phys);
 				return -1;
 			}
-			memcpy(bounce, phys_ptr(phys), r->bytes);
-			phys = (uint64_t)bounce;
+			memcpy(a->bounce, phys_ptr(phys), r->bytes);
+			phys = (uint64_t)a->bounce;
 		}
 		nprd = ahci_prd_fill(table.prdt, AHCI_MAX_PRDS, phys, r->bytes);
 		if (!nprd) {
@@ -386,7 +387,7 @@ int ahci_probe(const struct pci_dev *d, const struct cc_target *t, uint32_t test
 	unsigned port = t->unit;
 	int dma32_only = !!(test_flags & CC_TEST_DMA32);
 	struct ahci *a = &ahci;
-	*a = (struct ahci){ .port = port };
+	*a = (struct ahci){ .port = port, .bounce = blk_dma_arena() };
 	*bd = (struct blkdev){ .drv = a };
 	cc_snprintf(a->name, sizeof(a->name), "ahci %02x:%02x.%x p%u", d->bus, d->dev, d->fn, port);
 	memcpy(bd->name, a->name, sizeof(bd->name));
@@ -415,7 +416,7 @@ int ahci_probe(const struct pci_dev *d, const struct cc_target *t, uint32_t test
 	a->dma64 = (a->cap & AHCI_CAP_S64A) && !dma32_only;
 	if (!a->dma64 && !(below_4g(cmd_list, sizeof(cmd_list)) && below_4g(&rfis, sizeof(rfis)) &&
 			   below_4g(&table, sizeof(table)) && below_4g(id_buf, sizeof(id_buf)) &&
-			   below_4g(bounce, sizeof(bounce)))) {
+			   below_4g(a->bounce, AHCI_BOUNCE_BYTES))) {
 		cc_log("%s: the HBA addresses only 32 bits (CAP.S64A clear) but the payload is above 4 GiB (%lx): "
 		       "reserve the crash kernel region below 4 GiB", a->name, (uint64_t)cmd_list);
 		return CC_ERR_DEVICE;

@@ -20,6 +20,14 @@ uint32_t nvme_max_transfer(uint64_t cap_reg, uint8_t mdts, uint32_t cap)
 	return (1u << shift) < cap ? 1u << shift : cap;
 }
 
+uint32_t nvme_request_bytes(uint64_t cap_reg, uint8_t mdts, uint32_t block_bytes, uint32_t cap)
+{
+	uint32_t n = nvme_max_transfer(cap_reg, mdts, cap);
+	if (block_bytes && (uint64_t)n > 65536ull * block_bytes)
+		n = 65536u * block_bytes;
+	return block_bytes ? n - n % block_bytes : n;
+}
+
 int nvme_prp(uint64_t addr, uint32_t len, uint64_t *list, uint64_t list_paddr, uint64_t *prp1, uint64_t *prp2)
 {
 	if ((addr & 3) || !len)
@@ -83,6 +91,13 @@ void nvme_cmd_rw(struct nvme_sqe *s, uint8_t opcode, uint16_t cid, uint32_t nsid
 void nvme_cmd_flush(struct nvme_sqe *s, uint16_t cid, uint32_t nsid)
 {
 	cmd(s, NVME_NVM_FLUSH, cid, nsid);
+}
+
+void nvme_cmd_set_queues(struct nvme_sqe *s, uint16_t cid, uint16_t nsq, uint16_t ncq)
+{
+	cmd(s, NVME_ADMIN_SET_FEATURES, cid, 0);
+	s->cdw10 = NVME_FEAT_NUM_QUEUES;
+	s->cdw11 = (uint32_t)(ncq - 1) << 16 | (uint32_t)(nsq - 1);
 }
 
 int nvme_cqe_new(uint32_t dw3, int phase)
@@ -158,4 +173,27 @@ int nvme_parse_ns(const uint8_t *id, struct nvme_ns_info *ns, const char **why)
 	}
 	ns->block_bytes = 1u << lbads;
 	return 0;
+}
+
+unsigned nvme_ids(const struct nvme_ctrl_info *c, const struct nvme_ns_info *ns, struct cc_disk_id out[3])
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < 3; i++)
+		out[i] = (struct cc_disk_id){ 0 };
+	if (ns->has_nguid) {
+		out[n] = (struct cc_disk_id){ .kind = CC_ID_NGUID, .len = 16 };
+		for (unsigned i = 0; i < 16; i++)
+			out[n].bytes[i] = ns->nguid[i];
+		n++;
+	}
+	if (ns->has_eui64) {
+		out[n] = (struct cc_disk_id){ .kind = CC_ID_EUI64, .len = 8 };
+		for (unsigned i = 0; i < 8; i++)
+			out[n].bytes[i] = ns->eui64[i];
+		n++;
+	}
+	out[n] = (struct cc_disk_id){ .kind = CC_ID_SERIAL };
+	for (unsigned i = 0; c->sn[i] && i < sizeof(c->sn) - 1; i++)
+		out[n].bytes[out[n].len++] = (uint8_t)c->sn[i];
+	return n + 1;
 }

@@ -5,6 +5,7 @@
 #ifndef DRIVERS_NVME_CMD_H
 #define DRIVERS_NVME_CMD_H
 #include <stdint.h>
+#include "crashcap/params.h"
 #include "drivers/nvme_regs.h"
 
 /* Byte offset from BAR 0 of queue qid's SQ tail (cq 0) or CQ head (cq 1)
@@ -18,6 +19,10 @@ uint32_t nvme_ready_timeout_ms(uint64_t cap);
 /* Largest transfer one command may carry: MDTS (Identify Controller) in
  * units of the minimum page size, 0 meaning no limit, capped at cap. */
 uint32_t nvme_max_transfer(uint64_t cap_reg, uint8_t mdts, uint32_t cap);
+
+/* Bytes one I/O command may move: nvme_max_transfer(), then NLB's 16 bits
+ * (65536 blocks of block_bytes), whole blocks. */
+uint32_t nvme_request_bytes(uint64_t cap_reg, uint8_t mdts, uint32_t block_bytes, uint32_t cap);
 
 /* PRP entries for len bytes at physical address addr (dword aligned, len
  * > 0), 4 KiB pages (4.3): prp1 is addr; prp2 is 0 for one page, the
@@ -36,6 +41,9 @@ void nvme_cmd_create_sq(struct nvme_sqe *s, uint16_t cid, uint16_t qid, uint32_t
 void nvme_cmd_rw(struct nvme_sqe *s, uint8_t opcode, uint16_t cid, uint32_t nsid, uint64_t slba, uint32_t nlb,
 		 uint64_t prp1, uint64_t prp2);
 void nvme_cmd_flush(struct nvme_sqe *s, uint16_t cid, uint32_t nsid);
+/* Set Features, Number of Queues: ask for nsq I/O submission and ncq I/O
+ * completion queues (>= 1). */
+void nvme_cmd_set_queues(struct nvme_sqe *s, uint16_t cid, uint16_t nsq, uint16_t ncq);
 
 /* A completion entry is new when its phase bit equals the phase expected
  * for this pass over the queue (it starts at 1 and flips at every wrap). */
@@ -65,5 +73,11 @@ struct nvme_ns_info {
  * metadata bytes: the dump's sectors would not be plain blocks), or a block
  * size outside 512..4096. */
 int nvme_parse_ns(const uint8_t *id, struct nvme_ns_info *ns, const char **why);
+
+/* The identities of a namespace, best first (params.h, CC_ID_*): NGUID and
+ * EUI64 where not all zero, then the controller's serial number (with the
+ * NSID, which the target names anyway).  Fills out[0..2]; returns how
+ * many. */
+unsigned nvme_ids(const struct nvme_ctrl_info *c, const struct nvme_ns_info *ns, struct cc_disk_id out[3]);
 
 #endif

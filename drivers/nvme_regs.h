@@ -62,6 +62,9 @@
 #define NVME_ADMIN_CREATE_SQ  0x01
 #define NVME_ADMIN_CREATE_CQ  0x05
 #define NVME_ADMIN_IDENTIFY   0x06
+#define NVME_ADMIN_SET_FEATURES 0x09
+/* Feature identifiers (5.21.1) */
+#define NVME_FEAT_NUM_QUEUES  0x07 /* dword 11: NCQR 31:16, NSQR 15:0, both 0's based */
 /* NVM opcodes (NVM command set 6) */
 #define NVME_NVM_FLUSH        0x00
 #define NVME_NVM_WRITE        0x01

@@ -27,7 +27,7 @@ struct vblk {
 };
 
 static struct vblk vblk;
-static uint8_t ring_mem[VBLK_RING_BYTES] __attribute__((aligned(4096)));
+_Static_assert(VBLK_RING_BYTES <= BLK_DMA_ARENA_BYTES, "the ring lives in the shared DMA arena");
 
 int virtio_blk_is(const struct pci_dev *d)
 {
@@ -96,11 +96,11 @@ static int vblk_start(struct blkdev *bd)
 	unsigned qmax = vp_queue_max(&v->vp, VBLK_QUEUE);
 	unsigned qsize = vp_queue_size_fixed(&v->vp) ? qmax : (qmax < VBLK_MAX_QUEUE ? qmax : VBLK_MAX_QUEUE);
 	unsigned align = vp_ring_align(&v->vp);
-	if (qsize < VBLK_DESC_PER_REQ || (qsize & (qsize - 1)) || vring_bytes(qsize, align) > sizeof(ring_mem)) {
+	if (qsize < VBLK_DESC_PER_REQ || (qsize & (qsize - 1)) || vring_bytes(qsize, align) > VBLK_RING_BYTES) {
 		cc_log("%s: queue size %u unusable (need a power of two, ring within %u bytes)", bd->name, qsize, VBLK_RING_BYTES);
 		goto fail;
 	}
-	vring_init(&v->vr, qsize, ring_mem, align);
+	vring_init(&v->vr, qsize, blk_dma_arena(), align);
 	if (vp_setup_queue(&v->vp, VBLK_QUEUE, &v->vr)) {
 		cc_log("%s: could not place the queue", bd->name);
 		goto fail;

@@ -19,6 +19,7 @@
 
 #define SECTOR 512u
 #define PCI_CLASS_AHCI 0x010601u /* sysfs "class": mass storage, SATA, programming interface AHCI 1.0 */
+#define PCI_CLASS_NVME 0x010802u /* mass storage, non-volatile memory, NVM Express */
 
 int blockdev_parse_pci(const char *s, uint8_t *bus, uint8_t *dev, uint8_t *fn)
 {
@@ -157,7 +158,7 @@ static int find_ahci(const char *devdir, struct blockdev *b)
 	    sysfile_read_line("", path, line, sizeof(line)) < 0 || sscanf(line, "%lx", &klass) != 1 ||
 	    klass != PCI_CLASS_AHCI) {
 		warnx("%s is an ATA disk on PCI %s (driver %s), which is not an AHCI HBA (PCI class 01:06:01): "
-		      "the payload drives virtio-blk and AHCI only (an HBA in IDE mode can be set to AHCI in the firmware)",
+		      "the payload drives ATA disks on AHCI HBAs only (an HBA in IDE mode can be set to AHCI in the firmware)",
 		      b->path, comp[0], driver[0] ? driver : "none");
 		return -1;
 	}
@@ -170,26 +171,177 @@ static int find_ahci(const char *devdir, struct blockdev *b)
 		warnx("%s: cannot tell its AHCI port: %s/port_no unreadable or not 1..32", b->path, path);
 		return -1;
 	}
-	b->port = (uint8_t)(v - 1);
+	b->unit = (uint32_t)(v - 1);
 	if ((read_sysfs_u64(path, "nr_pmp_links", &v) == 0 && v) || c || t || l) {
 		warnx("%s is behind a SATA port multiplier on AHCI port %u (SCSI address %s): the payload drives "
-		      "disks attached directly to a port only", b->path, b->port, comp[4]);
+		      "disks attached directly to a port only", b->path, b->unit, comp[4]);
 		return -1;
 	}
 	if (read_sysfs_u64(devdir, "type", &v) == 0 && v != 0) {
 		warnx("%s is SCSI device type %llu on AHCI port %u, not a disk (a CD or tape?)", b->path,
-		      (unsigned long long)v, b->port);
+		      (unsigned long long)v, b->unit);
 		return -1;
 	}
 	b->kind = CC_TARGET_AHCI;
 	if ((size_t)snprintf(b->controller, sizeof(b->controller), "AHCI %s port %u (%s, driver %s)", comp[0],
-			     b->port, comp[1], driver[0] ? driver : "none") >= sizeof(b->controller))
+			     b->unit, comp[1], driver[0] ? driver : "none") >= sizeof(b->controller))
+		b->controller[sizeof(b->controller) - 1] = '\0';
+	return 0;
+}
+
+static int hexdig(char c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+int blockdev_nvme_id(uint32_t kind, const char *text, struct cc_disk_id *id)
+{
+	size_t n = strcspn(text, "\n");
+	memset(id, 0, sizeof(*id));
+	id->kind = kind;
+	if (kind == CC_ID_SERIAL) {
+		while (n && (text[n - 1] == ' ' || text[n - 1] == '\0'))
+			n--;
+		if (!n || n > 20)
+			return -1;
+		for (size_t i = 0; i < n; i++)
+			id->bytes[i] = (uint8_t)(text[i] >= 0x20 && text[i] < 0x7f ? text[i] : '?');
+		id->len = (uint32_t)n;
+		return 0;
+	}
+	if (kind != CC_ID_NGUID && kind != CC_ID_EUI64)
+		return -1;
+	unsigned want = kind == CC_ID_NGUID ? 16 : 8, got = 0;
+	for (size_t i = 0; i < n;) {
+		if (text[i] == '-' || text[i] == ' ') {
+			i++;
+			continue;
+		}
+		int hi = hexdig(text[i]), lo = i + 1 < n ? hexdig(text[i + 1]) : -1;
+		if (hi < 0 || lo < 0 || got == want)
+			return -1;
+		id->bytes[got++] = (uint8_t)(hi << 4 | lo);
+		i += 2;
+	}
+	if (got != want)
+		return -1;
+	id->len = want;
+	for (unsigned i = 0; i < want; i++)
+		if (id->bytes[i])
+			return 0;
+	return -1; /* all zero: no identity */
+}
+
+/* Read one sysfs attribute of dir into buf: 0, or -1 if absent. */
+static int read_attr(const char *dir, const char *file, char *buf, size_t size)
+{
+	char path[PATH_MAX];
+	return (size_t)snprintf(path, sizeof(path), "%s/%s", dir, file) < sizeof(path) &&
+	       sysfile_read_line("", path, buf, size) >= 0 ? 0 : -1;
+}
+
+/* An NVMe namespace.  devdir is its disk's device: the controller nvmeN
+ * (PCI/nvme/nvmeN), or with native multipath the subsystem nvme-subsysN,
+ * whose links nvmeN name its controllers (one is all the payload can
+ * drive).  0 with kind, PCI address, NSID and identity set; 1 if devdir is
+ * neither; -1 after a message. */
+static int find_nvme(const char *diskdir, const char *devdir, struct blockdev *b)
+{
+	char ctrl[PATH_MAX], link[PATH_MAX], pcidir[PATH_MAX], line[128], driver[64];
+	const char *base = strrchr(devdir, '/');
+	unsigned num;
+	int n = -1;
+	uint64_t nsid;
+
+	if (!base)
+		return 1;
+	base++;
+	if (sscanf(base, "nvme-subsys%u%n", &num, &n) == 1 && !base[n]) {
+		/* Multipath: the subsystem's controllers are its links nvmeN. */
+		DIR *d = opendir(devdir);
+		struct dirent *e;
+		unsigned nctrl = 0;
+		char first[64] = "";
+		if (!d) {
+			warn("%s: %s", b->path, devdir);
+			return -1;
+		}
+		while ((e = readdir(d))) {
+			if (sscanf(e->d_name, "nvme%u%n", &num, &n) == 1 && !e->d_name[n]) {
+				if (!nctrl++)
+					set_str(first, sizeof(first), e->d_name);
+			}
+		}
+		closedir(d);
+		if (nctrl != 1) {
+			warnx("%s is an NVMe namespace of subsystem %s reached through %u controllers: the payload drives "
+			      "one controller and cannot tell which path will answer after a crash", b->path, base, nctrl);
+			return -1;
+		}
+		if ((size_t)snprintf(link, sizeof(link), "%s/%s", devdir, first) >= sizeof(link) || !realpath(link, ctrl)) {
+			warn("%s: %s", b->path, link);
+			return -1;
+		}
+	} else if (sscanf(base, "nvme%u%n", &num, &n) == 1 && !base[n]) {
+		set_str(ctrl, sizeof(ctrl), devdir);
+	} else {
+		return 1;
+	}
+	const char *cname = strrchr(ctrl, '/') + 1;
+	if (read_attr(ctrl, "transport", line, sizeof(line)) == 0 && strcmp(line, "pcie")) {
+		warnx("%s is an NVMe namespace on %s over %s (NVMe over fabrics): the payload drives NVMe over PCIe only",
+		      b->path, cname, line);
+		return -1;
+	}
+	if ((size_t)snprintf(link, sizeof(link), "%s/device", ctrl) >= sizeof(link) || !realpath(link, pcidir) ||
+	    !is_pci_name(strrchr(pcidir, '/') + 1)) {
+		warnx("%s is an NVMe namespace on %s, which is not a PCI function: the payload drives NVMe over PCIe only",
+		      b->path, cname);
+		return -1;
+	}
+	const char *pci = strrchr(pcidir, '/') + 1;
+	unsigned long klass;
+	link_base(pcidir, "driver", driver, sizeof(driver));
+	if (read_attr(pcidir, "class", line, sizeof(line)) < 0 || sscanf(line, "%lx", &klass) != 1 ||
+	    klass != PCI_CLASS_NVME) {
+		warnx("%s is on PCI %s (driver %s), which is not an NVM Express controller (PCI class 01:08:02)", b->path,
+		      pci, driver[0] ? driver : "none");
+		return -1;
+	}
+	if (blockdev_parse_pci(pci, &b->bus, &b->dev, &b->fn) < 0) {
+		warnx("%s is on PCI function %s outside PCI domain 0: the payload scans domain 0 only", b->path, pci);
+		return -1;
+	}
+	if (read_sysfs_u64(diskdir, "nsid", &nsid) < 0 || nsid == 0 || nsid >= 0xffffffffu) {
+		warnx("%s: cannot tell its NVMe namespace ID (%s/nsid unreadable or not 1..0xfffffffe)", b->path, diskdir);
+		return -1;
+	}
+	b->unit = (uint32_t)nsid;
+	/* The identity: NGUID, else EUI64 (sysfs shows them only when not
+	 * zero), else the controller's serial number with the NSID. */
+	if (!(read_attr(diskdir, "nguid", line, sizeof(line)) == 0 && blockdev_nvme_id(CC_ID_NGUID, line, &b->id) == 0) &&
+	    !(read_attr(diskdir, "eui", line, sizeof(line)) == 0 && blockdev_nvme_id(CC_ID_EUI64, line, &b->id) == 0)) {
+		if (read_attr(ctrl, "serial", line, sizeof(line)) < 0 || blockdev_nvme_id(CC_ID_SERIAL, line, &b->id) < 0) {
+			warnx("%s: NVMe namespace %u has no NGUID or EUI64 and %s/serial is unreadable or empty: "
+			      "nothing to tell this disk from another by", b->path, b->unit, ctrl);
+			return -1;
+		}
+	}
+	b->kind = CC_TARGET_NVME;
+	char idtext[64];
+	size_t k = (size_t)snprintf(idtext, sizeof(idtext), "%s ", b->id.kind == CC_ID_NGUID ? "NGUID" :
+				    b->id.kind == CC_ID_EUI64 ? "EUI64" : "serial");
+	for (unsigned i = 0; i < b->id.len && k + 3 < sizeof(idtext); i++)
+		k += (size_t)(b->id.kind == CC_ID_SERIAL ? snprintf(idtext + k, sizeof(idtext) - k, "%c", b->id.bytes[i]) :
+							  snprintf(idtext + k, sizeof(idtext) - k, "%02x", b->id.bytes[i]));
+	if ((size_t)snprintf(b->controller, sizeof(b->controller), "NVMe %s namespace %u (%s, driver %s; %s)", pci,
+			     b->unit, cname, driver[0] ? driver : "none", idtext) >= sizeof(b->controller))
 		b->controller[sizeof(b->controller) - 1] = '\0';
 	return 0;
 }
 
 /* The controller of the disk whose sysfs directory is diskdir: accept
- * virtio-blk and AHCI on PCI, explain anything else. */
+ * virtio-blk, AHCI and NVMe on PCI, explain anything else. */
 static int find_controller(const char *diskdir, struct blockdev *b)
 {
 	char link[PATH_MAX], devdir[PATH_MAX], driver[64], subsys[64];
@@ -217,8 +369,10 @@ static int find_controller(const char *diskdir, struct blockdev *b)
 			return 0;
 		}
 		int rc = find_ahci(devdir, b);
+		if (rc > 0)
+			rc = find_nvme(diskdir, devdir, b);
 		if (rc <= 0) {
-			/* ATA commands address logical sectors. */
+			/* ATA and NVMe commands address logical blocks. */
 			b->sector_size = b->logical_block_size ? b->logical_block_size : SECTOR;
 			return rc;
 		}
@@ -239,17 +393,14 @@ static int find_controller(const char *diskdir, struct blockdev *b)
 	}
 	if (!pci_end) {
 		warnx("%s (%s) is not on a PCI disk controller (a virtual, loop, device-mapper or RAID device?): "
-		      "crashcap writes dumps only to virtio-blk and AHCI disks", b->path, b->disk);
+		      "crashcap writes dumps only to virtio-blk, AHCI and NVMe disks", b->path, b->disk);
 		return -1;
 	}
 	real[pci_end] = '\0';
 	link_base(real, "driver", driver, sizeof(driver));
 	char kind[80];
-	if (!strcmp(driver, "nvme"))
-		snprintf(kind, sizeof(kind), "an NVMe");
-	else
-		snprintf(kind, sizeof(kind), "a%s %s", driver[0] ? "" : "n", driver[0] ? driver : "unbound");
-	warnx("%s is on %s controller (PCI %s): crashcap writes dumps only to virtio-blk and AHCI disks",
+	snprintf(kind, sizeof(kind), "a%s %s", driver[0] ? "" : "n", driver[0] ? driver : "unbound");
+	warnx("%s is on %s controller (PCI %s): crashcap writes dumps only to virtio-blk, AHCI and NVMe disks",
 	      b->path, kind, strrchr(real, '/') + 1);
 	return -1;
 }

@@ -7,7 +7,10 @@
  * files partition, start and size, in 512-byte units); the disk's device
  * link leads to virtioN for virtio-blk, whose parent is the PCI function,
  * or for an ATA disk to the SCSI device PCI/ataN/hostH/targetH:0:0/H:0:0:0,
- * where ataN/ata_port/ataN/port_no is the AHCI port plus one.
+ * where ataN/ata_port/ataN/port_no is the AHCI port plus one, or for an
+ * NVMe namespace to its controller nvmeN (whose device link is the PCI
+ * function) or, with native multipath, to the subsystem nvme-subsysN that
+ * links its controllers.
  * Every function that fails has printed one line on stderr. */
 #ifndef LOADER_BLOCKDEV_H
 #define LOADER_BLOCKDEV_H
@@ -15,6 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+
+#include "crashcap/params.h"
 
 #define BLOCKDEV_NAME_MAX 64
 #define BLOCKDEV_MAX_PARTS 128
@@ -33,10 +38,11 @@ struct blockdev {
 	uint32_t logical_block_size;   /* the disk's */
 	uint32_t kind;                 /* CC_TARGET_* */
 	uint8_t bus, dev, fn;          /* the controller's PCI function */
-	uint8_t port;                  /* AHCI port (0..31); 0 for virtio-blk */
+	uint32_t unit;                 /* AHCI port (0..31); 0 for virtio-blk; the NVMe NSID */
 	uint32_t sector_size;          /* the unit the payload addresses: 512 for
-	                                  virtio-blk, the logical block for AHCI */
-	char controller[128];          /* "virtio-blk 0000:00:04.0", for messages */
+	                                  virtio-blk, the logical block for AHCI and NVMe */
+	struct cc_disk_id id;          /* NVMe: the namespace's identity (params.target_id) */
+	char controller[160];          /* "virtio-blk 0000:00:04.0", for messages */
 	/* A whole disk's partitions (name, number), for the in-use checks. */
 	unsigned nparts;
 	char part_name[BLOCKDEV_MAX_PARTS][BLOCKDEV_NAME_MAX];
@@ -48,7 +54,7 @@ struct blockdev {
 int blockdev_parse_pci(const char *s, uint8_t *bus, uint8_t *dev, uint8_t *fn);
 
 /* Resolve the block device path: stat it, find its sysfs directory below
- * root, its sector range and its controller (virtio-blk or AHCI on PCI).
+ * root, its sector range and its controller (virtio-blk, AHCI or NVMe on PCI).
  * 0, or -1. */
 int blockdev_resolve(const char *root, const char *path, struct blockdev *b);
 
@@ -73,6 +79,14 @@ int blockdev_check_unused(const char *root, const struct blockdev *b);
  * if the line does not parse.  Pure (host-tested in test_blockdev.c). */
 int blockdev_mountinfo_line(const char *line, unsigned *maj, unsigned *min,
 			    char *mnt, size_t mnt_size, char *src, size_t src_size);
+
+/* Parse sysfs's NVMe identity attributes: "nguid" ("%pU": 32 hex digits
+ * in 8-4-4-4-12 groups, bytes in order), "eui" ("%8ph": 8 bytes of 2 hex
+ * digits separated by spaces) into id (CC_ID_NGUID, CC_ID_EUI64); the
+ * controller's "serial" (Identify SN, space padded) into CC_ID_SERIAL the
+ * way the payload reads it (trailing spaces removed, non-printable bytes
+ * '?').  0, or -1 if text does not parse.  Pure. */
+int blockdev_nvme_id(uint32_t kind, const char *text, struct cc_disk_id *id);
 
 /* Bytes to read from the start of a target for blockdev_signature(). */
 #define BLOCKDEV_SIG_BYTES (72 * 1024)

@@ -552,10 +552,11 @@ static int stage(const struct load_args *a)
 	p->nr_note_bufs = L.notes.n;
 	memcpy(p->note_bufs, L.notes.buf, sizeof(L.notes.buf[0]) * L.notes.n);
 	/* In the unit the payload addresses: 512 bytes for virtio-blk whatever
-	 * the logical block size, the logical block for AHCI (ATA commands). */
+	 * the logical block size, the logical block for AHCI (ATA commands)
+	 * and NVMe (the namespace's LBA size). */
 	uint32_t ss = L.bd.sector_size;
 	p->target = (struct cc_target){
-		.kind = L.bd.kind, .bus = L.bd.bus, .dev = L.bd.dev, .fn = L.bd.fn, .unit = L.bd.port,
+		.kind = L.bd.kind, .bus = L.bd.bus, .dev = L.bd.dev, .fn = L.bd.fn, .unit = L.bd.unit,
 		.lba_start = L.bd.start512 * 512 / ss, .lba_count = L.bd.count512 * 512 / ss, .sector_size = ss,
 		.flags = CC_TF_UUID,
 	};
@@ -565,6 +566,7 @@ static int stage(const struct load_args *a)
 	}
 	p->target.uuid[6] = (p->target.uuid[6] & 0x0f) | 0x40; /* version 4: random */
 	p->target.uuid[8] = (p->target.uuid[8] & 0x3f) | 0x80; /* RFC 4122 variant */
+	p->target_id = L.bd.id; /* NVMe: the payload checks it before its first write */
 
 	/* The purgatory's patch block, digest last: it covers the params. */
 	struct cc_purgatory_info *pi = &L.info;

@@ -15,8 +15,9 @@
 #include "crashcap/mm.h"
 
 #define CC_PARAMS_MAGIC   0x534d415241504343ull /* "CCPARAMS" */
-#define CC_PARAMS_VERSION 4 /* 2: options (zero-run elision); 3: dump level, compression, mm;
-                               4: target.unit (32 bits) replaces target.port (8 bits) */
+#define CC_PARAMS_VERSION 5 /* 2: options (zero-run elision); 3: dump level, compression, mm;
+                               4: target.unit (32 bits) replaces target.port (8 bits);
+                               5: target_id (the NVMe namespace's identity) */
 
 #define CC_MAX_RANGES     128 /* PT_LOADs the payload can write */
 #define CC_MAX_NOTE_BUFS  256 /* per-CPU crash_notes buffers */
@@ -46,6 +47,7 @@ struct cc_note_buf {
 #define CC_TARGET_NONE        0
 #define CC_TARGET_VIRTIO_BLK  1
 #define CC_TARGET_AHCI        2
+#define CC_TARGET_NVME        3
 
 /* The one device the payload may write to, and where on it. */
 struct cc_target {
@@ -60,11 +62,30 @@ struct cc_target {
 	uint32_t flags;       /* 0x1c CC_TF_* */
 	uint8_t  uuid[16];    /* 0x20 identity written by the loader (CC_TF_UUID) */
 	uint32_t unit;        /* 0x30 what behind the controller: AHCI port (0..31);
-	                         0 for virtio-blk; NVMe: the namespace ID */
+	                         0 for virtio-blk; NVMe: the namespace ID (1..) */
 	uint32_t reserved1[3];/* 0x34 zero */
 };
 
 #define CC_TF_UUID   (1u << 0) /* uuid is valid: refuse a target that does not carry it */
+
+/* The identity of the disk behind the controller, as the loader saw it
+ * (params.target_id), checked by the payload against what the device
+ * reports before its first write: another disk at the same PCI address
+ * and unit is refused ("wrong disk").  NVMe: the namespace's NGUID where
+ * present, else its EUI64, else the controller's serial number (with
+ * target.unit, the NSID).  CC_ID_NONE: no check (virtio-blk, AHCI). */
+#define CC_ID_NONE    0
+#define CC_ID_NGUID   1 /* bytes[0..15]: the NGUID as Identify Namespace gives it */
+#define CC_ID_EUI64   2 /* bytes[0..7]: the EUI64 as Identify Namespace gives it */
+#define CC_ID_SERIAL  3 /* bytes: the controller's serial number (Identify Controller SN),
+                           ASCII, trailing spaces removed, NUL padded */
+#define CC_ID_BYTES   40
+
+struct cc_disk_id {
+	uint32_t kind;              /* 0x00 CC_ID_* */
+	uint32_t len;               /* 0x04 bytes used: 16, 8, or the serial's length (<= 20) */
+	uint8_t  bytes[CC_ID_BYTES];/* 0x08 the rest zero */
+};
 
 /* Final actions. */
 #define CC_ACTION_REBOOT   0
@@ -120,12 +141,13 @@ struct cc_params {
 	uint32_t compress;              /* 0x2198 CC_COMPRESS_* */
 	uint32_t reserved;              /* 0x219c zero */
 	struct cc_mm mm;                /* 0x21a0 the crashed kernel's memory model (mm.h) */
-};                                                    /* 0x22a0 */
+	struct cc_disk_id target_id;    /* 0x22a0 the disk's identity (CC_ID_*) */
+};                                                    /* 0x22d0 */
 
 /* dump_level 0 with CC_COMPRESS_NONE writes the raw ELF core (CC_ENC_ELF);
  * anything else writes CC_ENC_PAGES (dumphdr.h, dumpfmt.h). */
 
-#define CC_PARAMS_SIZE 0x22a0
+#define CC_PARAMS_SIZE 0x22d0
 
 #ifndef __ASSEMBLER__
 _Static_assert(sizeof(struct cc_mem_range) == 32, "cc_mem_range layout");
@@ -139,6 +161,8 @@ _Static_assert(__builtin_offsetof(struct cc_params, note_bufs) == 0x1190, "param
 _Static_assert(__builtin_offsetof(struct cc_params, options) == 0x2190, "params.options");
 _Static_assert(__builtin_offsetof(struct cc_params, dump_level) == 0x2194, "params.dump_level");
 _Static_assert(__builtin_offsetof(struct cc_params, mm) == 0x21a0, "params.mm");
+_Static_assert(sizeof(struct cc_disk_id) == 0x30, "cc_disk_id layout");
+_Static_assert(__builtin_offsetof(struct cc_params, target_id) == 0x22a0, "params.target_id");
 _Static_assert(sizeof(struct cc_params) == CC_PARAMS_SIZE, "cc_params size");
 #endif
 

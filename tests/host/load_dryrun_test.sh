@@ -210,7 +210,9 @@ check "patch block: serial port 0x3f8" [ "$(hex16 $((PI + 0x160)))" = 03f8 ]
 
 # The parameter block.
 check "params: magic, version, size" \
-	[ "$(hex64 $Q) $(hex32 $((Q + 8))) $(hex32 $((Q + 12)))" = "534d415241504343 00000004 000022a0" ]
+	[ "$(hex64 $Q) $(hex32 $((Q + 8))) $(hex32 $((Q + 12)))" = "534d415241504343 00000005 000022d0" ]
+check "params: target_id none (a virtio-blk stand-in has no identity to check)" \
+	[ "$(bytes $((Q + 0x22a0)) 48)" = "$(printf '%096d' 0)" ]
 check "params: options 0, dump_level 31, compress lz4 (1), reserved 0 (the defaults)" \
 	[ "$(hex32 $((Q + 0x2190))) $(hex32 $((Q + 0x2194))) $(hex32 $((Q + 0x2198))) $(hex32 $((Q + 0x219c)))" = \
 	  "00000000 0000001f 00000001 00000000" ]

@@ -11,6 +11,9 @@
 #        poweroff wrong-uuid right-uuid zeros-keep
 #        ahci-q35 ahci-port3 ahci-highmem ahci-dma32 ahci-io-error ahci-no-device
 #        (q35's ICH9 AHCI at 00:1f.2; -device ide-hd,bus=ide.N is port N)
+#        nvme-q35 nvme-ns2 nvme-highmem nvme-io-error nvme-no-device nvme-wrong-id
+#        nvme-pages (an NVMe controller at 00:05.0 on q35; nvme-ns2: two
+#        namespaces, the dump to nsid 2, nsid 1's disk must stay as it is)
 #        vtd vtd-on amdvi-on vtd-stuck (an IOMMU in front of the disk: docs/iommu.md)
 #        pages-lz4 pages-stored ahci-pages pages-small-target pages-io-error
 #        (the filtered stream, CC_ENC_PAGES: zero pages only, as there is no
@@ -25,7 +28,7 @@ trap '[ -n "${KEEP_W:-}" ] || rm -rf "$W"' EXIT
 
 GUARD_SECTORS=2048          # 1 MiB of random bytes before and after the window
 machine=pc mem_mib=256 virtio=modern busarg="addr=04.0" bdf=00:04.0
-disk_kind=virtio ahci_port=0
+disk_kind=virtio ahci_port=0 nvme_ns=1 nvme_serial=CCNVME0001
 extra_append="" extra_qemu=() window_mib="" drive_opts=""
 patterns=(0x1000000:1024 0x4000123:64 0x8000000:4096 0xc000000:512)
 expect_exit=$EXIT_OK
@@ -62,6 +65,20 @@ exception) extra_append="test=exception" expect_exit=$EXIT_EXCEPTION ;;
 poweroff) expect_exit=0 ;;
 wrong-uuid) extra_append="uuid=11111111-2222-4333-8444-555555555555" expect_exit=$EXIT_WRONG_DISK ;;
 right-uuid) extra_append="uuid=11111111-2222-4333-8444-555555555555" ;;
+nvme-*) machine=q35 disk_kind=nvme bdf=00:05.0
+	case $CASE in
+	nvme-q35) extra_append="disk_id=serial:$nvme_serial" # the right identity: written
+		# 64 MiB of random bytes: 128 writes of 512 KiB, the 64-entry queues wrap twice
+		patterns=(0x1000000:1024 0x2000000:65536 0x8000000:4096 0xc000000:512) ;;
+	nvme-ns2) nvme_ns=2 extra_append="disk_id=eui64:00c0ffee00000002" ;;
+	nvme-highmem) mem_mib=5120 # PRPs and PRP lists above 4 GiB
+		patterns=(0x1000000:1024 0x100000000:2048 0x17ff00000:1024 0x1bff00000:1024) ;;
+	nvme-io-error) expect_exit=$EXIT_IO patterns=(0x2000000:98304) ;;
+	nvme-no-device) nvme_ns=2 expect_exit=$EXIT_NO_DEVICE ;; # only nsid 1 exists
+	nvme-wrong-id) extra_append="disk_id=serial:CCNVME0009" expect_exit=$EXIT_WRONG_DISK ;;
+	nvme-pages) extra_append="level=1 compress=lz4" ;;
+	*) echo "unknown case $CASE"; exit 2 ;;
+	esac ;;
 vtd|vtd-on|amdvi-on) # virtio-blk behind QEMU's IOMMU (iommu_platform=on: its DMA is translated)
 	machine=q35 iommu_platform=1 extra_qemu=(-device intel-iommu)
 	[ "$CASE" = amdvi-on ] && extra_qemu=(-device amd-iommu)
@@ -117,6 +134,19 @@ if [ $disk_kind = ahci ]; then
 	device=(-device "ide-hd,drive=t0,bus=ide.$disk_port")
 	target=ahci:$bdf/p$ahci_port what="AHCI $bdf port $ahci_port"
 fi
+if [ $disk_kind = nvme ]; then
+	# nvme-ns2: namespace 1 is a bystander disk, never written; the target
+	# is namespace 2.  The others: one namespace, QEMU's short form.
+	device=(-device "nvme,serial=$nvme_serial,drive=t0,addr=05.0")
+	if [ "$CASE" = nvme-ns2 ]; then
+		head -c $(( 8 * 1048576 )) /dev/urandom > "$W/other.img"
+		other_sha=$(sha256sum < "$W/other.img")
+		device=(-drive "if=none,id=o0,file=$W/other.img,format=raw" -device "nvme,id=nv0,serial=$nvme_serial,addr=05.0"
+			-device "nvme-ns,drive=o0,bus=nv0,nsid=1,eui64=0x00c0ffee00000001"
+			-device "nvme-ns,drive=t0,bus=nv0,nsid=2,eui64=0x00c0ffee00000002")
+	fi
+	target=nvme:$bdf/n$nvme_ns what="NVMe $bdf namespace $nvme_ns"
+fi
 if [ "$CASE" = ahci-port3 ]; then
 	# A bystander disk on port 0 of the same HBA: reset with it, never written.
 	head -c $(( 8 * 1048576 )) /dev/urandom > "$W/other.img"
@@ -125,7 +155,7 @@ if [ "$CASE" = ahci-port3 ]; then
 fi
 # Zero blocks become holes (detect-zeroes): a 5 GiB guest dumps into a small file.
 drive=(-drive "if=none,id=t0,file=$disk,format=raw,cache=unsafe,discard=unmap,detect-zeroes=unmap")
-if [ "$CASE" = io-error ] || [ "$CASE" = ahci-io-error ] || [ "$CASE" = pages-io-error ]; then
+if [ "$CASE" = io-error ] || [ "$CASE" = ahci-io-error ] || [ "$CASE" = pages-io-error ] || [ "$CASE" = nvme-io-error ]; then
 	# Every write from sector ERR_SECTOR on fails with EIO (blkdebug).
 	err_sector=$(( win_start + 128 + 80 * 2048 ))
 	printf '[inject-error]\nevent = "pwritev"\nerrno = "5"\nsector = "%s"\n' "$err_sector" > "$W/blkdebug.cfg"
@@ -259,6 +289,9 @@ pages-stored)
 ahci-pages)
 	pages_checks "1 applied, 31 asked: left out zero pages" "lz4 (1)"
 	check_console "$W/console.log" "to ahci 00:1f.2 p0: level 1, lz4" "console names the AHCI target" ;;
+nvme-pages)
+	pages_checks "1: left out zero pages" "lz4 (1)"
+	check_console "$W/console.log" "to nvme $bdf ns 1: level 1, lz4" "console names the NVMe target" ;;
 pages-small-target|pages-io-error)
 	window_copy "$disk" "$win_start" "$win_sectors" "$W/target"
 	check "header says incomplete" test "$(status_field "$W/target" state)" = "dump incomplete"
@@ -281,17 +314,33 @@ pages-small-target|pages-io-error)
 	check "the start of the pattern is in the forced core" "$B/vmcore-probe" "$W/core" --expect 0x2000000:"$W/pat-first"
 	;;
 pc-modern|pc-legacy|q35-modern|q35-legacy|cpu-max|bridge|highmem-q35|highmem-pc|right-uuid|poweroff|zeros-keep|\
-ahci-q35|ahci-port3|ahci-highmem|ahci-dma32|vtd|vtd-on|amdvi-on)
+ahci-q35|ahci-port3|ahci-highmem|ahci-dma32|vtd|vtd-on|amdvi-on|nvme-q35|nvme-ns2|nvme-highmem)
 	core_checks
 	[ "$CASE" = cpu-max ] && check_console "$W/console.log" "page tables: 4-level, 1 GiB/2 MiB pages" "1 GiB pages used when the CPU has them"
 	if [ $disk_kind = virtio ]; then
 		check_console "$W/console.log" "virtio-blk $bdf up, [0-9]+ sectors, $virtio" "console names the device and its mode"
+	elif [ $disk_kind = nvme ]; then
+		check_console "$W/console.log" "nvme $bdf: found (enabled|disabled) \\(CC=[0-9a-f]+ CSTS=[0-9a-f]+\\): CC.EN=0 without shutdown notification" \
+			"console says how the controller was found and that it is taken over"
+		check_console "$W/console.log" "nvme $bdf up, \"QEMU NVMe Ctrl\" sn $nvme_serial, NVMe 1.4, ns $nvme_ns: [0-9]+ blocks of 512 bytes, MDTS 512 KiB, 512 KiB requests, 16 in flight, flush" \
+			"console names the controller, serial, namespace, MDTS, queue depth and flush"
+		check_console "$W/console.log" "dumping .* to nvme $bdf ns $nvme_ns" "console names the namespace dumped to"
+		if grep -aqE "timeout|resetting the controller|failed" "$W/console.log"; then
+			fail "a command timed out or failed: $(grep -aE 'timeout|resetting the controller|failed' "$W/console.log" | head -1)"
+		else
+			ok "no command timed out or failed, no controller reset"
+		fi
+		case $CASE in
+		nvme-q35) check_console "$W/console.log" "nvme $bdf ns 1: serial \"$nvme_serial\", as the loader recorded" "the recorded identity (serial) was checked" ;;
+		nvme-ns2) check_console "$W/console.log" "nvme $bdf ns 2: EUI64 00c0ffee00000002, as the loader recorded" "the recorded identity (EUI64 of nsid 2) was checked" ;;
+		esac
 	else
 		mode="zero copy"; [ "$CASE" = ahci-dma32 ] && mode="bounced above 4 GiB"
 		check_console "$W/console.log" "ahci $bdf p$ahci_port up, \"QEMU HARDDISK\", [0-9]+ sectors of 512 bytes, AHCI [0-9.]+, 64-bit, [0-9]+ KiB requests, $mode, flush" \
 			"console names the HBA, port, disk and DMA mode ($mode)"
 	fi
 	[ "$CASE" = ahci-port3 ] && { [ "$(sha256sum < "$W/other.img")" = "$other_sha" ] && ok "the other disk on the HBA (port 0) unchanged" || fail "the other disk on the HBA (port 0) changed"; }
+	[ "$CASE" = nvme-ns2 ] && { [ "$(sha256sum < "$W/other.img")" = "$other_sha" ] && ok "the other namespace (nsid 1) unchanged" || fail "the other namespace (nsid 1) changed"; }
 	check_console "$W/console.log" "capture: +[0-9]+% [0-9]+ of [0-9]+ MiB, [0-9]+ MB/s" "console reports progress"
 	[ "$CASE" = right-uuid ] && { [ "$(status_field "$W/target" uuid)" = 11111111-2222-4333-8444-555555555555 ] && ok "UUID kept" || fail "UUID not kept"; }
 	[ "$CASE" = poweroff ] && check_console "$W/console.log" "done \(ok\): poweroff" "ACPI poweroff ended QEMU"
@@ -304,7 +353,7 @@ small-target)
 	[ "$written" = $(( window_mib * 1048576 - 65536 )) ] && ok "wrote exactly up to the end of the target ($written bytes)" || fail "data written $written, expected $(( window_mib * 1048576 - 65536 ))"
 	if "$B/crashcap" save "$W/target" -o "$W/core" >/dev/null 2>&1; then fail "save refuses an incomplete dump"; else ok "save refuses an incomplete dump"; fi
 	;;
-io-error|ahci-io-error)
+io-error|ahci-io-error|nvme-io-error)
 	window_copy "$disk" "$win_start" "$win_sectors" "$W/target"
 	check "header says incomplete" test "$(status_field "$W/target" state)" = "dump incomplete"
 	check "status says I/O error" grep -q "I/O error" <("$B/crashcap" status "$W/target")
@@ -314,6 +363,15 @@ io-error|ahci-io-error)
 	check_console "$W/console.log" "failed, try 4 of 4" "retried a bounded number of times"
 	[ "$CASE" = ahci-io-error ] && check_console "$W/console.log" "ahci $bdf p0: WRITE DMA EXT of [0-9]+ bytes at sector [0-9]+ failed: PxIS=40000001 PxTFD=441 \\(status 41, error 4\\)" "console shows the task-file error (TFES, status ERR, error ABRT)"
 	[ "$CASE" = ahci-io-error ] && check_console "$W/console.log" "port recovery \(AHCI 6.2.2.1\)" "port recovery ran"
+	[ "$CASE" = nvme-io-error ] && check_console "$W/console.log" "nvme $bdf ns 1: Write of [0-9]+ bytes at block [0-9]+ failed: status code type 2, status code 80.?$" "console shows the NVMe status of the failed Write"
+	;;
+nvme-no-device)
+	check_console "$W/console.log" "nvme $bdf \\(\"QEMU NVMe Ctrl\" sn $nvme_serial\\): cannot use namespace 2: inactive namespace" "console says namespace 2 is not there"
+	check "every byte of the disk unchanged" test "$(sha256sum < "$disk")" = "$disk_sha"
+	;;
+nvme-wrong-id)
+	check_console "$W/console.log" "wrong disk: nvme $bdf ns 1 has serial \"$nvme_serial\", the target was recorded on serial \"CCNVME0009\"; writing nothing" "console says which identity was expected and which found"
+	check "every byte of the disk unchanged" test "$(sha256sum < "$disk")" = "$disk_sha"
 	;;
 ahci-no-device)
 	check_console "$W/console.log" "ahci $bdf p1: no device: the link did not come up" "console says the port has no device"

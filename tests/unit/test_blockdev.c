@@ -166,7 +166,7 @@ static void test_sysfs_ahci(void)
 	CHECK_EQ(b.bus, 0);
 	CHECK_EQ(b.dev, 0x1f);
 	CHECK_EQ(b.fn, 2);
-	CHECK_EQ(b.port, 2);         /* port_no counts from 1 */
+	CHECK_EQ(b.unit, 2);         /* port_no counts from 1 */
 	CHECK_EQ(b.is_partition, 1);
 	CHECK_EQ(b.start512, 2048);
 	CHECK_EQ(b.count512, 1048576);
@@ -186,10 +186,10 @@ static void test_sysfs_ahci(void)
 
 	put(PCI_AHCI "/ata3/ata_port/ata3/port_no", "1\n");
 	CHECK_EQ(resolve(SDB, &b), 0);
-	CHECK_EQ(b.port, 0);
+	CHECK_EQ(b.unit, 0);
 	put(PCI_AHCI "/ata3/ata_port/ata3/port_no", "32\n");
 	CHECK_EQ(resolve(SDB, &b), 0);
-	CHECK_EQ(b.port, 31);
+	CHECK_EQ(b.unit, 31);
 
 	/* Refused: port_no 0 or missing, a port multiplier, not a disk, an HBA
 	 * in IDE mode (class 01:01), a PCI domain other than 0. */
@@ -236,9 +236,134 @@ static void test_sysfs_virtio(void)
 	CHECK_EQ(resolve(vdb, &b), 0);
 	CHECK_EQ(b.kind, CC_TARGET_VIRTIO_BLK);
 	CHECK_EQ(b.dev, 4);
-	CHECK_EQ(b.port, 0);
+	CHECK_EQ(b.unit, 0);
 	CHECK_EQ(b.sector_size, 512); /* virtio-blk sectors are 512 bytes whatever the block size */
 	CHECK_EQ(b.logical_block_size, 4096);
+}
+
+static void test_nvme_id(void)
+{
+	struct cc_disk_id id;
+
+	CHECK_EQ(blockdev_nvme_id(CC_ID_NGUID, "00010203-0405-0607-0809-0a0b0c0d0eFF\n", &id), 0);
+	CHECK_EQ(id.kind, CC_ID_NGUID);
+	CHECK_EQ(id.len, 16);
+	CHECK_EQ(id.bytes[0], 0x00);
+	CHECK_EQ(id.bytes[1], 0x01);
+	CHECK_EQ(id.bytes[15], 0xff);
+	CHECK_EQ(id.bytes[16], 0);
+	CHECK_EQ(blockdev_nvme_id(CC_ID_EUI64, "00 c0 ff ee 00 00 00 02", &id), 0);
+	CHECK_EQ(id.kind, CC_ID_EUI64);
+	CHECK_EQ(id.len, 8);
+	CHECK_EQ(id.bytes[1], 0xc0);
+	CHECK_EQ(id.bytes[7], 0x02);
+	CHECK_EQ(blockdev_nvme_id(CC_ID_SERIAL, "CCNVME0001          \n", &id), 0);
+	CHECK_EQ(id.kind, CC_ID_SERIAL);
+	CHECK_EQ(id.len, 10);
+	CHECK(!memcmp(id.bytes, "CCNVME0001\0", 11));
+	CHECK_EQ(blockdev_nvme_id(CC_ID_SERIAL, "A\tB", &id), 0);  /* as the payload shows it */
+	CHECK(!memcmp(id.bytes, "A?B", 3));
+
+	CHECK_EQ(blockdev_nvme_id(CC_ID_NGUID, "00000000-0000-0000-0000-000000000000", &id), -1); /* zero: none */
+	CHECK_EQ(blockdev_nvme_id(CC_ID_NGUID, "00010203-0405-0607-0809-0a0b0c0d0e", &id), -1);
+	CHECK_EQ(blockdev_nvme_id(CC_ID_NGUID, "00010203-0405-0607-0809-0a0b0c0d0e0f10", &id), -1);
+	CHECK_EQ(blockdev_nvme_id(CC_ID_EUI64, "00 c0 ff ee 00 00 00 0g", &id), -1);
+	CHECK_EQ(blockdev_nvme_id(CC_ID_EUI64, "00 c0 ff ee 00 00 00 0", &id), -1);
+	CHECK_EQ(blockdev_nvme_id(CC_ID_SERIAL, "      \n", &id), -1);
+	CHECK_EQ(blockdev_nvme_id(CC_ID_SERIAL, "ABCDEFGHIJKLMNOPQRSTU", &id), -1); /* SN is 20 bytes */
+	CHECK_EQ(blockdev_nvme_id(CC_ID_NONE, "x", &id), -1);
+}
+
+#define PCI_NVME "devices/pci0000:00/0000:00:05.0"
+#define NVME0 PCI_NVME "/nvme/nvme0"
+#define N0N2 NVME0 "/nvme0n2"
+
+/* A q35 guest's NVMe controller at 00:05.0 without multipath: namespace 2
+ * (nvme0n2, partition nvme0n2p1 at 1 MiB, 4 KiB blocks); and the same
+ * controller in a subsystem, as native multipath shows it. */
+static void nvme_tree(void)
+{
+	put(PCI_NVME "/class", "0x010802\n");
+	mkdirs("bus/pci/drivers/nvme", 1);
+	link_to(PCI_NVME "/driver", "../../../bus/pci/drivers/nvme");
+	link_to(NVME0 "/device", "../../../0000:00:05.0");
+	put(NVME0 "/transport", "pcie\n");
+	put(NVME0 "/serial", "CCNVME0001          \n");
+	put(N0N2 "/size", "2097152\n");
+	put(N0N2 "/dev", "259:1\n");
+	put(N0N2 "/nsid", "2\n");
+	put(N0N2 "/queue/logical_block_size", "4096\n");
+	link_to(N0N2 "/device", "../../nvme0");
+	put(N0N2 "/nvme0n2p1/partition", "1\n");
+	put(N0N2 "/nvme0n2p1/start", "2048\n");
+	put(N0N2 "/nvme0n2p1/size", "1048576\n");
+	put(N0N2 "/nvme0n2p1/dev", "259:2\n");
+}
+
+static void test_sysfs_nvme(void)
+{
+	struct blockdev b;
+
+	nvme_tree();
+	CHECK_EQ(resolve(N0N2 "/nvme0n2p1", &b), 0);
+	CHECK_EQ(b.kind, CC_TARGET_NVME);
+	CHECK_EQ(b.bus, 0);
+	CHECK_EQ(b.dev, 5);
+	CHECK_EQ(b.fn, 0);
+	CHECK_EQ(b.unit, 2);            /* the NSID */
+	CHECK_EQ(b.is_partition, 1);
+	CHECK_EQ(b.start512, 2048);
+	CHECK_EQ(b.sector_size, 4096);  /* NVMe addresses the namespace's blocks */
+	CHECK_EQ(b.id.kind, CC_ID_SERIAL); /* no NGUID, no EUI64 */
+	CHECK_EQ(b.id.len, 10);
+	CHECK(!memcmp(b.id.bytes, "CCNVME0001", 10));
+	CHECK_STR(b.disk, "nvme0n2");
+	CHECK_STR(b.controller, "NVMe 0000:00:05.0 namespace 2 (nvme0, driver nvme; serial CCNVME0001)");
+
+	/* EUI64 beats the serial, NGUID beats both. */
+	put(N0N2 "/eui", "00 c0 ff ee 00 00 00 02\n");
+	CHECK_EQ(resolve(N0N2, &b), 0);
+	CHECK_EQ(b.id.kind, CC_ID_EUI64);
+	CHECK_EQ(b.id.bytes[7], 2);
+	put(N0N2 "/nguid", "00010203-0405-0607-0809-0a0b0c0d0e0f\n");
+	CHECK_EQ(resolve(N0N2, &b), 0);
+	CHECK_EQ(b.id.kind, CC_ID_NGUID);
+	CHECK_EQ(b.id.bytes[15], 0x0f);
+	CHECK_STR(b.controller, "NVMe 0000:00:05.0 namespace 2 (nvme0, driver nvme; NGUID 000102030405060708090a0b0c0d0e0f)");
+
+	/* Native multipath: the disk hangs off the subsystem, which links its
+	 * one controller. */
+	const char *head = "devices/virtual/nvme-subsystem/nvme-subsys0/nvme0n2";
+	link_to("devices/virtual/nvme-subsystem/nvme-subsys0/nvme0", "../../../../" NVME0);
+	put("devices/virtual/nvme-subsystem/nvme-subsys0/nvme0n2/size", "2097152\n");
+	put("devices/virtual/nvme-subsystem/nvme-subsys0/nvme0n2/nsid", "2\n");
+	link_to("devices/virtual/nvme-subsystem/nvme-subsys0/nvme0n2/device", "../../nvme-subsys0");
+	CHECK_EQ(resolve(head, &b), 0);
+	CHECK_EQ(b.kind, CC_TARGET_NVME);
+	CHECK_EQ(b.dev, 5);
+	CHECK_EQ(b.unit, 2);
+	CHECK_EQ(b.id.kind, CC_ID_SERIAL);
+
+	/* Refused: two controllers in the subsystem, NVMe over fabrics, no
+	 * nsid, no identity at all, a controller that is not class 01:08:02. */
+	link_to("devices/virtual/nvme-subsystem/nvme-subsys0/nvme1", "../../../../" NVME0);
+	CHECK_EQ(resolve(head, &b), -1);
+	put(NVME0 "/transport", "tcp\n");
+	CHECK_EQ(resolve(N0N2, &b), -1);
+	put(NVME0 "/transport", "pcie\n");
+	put(N0N2 "/nsid", "0\n");
+	CHECK_EQ(resolve(N0N2, &b), -1);
+	put(N0N2 "/nsid", "2\n");
+	put(N0N2 "/nguid", "00000000-0000-0000-0000-000000000000\n");
+	put(N0N2 "/eui", "zz\n");
+	put(NVME0 "/serial", "   \n");
+	CHECK_EQ(resolve(N0N2, &b), -1);
+	put(NVME0 "/serial", "CCNVME0001\n");
+	CHECK_EQ(resolve(N0N2, &b), 0);
+	put(PCI_NVME "/class", "0x010601\n");
+	CHECK_EQ(resolve(N0N2, &b), -1);
+	put(PCI_NVME "/class", "0x010802\n");
+	CHECK_EQ(resolve(N0N2, &b), 0);
 }
 
 static void test_sysfs(void)
@@ -247,6 +372,7 @@ static void test_sysfs(void)
 	if (!mkdtemp(tmp)) { perror(tmp); exit(2); }
 	test_sysfs_ahci();
 	test_sysfs_virtio();
+	test_sysfs_nvme();
 	char cmd[PATH_MAX + 16];
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
 	if (system(cmd)) fprintf(stderr, "could not remove %s\n", tmp);
@@ -257,6 +383,7 @@ int main(void)
 	test_pci();
 	test_mountinfo();
 	test_signatures();
+	test_nvme_id();
 	test_sysfs();
 	CHECK_DONE();
 }

@@ -125,6 +125,46 @@ static void test_ahci(void)
 	CHECK_BAD("target=ahci:00:1f.2/p0 test=dma", "test=dma");
 }
 
+static void test_nvme(void)
+{
+	CHECK_OK("target=nvme:00:05.0/n1");
+	CHECK_EQ(P.target.kind, CC_TARGET_NVME);
+	CHECK_EQ(P.target.dev, 5);
+	CHECK_EQ(P.target.unit, 1);
+	CHECK_EQ(P.target_id.kind, CC_ID_NONE);
+	CHECK_OK("target=nvme:3a:00.0/n4294967294@2048+100");
+	CHECK_EQ(P.target.bus, 0x3a);
+	CHECK_EQ(P.target.unit, 0xfffffffeu);
+	CHECK_EQ(P.target.lba_start, 2048);
+	CHECK_EQ(P.target.lba_count, 100);
+	CHECK_BAD("target=nvme:00:05.0", "target=");            /* the namespace is required */
+	CHECK_BAD("target=nvme:00:05.0/n0", "target=");         /* NSIDs start at 1 */
+	CHECK_BAD("target=nvme:00:05.0/n4294967295", "target=");/* the broadcast NSID */
+	CHECK_BAD("target=nvme:00:05.0/p1", "target=");
+	CHECK_BAD("target=nvme:00:05.0/n", "target=");
+	CHECK_BAD("target=nvme:00:05.0/n1x", "target=");
+
+	CHECK_OK("target=nvme:00:05.0/n1 disk_id=serial:CCNVME0001");
+	CHECK_EQ(P.target_id.kind, CC_ID_SERIAL);
+	CHECK_EQ(P.target_id.len, 10);
+	CHECK(!memcmp(P.target_id.bytes, "CCNVME0001", 11));
+	CHECK_OK("target=nvme:00:05.0/n2 disk_id=eui64:00C0ffee00000002");
+	CHECK_EQ(P.target_id.kind, CC_ID_EUI64);
+	CHECK_EQ(P.target_id.len, 8);
+	CHECK_EQ(P.target_id.bytes[1], 0xc0);
+	CHECK_EQ(P.target_id.bytes[7], 0x02);
+	CHECK_OK("target=nvme:00:05.0/n2 disk_id=nguid:000102030405060708090a0b0c0d0e0f");
+	CHECK_EQ(P.target_id.kind, CC_ID_NGUID);
+	CHECK_EQ(P.target_id.len, 16);
+	CHECK_EQ(P.target_id.bytes[15], 0x0f);
+	CHECK_BAD("target=nvme:00:05.0/n1 disk_id=serial:", "disk_id=");
+	CHECK_BAD("target=nvme:00:05.0/n1 disk_id=serial:ABCDEFGHIJKLMNOPQRSTU", "disk_id="); /* 21 bytes */
+	CHECK_BAD("target=nvme:00:05.0/n1 disk_id=eui64:00c0ffee0000000", "disk_id=");
+	CHECK_BAD("target=nvme:00:05.0/n1 disk_id=eui64:00c0ffee0000000g", "disk_id=");
+	CHECK_BAD("target=nvme:00:05.0/n1 disk_id=nguid:00", "disk_id=");
+	CHECK_BAD("target=nvme:00:05.0/n1 disk_id=wwid:00", "disk_id=");
+}
+
 static void test_extent(void)
 {
 	CHECK_TARGET("target=virtio:00:04.0@2048", 0, 4, 0, 2048, 0);
@@ -344,6 +384,7 @@ int main(void)
 {
 	test_target();
 	test_ahci();
+	test_nvme();
 	test_extent();
 	test_actions();
 	test_ports();

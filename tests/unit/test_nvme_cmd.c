@@ -123,6 +123,70 @@ static void test_registers(void)
 	CHECK_EQ(nvme_max_transfer(cap, 10, 2u << 20), 2u << 20);       /* 4 MiB allowed, capped */
 	CHECK_EQ(nvme_max_transfer(cap | (1ull << 48), 7, 4u << 20), 1u << 20); /* MPSMIN 1: 8 KiB units */
 	CHECK_EQ(NVME_AQA_SIZES(32, 32), 0x001f001fu);
+
+	/* One command's bytes: MDTS, the driver's cap, then NLB's 65536 blocks */
+	CHECK_EQ(nvme_request_bytes(cap, 7, 512, 2u << 20), 512 * 1024);
+	CHECK_EQ(nvme_request_bytes(cap, 0, 512, 2u << 20), 2u << 20);
+	CHECK_EQ(nvme_request_bytes(cap, 0, 512, 64u << 20), 32u << 20);  /* 65536 x 512 */
+	CHECK_EQ(nvme_request_bytes(cap, 0, 4096, 512u << 20), 256u << 20); /* 65536 x 4096 */
+	CHECK_EQ(nvme_request_bytes(cap, 1, 4096, 2u << 20), 8192);
+	CHECK_EQ(nvme_request_bytes(cap, 0, 4096, (2u << 20) + 512), 2u << 20); /* whole blocks */
+}
+
+static void test_set_queues(void)
+{
+	struct nvme_sqe s;
+	memset(&s, 0xa5, sizeof(s));
+	nvme_cmd_set_queues(&s, 9, 1, 1);
+	CHECK_EQ(dw(&s, 0), 0x00090009u);  /* CID 9, Set Features */
+	CHECK_EQ(dw(&s, 1), 0);            /* NSID 0 */
+	CHECK_EQ(dw(&s, 10), 0x07);        /* FID Number of Queues, SV 0 */
+	CHECK_EQ(dw(&s, 11), 0);           /* NCQR 0, NSQR 0: one each, 0's based */
+	CHECK_EQ(dw(&s, 6) | dw(&s, 8) | dw(&s, 12), 0);
+	nvme_cmd_set_queues(&s, 9, 4, 2);
+	CHECK_EQ(dw(&s, 11), 0x00010003u);
+}
+
+static void test_ids(void)
+{
+	struct nvme_ctrl_info c = { .sn = "CCNVME0001", .mn = "QEMU NVMe Ctrl" };
+	struct nvme_ns_info ns = { .blocks = 1 };
+	struct cc_disk_id id[3];
+
+	/* neither NGUID nor EUI64: the serial only */
+	memset(id, 0xa5, sizeof(id));
+	CHECK_EQ(nvme_ids(&c, &ns, id), 1);
+	CHECK_EQ(id[0].kind, CC_ID_SERIAL);
+	CHECK_EQ(id[0].len, 10);
+	CHECK(!memcmp(id[0].bytes, "CCNVME0001", 10));
+	CHECK_EQ(id[0].bytes[10], 0);
+	CHECK_EQ(id[1].kind, CC_ID_NONE);   /* the rest cleared */
+
+	/* both: NGUID, EUI64, serial, best first */
+	for (int i = 0; i < 16; i++)
+		ns.nguid[i] = (uint8_t)(0x10 + i);
+	for (int i = 0; i < 8; i++)
+		ns.eui64[i] = (uint8_t)(0xe0 + i);
+	ns.has_nguid = ns.has_eui64 = 1;
+	CHECK_EQ(nvme_ids(&c, &ns, id), 3);
+	CHECK_EQ(id[0].kind, CC_ID_NGUID);
+	CHECK_EQ(id[0].len, 16);
+	CHECK_EQ(id[0].bytes[15], 0x1f);
+	CHECK_EQ(id[0].bytes[16], 0);
+	CHECK_EQ(id[1].kind, CC_ID_EUI64);
+	CHECK_EQ(id[1].len, 8);
+	CHECK_EQ(id[1].bytes[0], 0xe0);
+	CHECK_EQ(id[1].bytes[8], 0);
+	CHECK_EQ(id[2].kind, CC_ID_SERIAL);
+
+	/* EUI64 only; a 20-byte serial fills its field */
+	ns.has_nguid = 0;
+	memcpy(c.sn, "ABCDEFGHIJKLMNOPQRST", 21);
+	CHECK_EQ(nvme_ids(&c, &ns, id), 2);
+	CHECK_EQ(id[0].kind, CC_ID_EUI64);
+	CHECK_EQ(id[1].kind, CC_ID_SERIAL);
+	CHECK_EQ(id[1].len, 20);
+	CHECK_EQ(id[1].bytes[19], 'T');
 }
 
 static void put32(uint8_t *p, uint32_t v) { for (int i = 0; i < 4; i++) p[i] = (uint8_t)(v >> (8 * i)); }
@@ -187,5 +251,7 @@ int main(void)
 	test_prp();
 	test_registers();
 	test_identify();
+	test_set_queues();
+	test_ids();
 	CHECK_DONE();
 }
