@@ -28,12 +28,13 @@
 #define CAPTURE_COREMAP_H
 #include <stddef.h>
 #include <stdint.h>
+#include "crashcap/dumpfmt.h"
 #include "crashcap/params.h"
 
 #define COREMAP_BLOCK      4096ull        /* scan granularity: one page */
 #define COREMAP_MIN_RUN    (1ull << 20)   /* shortest zero run left out, at first */
 #define COREMAP_MAX_SEGS   1024           /* PT_LOADs at most (the head has room for fewer) */
-#define COREMAP_KERNEL_MAP 0xffffffff80000000ull /* __START_KERNEL_map: vaddr of the kernel image */
+#define COREMAP_KERNEL_MAP CC_KERNEL_MAP /* __START_KERNEL_map: vaddr of the kernel image */
 
 /* One PT_LOAD: bytes [off, off + memsz) of range `range`; the first filesz
  * of them are in the file (read from src + off), the rest are zeros. */

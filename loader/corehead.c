@@ -61,7 +61,7 @@ int corehead_parse(struct ps_head *h, char *err, size_t errlen)
 			snprintf(err, errlen, "ELF head: program header %u is type %u, not PT_LOAD", i + 1, ph.p_type);
 			goto fail;
 		}
-		int alias = ph.p_vaddr >= PS_KVADDR && ph.p_filesz == 0 && ph.p_memsz;
+		int alias = ph.p_vaddr >= CC_KERNEL_MAP && ph.p_filesz == 0 && ph.p_memsz;
 		if ((ph.p_paddr & PAGE_MASK) || (ph.p_memsz & PAGE_MASK) || ph.p_paddr + ph.p_memsz < ph.p_paddr ||
 		    (ph.p_vaddr & PAGE_MASK) || (ph.p_filesz != ph.p_memsz && !alias)) {
 			snprintf(err, errlen, "ELF head: PT_LOAD %u (paddr 0x%llx, size 0x%llx, filesz 0x%llx) is not a page-aligned range",

@@ -72,7 +72,7 @@ uint64_t km_fill_kernel(struct kdump_map *m, const struct ps_range *r, unsigned 
 {
 	uint64_t added = 0;
 	for (unsigned i = 0; i < n; i++) {
-		if (r[i].vaddr < PS_KVADDR)
+		if (r[i].vaddr < CC_KERNEL_MAP)
 			continue;
 		uint64_t pfn = r[i].paddr / CC_PAGE_BYTES, end = pfn + r[i].size / CC_PAGE_BYTES;
 		for (; pfn < end; pfn++)

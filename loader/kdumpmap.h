@@ -36,7 +36,7 @@ int km_init(struct kdump_map *m, const struct ps_range *r, unsigned n, char *why
 void km_free(struct kdump_map *m);
 /* The chunk's kept pages go into bitmap 2, all its pages into seen. */
 void km_mark_chunk(struct kdump_map *m, const struct cc_rec_chunk *c);
-/* Every seen pfn of a kernel-image range (vaddr PS_KVADDR and up) goes
+/* Every seen pfn of a kernel-image range (vaddr CC_KERNEL_MAP and up) goes
  * into bitmap 2.  Returns how many were not there yet. */
 uint64_t km_fill_kernel(struct kdump_map *m, const struct ps_range *r, unsigned n);
 /* Count bitmap 2: ndumped and the ranks. */

@@ -20,7 +20,6 @@
 
 #define PS_HEAD_MAX   (16u << 20) /* bytes of ELF head a HEAD record may carry */
 #define PS_RANGES_MAX 65533u      /* PT_LOADs in the HEAD: e_phnum is 16 bits, one is PT_NOTE */
-#define PS_KVADDR     0xffffffff80000000ull /* kernel-image PT_LOADs start here (vaddr) */
 #define PS_ALIAS_MAX  4u          /* kernel-image views without bytes of their own (aliases) a HEAD may have */
 
 /* Where the stream comes from: read(ctx, buf, len, off) reads exactly len

@@ -51,24 +51,6 @@ void kdump_end(struct kdump_save *k)
 	km_free(&k->map);
 }
 
-static int write_all(int fd, const void *buf, uint64_t n, uint64_t off)
-{
-	const unsigned char *b = buf;
-	while (n) {
-		ssize_t w = pwrite(fd, b, n, (off_t)off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w == 0)
-			errno = EIO;
-		if (w <= 0)
-			return -1;
-		b += w;
-		off += (uint64_t)w;
-		n -= (uint64_t)w;
-	}
-	return 0;
-}
-
 /* ---- the second pass -------------------------------------------------------------- */
 
 struct kd_write {
@@ -100,7 +82,7 @@ struct kd_write {
 
 static int flush_data(struct kd_write *w)
 {
-	if (write_all(w->fd, w->buf, w->blen, w->buf_off) < 0)
+	if (pwrite_all(w->fd, w->buf, w->blen, w->buf_off, NULL) < 0)
 		return -1;
 	w->buf_off += w->blen;
 	w->blen = 0;
@@ -120,8 +102,8 @@ static int emit(struct kd_write *w, const void *data, size_t n, struct kd_page_d
 
 static int flush_descs(struct kd_write *w)
 {
-	if (write_all(w->fd, w->descs, w->ndesc * sizeof(*w->descs),
-		      w->desc_off + w->rank0 * sizeof(*w->descs)) < 0)
+	if (pwrite_all(w->fd, w->descs, w->ndesc * sizeof(*w->descs),
+		       w->desc_off + w->rank0 * sizeof(*w->descs), NULL) < 0)
 		return -1;
 	w->ndesc = 0;
 	return 0;
@@ -212,7 +194,7 @@ static int fill_zero(struct kd_write *w)
 
 	for (unsigned pass = 0; pass < 2; pass++)
 	for (unsigned i = 0; i < hd->nranges; i++) {
-		if ((hd->ranges[i].vaddr >= PS_KVADDR) != (pass == 0))
+		if ((hd->ranges[i].vaddr >= CC_KERNEL_MAP) != (pass == 0))
 			continue;
 		uint64_t pfn = hd->ranges[i].paddr / CC_PAGE_BYTES, end = pfn + hd->ranges[i].size / CC_PAGE_BYTES;
 		for (; pfn < end; pfn++) {
@@ -333,13 +315,13 @@ static int write_headers(struct kd_write *w, const struct cc_dump_header *h, uin
 	memcpy(b, &dh, sizeof(dh));
 	memcpy(b + KD_BLOCK, &kh, sizeof(kh));
 	memcpy(b + kh.offset_note, hd->notes, hd->notes_len);
-	int rc = write_all(w->fd, b, (1 + sub_blocks) * KD_BLOCK, 0);
+	int rc = pwrite_all(w->fd, b, (1 + sub_blocks) * KD_BLOCK, 0, NULL);
 	free(b);
 	uint64_t bm = km_bitmap_bytes(&k->map), at = (1 + sub_blocks) * KD_BLOCK;
 	if (rc == 0)
-		rc = write_all(w->fd, k->map.ram, bm, at);
+		rc = pwrite_all(w->fd, k->map.ram, bm, at, NULL);
 	if (rc == 0)
-		rc = write_all(w->fd, k->map.dumped, bm, at + bm);
+		rc = pwrite_all(w->fd, k->map.dumped, bm, at + bm, NULL);
 	return rc;
 }
 

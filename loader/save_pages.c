@@ -90,7 +90,7 @@ static void report_missing(struct pages_plan *p, const char *dev)
 		if (lines++ < MISSING_LINES)
 			warnx("%s: missing from the file: range %u, paddr 0x%llx-0x%llx (%llu bytes)%s", dev, r,
 			      (unsigned long long)from, (unsigned long long)end, (unsigned long long)(end - from),
-			      g->vaddr >= PS_KVADDR ? ", the kernel image" : "");
+			      g->vaddr >= CC_KERNEL_MAP ? ", the kernel image" : "");
 		else
 			more++;
 	}
@@ -187,23 +187,6 @@ void pages_plan_free(struct pages_plan *p)
 
 /* ---- the second pass: the file ---------------------------------------------------- */
 
-static int write_all(int fd, const unsigned char *b, size_t n, uint64_t off)
-{
-	while (n) {
-		ssize_t w = pwrite(fd, b, n, (off_t)off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w == 0)
-			errno = EIO;
-		if (w <= 0)
-			return -1;
-		b += w;
-		off += (uint64_t)w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 static int write_head(const struct pages_plan *p, int fd)
 {
 	const struct ps_head *hd = &p->ps.head;
@@ -240,7 +223,7 @@ static int write_head(const struct pages_plan *p, int fd)
 		memcpy(b + at, &ph, sizeof(ph));
 	}
 	memcpy(b + at, hd->notes, hd->notes_len);
-	int rc = write_all(fd, b, p->head_len, 0);
+	int rc = pwrite_all(fd, b, p->head_len, 0, NULL);
 	free(b);
 	return rc;
 }
@@ -270,7 +253,7 @@ static int write_aliases(const struct write_walk *w, const unsigned char *b, uin
 		const struct ls_seg *s = &l->segs[i];
 		uint64_t from = paddr > s->paddr ? paddr : s->paddr;
 		uint64_t to = paddr + len < s->paddr + s->memsz ? paddr + len : s->paddr + s->memsz;
-		if (from < to && write_all(w->fd, b + (from - paddr), to - from, s->offset + (from - s->paddr)) < 0)
+		if (from < to && pwrite_all(w->fd, b + (from - paddr), to - from, s->offset + (from - s->paddr), NULL) < 0)
 			return -1;
 	}
 	return 0;
@@ -309,7 +292,7 @@ static int write_chunk(void *ctx, const struct cc_rec_chunk *c, const unsigned c
 			run_len += CC_PAGE_BYTES;
 			continue;
 		}
-		if (run && (write_all(w->fd, run, run_len, run_off) < 0 || write_aliases(w, run, run_paddr, run_len) < 0))
+		if (run && (pwrite_all(w->fd, run, run_len, run_off, NULL) < 0 || write_aliases(w, run, run_paddr, run_len) < 0))
 			goto io;
 		w->written += run_len;
 		run = pg;
@@ -317,7 +300,7 @@ static int write_chunk(void *ctx, const struct cc_rec_chunk *c, const unsigned c
 		run_paddr = paddr;
 		run_len = CC_PAGE_BYTES;
 	}
-	if (run && (write_all(w->fd, run, run_len, run_off) < 0 || write_aliases(w, run, run_paddr, run_len) < 0))
+	if (run && (pwrite_all(w->fd, run, run_len, run_off, NULL) < 0 || write_aliases(w, run, run_paddr, run_len) < 0))
 		goto io;
 	w->written += run_len;
 	progress_update(&w->prog, w->ps->pos);

@@ -17,26 +17,6 @@ static int block_is_zero(const unsigned char *p, size_t n)
 	return n == 0 || (p[0] == 0 && memcmp(p, p + 1, n - 1) == 0);
 }
 
-/* On failure *at is the file offset of the first byte not written. */
-static int write_all(int fd, const unsigned char *p, size_t n, uint64_t off, uint64_t *at)
-{
-	while (n) {
-		ssize_t w = pwrite(fd, p, n, (off_t)off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w == 0)
-			errno = EIO;
-		if (w <= 0) {
-			*at = off;
-			return -1;
-		}
-		p += w;
-		off += (uint64_t)w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 /* Write the non-zero runs of buf (len bytes, file offset pos); on failure
  * *at is the byte of the file that could not be written. */
 static int write_nonzero_runs(int fd, const unsigned char *buf, size_t len, uint64_t pos, uint64_t *at)
@@ -55,7 +35,7 @@ static int write_nonzero_runs(int fd, const unsigned char *buf, size_t len, uint
 				break;
 			run += b;
 		}
-		if (write_all(fd, buf + i, run - i, pos + i, at) < 0)
+		if (pwrite_all(fd, buf + i, run - i, pos + i, at) < 0)
 			return -1;
 		i = run;
 	}

@@ -141,6 +141,27 @@ void target_close(struct target *t)
 	t->fd = -1;
 }
 
+int pwrite_all(int fd, const void *buf, size_t n, uint64_t off, uint64_t *at)
+{
+	const unsigned char *p = buf;
+	while (n) {
+		ssize_t w = pwrite(fd, p, n, (off_t)off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w == 0)
+			errno = EIO;
+		if (w <= 0) {
+			if (at)
+				*at = off;
+			return -1;
+		}
+		p += w;
+		off += (uint64_t)w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
 int target_pread(const struct target *t, void *buf, size_t len, uint64_t off)
 {
 	char *p = buf;

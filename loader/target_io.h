@@ -27,6 +27,12 @@ void target_close(struct target *t);
  * caller words the message. */
 int target_pread(const struct target *t, void *buf, size_t len, uint64_t off);
 
+/* Write exactly n bytes of buf at file offset off (retrying short and
+ * interrupted writes): 0, or -1 with errno set (EIO for a write of 0
+ * bytes); then *at, if not NULL, is the offset of the first byte not
+ * written.  Silent, like target_pread.  For the files save writes. */
+int pwrite_all(int fd, const void *buf, size_t n, uint64_t off, uint64_t *at);
+
 /* target_pread as a callback (struct dump_reader, loader/dumpcheck.h):
  * ctx is the struct target. */
 int target_read_cb(void *ctx, void *buf, size_t len, uint64_t off);

@@ -40,6 +40,8 @@
  * block a size word and a checksum, EndMark and content checksum 8.  `save`
  * refuses a frame longer than this. */
 #define CC_LZ4F_FRAME_MAX(n) (15 + 8 + ((n) + CC_LZ4F_BLOCK_BYTES - 1) / CC_LZ4F_BLOCK_BYTES * 8 + (n))
+#define CC_KERNEL_MAP       0xffffffff80000000ull /* __START_KERNEL_map: a PT_LOAD whose vaddr is at
+                                               * or above this is the kernel image's view of RAM */
 #define CC_SKIP_MAGIC       0x184D2A5Cu    /* skippable frame, nibble 0xC: crashcap records */
 
 /* Every record: a skippable frame.  magic = CC_SKIP_MAGIC, size = bytes of

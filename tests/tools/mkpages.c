@@ -45,7 +45,7 @@
 #include "loader/uuid.h"
 
 #define PAGE CC_PAGE_BYTES
-#define KVADDR 0xffffffff80000000ull
+#define KVADDR CC_KERNEL_MAP
 #define MAXR 4096
 
 struct range { uint64_t paddr, vaddr, size; const Elf64_Phdr *ph; };
