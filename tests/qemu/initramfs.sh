@@ -3,14 +3,14 @@
 #
 #   tests/qemu/initramfs.sh [--out FILE] [--modules "A.ko B.ko ..."]
 #                           [--crashcap PATH] [--patterns PATH] [--hdrtool PATH]
-#                           [--init PATH]
+#                           [--init PATH] [--file SRC:/PATH]...
 #
 # Contents: /init (tests/qemu/init), busybox-static with a link per applet,
 # /bin/crashcap (build/crashcap), /bin/patterns (build/qemu/patterns),
 # /bin/hdrtool (build/qemu/hdrtool, the wrong-disk scenario's) and
 # /bin/workload (build/qemu/workload) with /bin/used-guest
 # (tests/qemu/used-guest), the used guest's (each left out when it is not
-# built), the given kernel modules under /lib/modules/drill/
+# built), each --file SRC at /PATH (mode 0644), the given kernel modules under /lib/modules/drill/
 # plus an "order" file (load order = the order given; tests/qemu/kernel.sh
 # computes it), and /dev/console.  A dynamically linked binary gets its
 # libraries from the host (ldd).  No root needed: /dev/console is written as
@@ -26,6 +26,7 @@ PATTERNS=$ROOT/build/qemu/patterns
 HDRTOOL=$ROOT/build/qemu/hdrtool
 WORKLOAD=$ROOT/build/qemu/workload
 INIT=$ROOT/tests/qemu/init
+FILES=()
 BUSYBOX=/bin/busybox
 
 say() { echo "initramfs: $*" >&2; }
@@ -39,6 +40,7 @@ while [ $# -gt 0 ]; do
 	--patterns) PATTERNS=$2; shift 2 ;;
 	--hdrtool) HDRTOOL=$2; shift 2 ;;
 	--init) INIT=$2; shift 2 ;;
+	--file) FILES+=("$2"); shift 2 ;;
 	-h|--help) sed -n '2,18s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	*) die "unknown option $1 (--help)" ;;
 	esac
@@ -85,6 +87,12 @@ else
 	WORKLOAD=""
 fi
 
+for f in "${FILES[@]}"; do
+	src=${f%%:*} dst=${f#*:}
+	[ "$src" != "$f" ] && [[ $dst == /* ]] || die "--file $f: want SRC:/PATH"
+	[ -r "$src" ] || die "--file $f: $src is missing"
+	install -D -m 0644 "$src" "$STAGE$dst"
+done
 : >"$STAGE/lib/modules/drill/order"
 for ko in $MODULES; do
 	[ -r "$ko" ] || die "module $ko is missing"
@@ -113,4 +121,4 @@ mkdir -p "$(dirname "$OUT")"
 } | gzip -n -6 >"$OUT.tmp"
 mv "$OUT.tmp" "$OUT"
 
-say "$(du -k "$OUT" | cut -f1) KiB ${OUT#"$ROOT"/}: busybox $("$BUSYBOX" | head -n1 | awk '{print $2}'), crashcap, patterns${HDRTOOL:+, hdrtool}${WORKLOAD:+, workload}${MODULES:+, modules $(tr '\n' ' ' <"$STAGE/lib/modules/drill/order")}"
+say "$(du -k "$OUT" | cut -f1) KiB ${OUT#"$ROOT"/}: busybox $("$BUSYBOX" | head -n1 | awk '{print $2}'), crashcap, patterns${HDRTOOL:+, hdrtool}${WORKLOAD:+, workload}${FILES[*]:+, files ${FILES[*]##*:}}${MODULES:+, modules $(tr '\n' ' ' <"$STAGE/lib/modules/drill/order")}"

@@ -6,6 +6,7 @@
 #
 #   QS_PHASES=("ERE@@SECONDS@@what is waited for" ...)   (optional)
 #   QS_SHOW=ERE                                          (optional)
+#   QS_STOP=ERE                                          (optional)
 #   qs_run DIR TIMEOUT COMMAND...
 #       Runs COMMAND (QEMU, console on stdout) under `timeout -k 5 TIMEOUT`.
 #       Each console line goes to DIR/console.log and, prefixed with
@@ -16,6 +17,8 @@
 #       is stopped and QS_EXPIRED says what was being waited for.  After the
 #       last phase only TIMEOUT bounds the run.  Lines matching QS_SHOW are
 #       printed live, with the seconds since the start ("  [  5.07s] ...").
+#       The first line matching QS_STOP stops QEMU at once (the run has
+#       shown what it was for); QS_STOPPED is that line, else empty.
 #       Sets QS_RC (COMMAND's exit code; 124 when TIMEOUT stopped it),
 #       QS_T0 and QS_TEXIT (stamps of the start and of the console's end),
 #       QS_EXPIRED (empty, or what was being waited for when a bound ran out).
@@ -40,7 +43,7 @@ qs_run() {
 	local re bound what e
 	shift 2
 	nphases=${#QS_PHASES[@]}
-	QS_RC="" QS_EXPIRED=""
+	QS_RC="" QS_EXPIRED="" QS_STOPPED=""
 	: >"$dir/console.log"
 	: >"$dir/console.stamped"
 	rm -f "$dir/console.fifo"
@@ -80,6 +83,10 @@ qs_run() {
 			re=${QS_PHASES[$k]%%@@*}
 			if [[ $line =~ $re ]]; then phase=$((k + 1)) phase_t0=$now; break; fi
 		done
+		if [ -n "${QS_STOP:-}" ] && [ -z "$QS_STOPPED" ] && [[ $line =~ $QS_STOP ]]; then
+			QS_STOPPED=$line
+			kill "$qpid" 2>/dev/null
+		fi
 		if [ -n "${QS_SHOW:-}" ] && [[ $line =~ $QS_SHOW ]]; then
 			e=$(qs_elapsed "$QS_T0" "$now")
 			printf '  [%6ss] %s\n' "$e" "$line"
@@ -91,7 +98,7 @@ qs_run() {
 	rm -f "$dir/console.fifo"
 	wait "$qpid"
 	QS_RC=$?
-	if [ -z "$QS_EXPIRED" ] && [ "$QS_RC" -eq 124 ]; then
+	if [ -z "$QS_EXPIRED" ] && [ -z "$QS_STOPPED" ] && [ "$QS_RC" -eq 124 ]; then
 		QS_EXPIRED="the whole run to end within ${limit}s"
 		echo "  timeout: the run took more than ${limit}s; QEMU stopped"
 	fi
