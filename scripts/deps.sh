@@ -26,6 +26,14 @@ PACKAGES=(
 	"xz-utils:/usr/bin/xz"
 	"zstd:/usr/bin/zstd"
 	"ovmf:/usr/share/ovmf/OVMF.fd"
+	# the drill's secure-boot scenario (tests/qemu/secboot.sh): Secure Boot
+	# firmware and snakeoil key (ovmf), signing, a unified image, an ESP
+	"ovmf:/usr/share/OVMF/OVMF_CODE_4M.secboot.fd"
+	"sbsigntool:/usr/bin/sbsign"
+	"openssl:/usr/bin/openssl"
+	"systemd-boot-efi:/usr/lib/systemd/boot/efi/linuxx64.efi.stub"
+	"dosfstools:/usr/sbin/mkfs.vfat"
+	"mtools:/usr/bin/mcopy"
 	"gdisk:/usr/sbin/sgdisk"
 	"fdisk:/usr/sbin/sfdisk"
 	"python3:/usr/bin/python3"

@@ -36,6 +36,10 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 # vmcores in crash and drgn (--crash-drgn: ~35-45 s more each, the debug
 # vmlinux downloaded once into ~/.cache/crashcap/vmlinux); k612-level31
 # boots bookworm-security's 6.12 (--kernel-package linux-image-6.12-amd64).
+# secure-boot: q35 with OVMF's Secure Boot firmware and Debian's snakeoil
+# key, the kernel re-signed with it (tests/qemu/secboot.sh): lockdown
+# refuses kexec_load and an unsigned image, the signed build/capture.efi
+# loads through kexec_file_load; ~45 s (the firmware boots twice).
 CASES=(
 	"pc-1cpu|--machine pc --smp 1 --crash-drgn"
 	"level0|--machine pc --smp 1 --dump-level 0 --compress none --crash-drgn"
@@ -64,6 +68,7 @@ CASES=(
 	"iommu-virtio|--scenario iommu --machine q35"
 	"exception|--scenario exception --pages 64"
 	"exception-reset|--scenario exception --no-qemu-exit --pages 64"
+	"secure-boot|--scenario secure-boot --pages 64"
 )
 # Cases for another disk type add "--disk KIND" (tests/qemu/drill's disk_KIND).
 
