@@ -90,7 +90,7 @@ LINK_BASE_ALT := 0x40000000
 PAYLOAD_LDFLAGS := -static -nostdlib -z noexecstack -z max-page-size=4096 --no-warn-rwx-segments \
 	--gc-sections --no-undefined -T linker/capture.ld
 
-all: $(B)/capture.bin $(B)/capture.lst $(B)/capture.sym $(B)/check-pic.ok $(B)/check-free.ok $(B)/check-layers.ok host
+all: $(B)/capture.bin $(B)/capture.efi $(B)/capture.lst $(B)/capture.sym $(B)/check-pic.ok $(B)/check-free.ok $(B)/check-layers.ok host
 
 $(B)/gen/layout.inc: boot/layout.c include/crashcap/*.h
 	@mkdir -p $(@D)
@@ -118,6 +118,17 @@ $(B)/capture-alt.elf: $(PAYLOAD_OBJ) linker/capture.ld
 
 $(B)/%.bin: $(B)/%.elf
 	$(Q)$(OBJCOPY) -O binary $< $@
+
+# capture.efi: capture.bin behind a setup block that makes it a bzImage for
+# kexec_file_load and a PE/COFF image for sbsign (scripts/mkefi.c,
+# docs/entry.md).  The payload bytes are capture.bin's, unchanged.
+$(B)/host/scripts/mkefi: scripts/mkefi.c include/crashcap/bootparam.h include/crashcap/image.h
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $<
+
+$(B)/capture.efi: $(B)/capture.bin $(B)/host/scripts/mkefi
+	@echo "  MKEFI   $@"
+	$(Q)$(B)/host/scripts/mkefi $< $@
 
 $(B)/capture.lst: $(B)/capture.elf
 	$(Q)$(OBJDUMP) -dr -M intel $< > $@

@@ -5,6 +5,8 @@
 ;   0x20  multiboot v1 header        (address fields: QEMU's -kernel loads a
 ;                                     flat binary at CC_MB_LOAD_ADDR)
 ;         entry32: multiboot entry, 32-bit protected mode -> long mode
+;  0x200  entry_bzimage: the kexec_file entry of capture.efi, long mode
+;         (the Linux 64-bit boot protocol: load address + 0x200)
 ;         entry64: purgatory entry, already in long mode
 ;         common64: own GDT, segments, stack, SSE; calls cc_main()
 ;         the GDT
@@ -166,6 +168,22 @@ msg_no_lm: db "capture: this CPU has no long mode (CPUID 80000001h EDX.LM=0); ha
 
 ; ---- 64-bit entries ------------------------------------------------------------------
 bits 64
+; entry_bzimage: the kernel's own purgatory (kexec_file_load, capture.efi)
+; jumps to load address + 0x200 (include/crashcap/bootparam.h).  In: long
+; mode, IF = 0, RSI = struct boot_params (physical), the kernel's identity
+; map in CR3, CS 0x10 and data 0x18 on the purgatory's GDT, RSP on the
+; purgatory's stack.  The parameter block is not known yet: cc_main finds
+; it in the initrd that boot_params names (capture/bzboot.c).
+AT CC_BZ_ENTRY_OFFSET
+global entry_bzimage
+entry_bzimage:
+	cli
+	cld
+	xor r12d, r12d                        ; no parameter block yet
+	xor r13d, r13d                        ; no multiboot info
+	mov r14, rsi                          ; struct boot_params
+	jmp common64
+
 ; entry64: the purgatory jumps here.  In: long mode, IF = 0, RDI = physical
 ; address of the parameter block (struct cc_params), the previous stage's
 ; identity map in CR3 (4- or 5-level), GDT/IDT possibly of limit 0, RSP in
@@ -176,11 +194,13 @@ entry64:
 	cld
 	mov r12, rdi                          ; parameter block
 	xor r13d, r13d                        ; no multiboot info
+	xor r14d, r14d                        ; no boot_params
 	jmp common64
 
 entry_mb64:
 	xor r12d, r12d                        ; no parameter block yet
 	mov r13d, esi                         ; multiboot info (below 4 GiB)
+	xor r14d, r14d                        ; no boot_params
 
 common64:
 	; Zero .bss (not .bootbss: it holds the page tables we run on).
@@ -208,6 +228,7 @@ common64:
 
 	mov rdi, r12                          ; struct cc_params * or 0
 	mov rsi, r13                          ; multiboot info or 0
+	mov rdx, r14                          ; struct boot_params * or 0
 	call cc_main                          ; does not return
 .hang:	cli
 	hlt

@@ -3,6 +3,7 @@
  * or magic number by hand.  Compiled with -S only; the Makefile greps the
  * "->" markers out of the assembler text (the Linux asm-offsets trick). */
 #include <stddef.h>
+#include "crashcap/bootparam.h"
 #include "crashcap/image.h"
 #include "crashcap/params.h"
 #include "crashcap/status.h"
@@ -25,6 +26,7 @@ void layout(void)
 	DEFINE(CC_IMG_OFF_MULTIBOOT, CC_IMG_OFF_MULTIBOOT);
 	DEFINE(CC_IMG_LOAD_ALIGN, CC_IMG_LOAD_ALIGN);
 	DEFINE(CC_MB_LOAD_ADDR, CC_MB_LOAD_ADDR);
+	DEFINE(CC_BZ_ENTRY_OFFSET, CC_BZ_ENTRY_OFFSET);
 	DEFINE(CC_PARAMS_SIZE, sizeof(struct cc_params));
 	DEFINE(CC_COM1_PORT, CC_COM1_PORT);
 	DEFINE(CC_DEBUG_EXIT_BASE, CC_DEBUG_EXIT_BASE);

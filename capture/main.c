@@ -1,12 +1,17 @@
 /* capture/main.c - the capture payload, from entry to the final action.
  *
  * boot/head.asm gets here on our own GDT and stack with SSE enabled, from
- * either entry: params != 0 (kexec hand-over: the loader filled the block)
- * or mbi != 0 (direct boot: we fill the block from multiboot).  After that
- * both paths run the same steps, each announced by one console line. */
+ * one of three entries: params != 0 (kexec_load hand-over: the loader
+ * filled the block), mbi != 0 (direct boot: we fill the block from
+ * multiboot), or bp != 0 (kexec_file: the block is the initrd, the RAM
+ * ranges and notes come from the kernel's ELF header).  After that all
+ * paths run the same steps, each announced by one console line. */
 #include "capture/action.h"
 #include "boot/console.h"
 #include "boot/cpu.h"
+#include "boot/string.h"
+#include "capture/bzboot.h"
+#include "capture/elf.h"
 #include "capture/dump.h"
 #include "capture/iommu.h"
 #include "capture/mbinfo.h"
@@ -23,9 +28,11 @@
  * static link turns into an absolute address). */
 static void exception_ends_capture(uint32_t status) { cc_finish(status); }
 
-void cc_main(struct cc_params *params, uint32_t mbi) __attribute__((noreturn));
+void cc_main(struct cc_params *params, uint32_t mbi, uint64_t bp) __attribute__((noreturn));
 
-static struct cc_params direct_params; /* the block, on the direct-boot path */
+static struct cc_params direct_params; /* the block, on the direct-boot and kexec_file paths */
+static struct bz_boot bz;              /* what boot_params said (kexec_file path) */
+static char bz_cmdline[CC_BZ_CMDLINE_SIZE + 1];
 
 static void stop(uint32_t status) __attribute__((noreturn));
 static void stop(uint32_t status) { cc_finish(status); }
@@ -78,21 +85,114 @@ static int check_contents(const struct cc_params *p)
 	return CC_OK;
 }
 
-void cc_main(struct cc_params *params, uint32_t mbi)
+/* Is [a, a + len) inside [lo, lo + size)?  Without wrapping. */
+static int inside(uint64_t a, uint64_t len, uint64_t lo, uint64_t size)
+{
+	return a >= lo && a - lo <= size && len <= size - (a - lo);
+}
+
+/* kexec_file path, first half: boot_params, and the parameter block in
+ * the initrd, copied into p.  Both lie in the crash kernel's RAM (e820
+ * entries at or above 1 MiB: the crash region without the ELF header);
+ * nothing is read before its whole extent is known to be there. */
+static int bz_find_params(uint64_t bp, struct cc_params *p)
+{
+	char err[192];
+	if (bp & 15 || bp < BZ_LOW_LIMIT || bp > UINT64_MAX - BP_SIZE) {
+		cc_log("boot_params at %lx: not a 16-byte aligned address above 1 MiB", bp);
+		return CC_ERR_PARAMS;
+	}
+	if (bzboot_read((const uint8_t *)(uintptr_t)bp, &bz, err, sizeof(err))) {
+		cc_log("%s", err);
+		return CC_ERR_PARAMS;
+	}
+	if (bzboot_ram_room(&bz, bp) < BP_SIZE) {
+		cc_log("boot_params at %lx: not inside the RAM its own e820 table gives the crash kernel", bp);
+		return CC_ERR_PARAMS;
+	}
+	if (bz.initrd_size != sizeof(*p) || bzboot_ram_room(&bz, bz.initrd) < sizeof(*p)) {
+		cc_log("initrd at %lx, %lu bytes: not a parameter block of %u bytes inside the crash kernel's RAM "
+		       "(loaded by crashcap load?)", bz.initrd, bz.initrd_size, (unsigned)sizeof(*p));
+		return CC_ERR_PARAMS;
+	}
+	memcpy(p, (const void *)(uintptr_t)bz.initrd, sizeof(*p));
+	return CC_OK;
+}
+
+/* kexec_file path, second half (the block's header and region checked):
+ * the RAM ranges, CPU notes and VMCOREINFO from the ELF core header the
+ * kernel built, found by elfcorehdr= on the command line.  Then the
+ * region narrows to the payload itself: we write nowhere else. */
+static int bz_take_ranges(uint64_t bp, struct cc_params *p)
+{
+	char err[192];
+	uint64_t hdr, rs = p->region_start, rsz = p->region_size;
+	if (p->nr_ranges || p->nr_note_bufs || p->vmcoreinfo_paddr) {
+		cc_log("parameter block: %u ranges, %u note buffers, VMCOREINFO %lx: on the kexec_file path these "
+		       "come from the kernel's ELF header only", p->nr_ranges, p->nr_note_bufs, p->vmcoreinfo_paddr);
+		return CC_ERR_PARAMS;
+	}
+	if (!inside(bp, BP_SIZE, rs, rsz) || !inside(bz.initrd, bz.initrd_size, rs, rsz)) {
+		cc_log("boot_params at %lx or the initrd at %lx lie outside the crash region %lx+%lx", bp, bz.initrd,
+		       rs, rsz);
+		return CC_ERR_PARAMS;
+	}
+	uint64_t room = bzboot_ram_room(&bz, bz.cmdline);
+	if (!room || !inside(bz.cmdline, 1, rs, rsz)) {
+		cc_log("command line at %lx: outside the crash region and the crash kernel's RAM", bz.cmdline);
+		return CC_ERR_PARAMS;
+	}
+	size_t n = room < sizeof(bz_cmdline) ? (size_t)room : sizeof(bz_cmdline);
+	memcpy(bz_cmdline, (const void *)(uintptr_t)bz.cmdline, n);
+	if (bzboot_elfcorehdr_arg(bz_cmdline, n, &hdr, err, sizeof(err))) {
+		cc_log("%s", err);
+		return CC_ERR_PARAMS;
+	}
+	if (!inside(hdr, sizeof(Elf64_Ehdr), rs, rsz)) {
+		cc_log("elfcorehdr=%lx: outside the crash region %lx+%lx", hdr, rs, rsz);
+		return CC_ERR_PARAMS;
+	}
+	uint32_t dropped;
+	if (bzboot_elfcorehdr((const uint8_t *)(uintptr_t)hdr, rs + rsz - hdr, &bz, p, &dropped, err, sizeof(err))) {
+		cc_log("%s", err);
+		return CC_ERR_PARAMS;
+	}
+	if (dropped)
+		cc_log("%u CPU note buffers beyond the payload's %u: their registers will be missing", dropped,
+		       CC_MAX_NOTE_BUFS);
+	if (ranges_remove(p, rs, rs + rsz) < 0) { /* never dump the crash region, whatever the header says */
+		cc_log("ELF core header: more separate RAM ranges than the payload can dump (%u)", CC_MAX_RANGES);
+		return CC_ERR_PARAMS;
+	}
+	if (!p->rsdp_paddr)
+		p->rsdp_paddr = bz.rsdp;
+	cc_log("kexec_file: parameter block from the initrd at %lx, ELF core header at %lx: %u ranges, %u CPU notes, "
+	       "VMCOREINFO %lx+%lu; RAM below 1 MiB read where it is", bz.initrd, hdr, p->nr_ranges, p->nr_note_bufs,
+	       p->vmcoreinfo_paddr, p->vmcoreinfo_size);
+	p->region_start = image_base();
+	p->region_size = image_mem_size();
+	return CC_OK;
+}
+
+void cc_main(struct cc_params *params, uint32_t mbi, uint64_t bp)
 {
 	struct cc_params *p = params ? params : &direct_params;
 	console_init(params && params->magic == CC_PARAMS_MAGIC ? params->serial_port : 0);
 	idt_init();
 	cpu_set_fatal(exception_ends_capture);
 	cc_log("crashcap payload at %lx, %lu KiB in memory, entered by %s", image_base(), image_mem_size() >> 10,
-	       params ? "purgatory" : "multiboot");
+	       params ? "purgatory" : bp ? "kexec_file" : "multiboot");
 	uint64_t hz = timer_init();
 	if (hz)
 		cc_log("clock: TSC %lu MHz (PIT calibrated)", hz / 1000000);
 	else
 		cc_log("clock: no plausible PIT calibration; assuming an 8 GHz TSC, so deadlines last longer, never shorter");
 
-	if (!params) {
+	if (bp) {
+		int bst = bz_find_params(bp, p);
+		if (bst)
+			stop((uint32_t)bst); /* with the default action: reboot */
+	} else if (!params) {
 		char err[128];
 		if (mbinfo_to_params(mbi, p, err, sizeof(err))) {
 			action_configure(p->action_ok, p->action_fail, p->debug_exit_port, 0);
@@ -105,6 +205,11 @@ void cc_main(struct cc_params *params, uint32_t mbi)
 		stop((uint32_t)st); /* with the default action: reboot */
 	action_configure(p->action_ok, p->action_fail, p->debug_exit_port, p->rsdp_paddr);
 	st = check_contents(p);
+	if (!st && bp) {
+		st = bz_take_ranges(bp, p);
+		if (!st)
+			st = check_contents(p);
+	}
 	if (st)
 		stop((uint32_t)st);
 	if (p->serial_port)

@@ -57,7 +57,7 @@ int dryrun_check(const char *file, const struct target *dev)
 }
 
 int dryrun_write(const char *file, const struct target *dev, uint64_t entry, unsigned long flags, uint64_t region_start,
-		 uint64_t region_end, const struct segment *segs, unsigned n,
+		 uint64_t region_end, const char *extra, const struct segment *segs, unsigned n,
 		 const struct cc_dump_header *hdr)
 {
 	char head[DRYRUN_HEAD_SIZE];
@@ -70,6 +70,7 @@ int dryrun_write(const char *file, const struct target *dev, uint64_t entry, uns
 	ADD("entry 0x%llx\n", (unsigned long long)entry);
 	ADD("flags 0x%lx\n", flags);
 	ADD("region 0x%llx 0x%llx\n", (unsigned long long)region_start, (unsigned long long)region_end);
+	ADD("%s", extra);
 	ADD("segments %u\n", n);
 	for (unsigned i = 0; i < n && i < DRYRUN_MAX_SEGMENTS; i++) {
 		seg_off[i] = off;

@@ -8,6 +8,9 @@
  *   entry 0x...                        kexec_load entry (purgatory entry)
  *   flags 0x3e0001                     kexec_load flags
  *   region 0xSTART 0xEND               the crash region used, end exclusive
+ *   (kexec_file_load only:)
+ *   syscall kexec_file_load
+ *   cmdline "TEXT"                     what is passed (the kernel prepends elfcorehdr=)
  *   segments N
  *   segment NAME mem 0x.. memsz 0x.. bufsz 0x.. offset 0x.. hashed 0|1   (N lines)
  *   header offset 0x.. size 0x..       the dump header the load writes at byte 0 of DEV
@@ -15,7 +18,9 @@
  *
  * then each segment's bufsz bytes at its offset (4 KiB aligned), in
  * segment order, then the header.  The memory image of a segment is its
- * bytes followed by memsz - bufsz zeros, as the kernel loads it. */
+ * bytes followed by memsz - bufsz zeros, as the kernel loads it.  For
+ * kexec_file_load, entry and every mem are 0 (the kernel chooses) and the
+ * two segments are the image file and the initrd (the parameter block). */
 #ifndef LOADER_DRYRUN_H
 #define LOADER_DRYRUN_H
 
@@ -38,7 +43,7 @@
  * after one line. */
 int dryrun_check(const char *file, const struct target *dev);
 int dryrun_write(const char *file, const struct target *dev, uint64_t entry, unsigned long flags, uint64_t region_start,
-		 uint64_t region_end, const struct segment *segs, unsigned n,
+		 uint64_t region_end, const char *extra, const struct segment *segs, unsigned n,
 		 const struct cc_dump_header *hdr);
 
 #endif

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <err.h>
 #include <linux/capability.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -45,6 +46,67 @@ int kexec_load_crash(uint64_t entry, const struct segment *segs, unsigned n)
 int kexec_unload_crash(void)
 {
 	return sys_kexec_load(0, 0, NULL, KEXEC_CRASH_FLAGS) == 0 ? 0 : -1;
+}
+
+int kexec_file_load_crash(int kernel_fd, int initrd_fd, const char *cmdline)
+{
+	return syscall(KEXEC_FILE_SYSCALL_NR, kernel_fd, initrd_fd, strlen(cmdline) + 1, cmdline,
+		       KEXEC_FILE_ON_CRASH) == 0 ? 0 : -1;
+}
+
+int kexec_file_unload_crash(void)
+{
+	return syscall(KEXEC_FILE_SYSCALL_NR, -1, -1, 0ul, NULL, KEXEC_FILE_UNLOAD | KEXEC_FILE_ON_CRASH) == 0 ? 0 : -1;
+}
+
+const char *kexec_file_error_sentence(int err, const char *image)
+{
+	static char s[1024];
+	switch (err) {
+	case ENODATA:
+		snprintf(s, sizeof(s), "the kernel refused %s (ENODATA): the image carries no signature, and this kernel "
+			 "demands one (Secure Boot or kexec signature enforcement); sign it with your key (sbsign) and "
+			 "load it with --image (docs/secure-boot.md)", image);
+		return s;
+	case EKEYREJECTED:
+	case ENOKEY:
+		snprintf(s, sizeof(s), "the kernel refused %s (%s): it is signed by a key the kernel does not trust; "
+			 "kexec trusts the .builtin_trusted_keys and .secondary_trusted_keys keyrings, the .platform "
+			 "keyring (the UEFI db) and .machine (MOKs): enroll your signing certificate as a MOK with "
+			 "'mokutil --import cert.der', reboot and confirm it in MokManager (docs/secure-boot.md)",
+			 image, err == ENOKEY ? "ENOKEY" : "EKEYREJECTED");
+		return s;
+	case EBADMSG:
+	case ELIBBAD:
+		snprintf(s, sizeof(s), "the kernel could not read the signature of %s (%s): the PE/COFF headers or the "
+			 "signature are malformed; sign the capture.efi of this crashcap again (sbattach --remove first "
+			 "if it was signed before)", image, err == EBADMSG ? "EBADMSG" : "ELIBBAD");
+		return s;
+	case EPERM:
+		return "the kernel refused kexec_file_load (EPERM): it needs CAP_SYS_BOOT, and is also refused when "
+		       "kernel.kexec_load_disabled is 1, or when the kernel is locked down and the image's signature "
+		       "did not verify";
+	case EACCES:
+		return "the kernel refused kexec_file_load (EACCES): an IMA policy did not accept the image";
+	case ENOEXEC:
+		snprintf(s, sizeof(s), "the kernel refused %s (ENOEXEC): not an image its bzImage64 loader accepts "
+			 "(boot protocol, 64-bit or above-4G flags, or 5-level paging); use the capture.efi built with "
+			 "this crashcap", image);
+		return s;
+	case EINVAL:
+		return "the kernel rejected the kexec_file_load arguments (EINVAL: flags, command line, or an image or "
+		       "initrd it cannot take); this is a crashcap bug: please report it with the output of --dry-run";
+	case ENOMEM:
+		return "the kernel found no room (ENOMEM) in the crash region for the image, its purgatory, boot "
+		       "parameters, ELF header and the parameter block; raise crashkernel= on the kernel command line";
+	case EBUSY:
+		return "another kexec load or unload is running (EBUSY); try again when it has finished";
+	case ENOSYS:
+		return "this kernel has no kexec_file_load (ENOSYS): it was built without CONFIG_KEXEC_FILE";
+	case EFBIG:
+		return "the kernel refused the image or the initrd as too large (EFBIG)";
+	}
+	return strerror(err);
 }
 
 const char *kexec_error_sentence(int err)
@@ -105,18 +167,17 @@ int kexec_check_privileges(const char *what)
 	return -1;
 }
 
-int kexec_check_lockdown(const char *root)
+const char *kexec_lockdown_mode(const char *root)
 {
 	char line[256];
 
 	if (sysfile_read_line(root, "/sys/kernel/security/lockdown", line, sizeof(line)) < 0)
-		return 0; /* no lockdown LSM (or securityfs not mounted): not locked down by it */
-	const char *mode = strstr(line, "[integrity]") ? "integrity" :
-			   strstr(line, "[confidentiality]") ? "confidentiality" : NULL;
-	if (!mode)
-		return 0;
-	warnx("the kernel is locked down (%s), and a locked-down kernel refuses kexec_load: crashcap cannot be "
-	      "loaded. Lockdown usually follows from Secure Boot; to use crashcap, turn Secure Boot off in the "
-	      "firmware setup (or boot a kernel that is not locked down)", mode);
-	return -1;
+		return NULL; /* no lockdown LSM (or securityfs not mounted): not locked down by it */
+	return strstr(line, "[integrity]") ? "integrity" : strstr(line, "[confidentiality]") ? "confidentiality" : NULL;
+}
+
+void kexec_lockdown_refusal(const char *mode)
+{
+	warnx("the kernel is locked down (%s), and a locked-down kernel refuses kexec_load: use --syscall file "
+	      "with a signed capture.efi (--image FILE, docs/secure-boot.md), or leave --syscall out", mode);
 }

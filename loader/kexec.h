@@ -18,6 +18,22 @@ int kexec_load_crash(uint64_t entry, const struct segment *segs, unsigned n);
 /* Unload the crash image (no segments).  0, or -1 with errno. */
 int kexec_unload_crash(void);
 
+#define KEXEC_FILE_SYSCALL_NR 320          /* __NR_kexec_file_load on x86_64 */
+#define KEXEC_FILE_UNLOAD    0x00000001ul
+#define KEXEC_FILE_ON_CRASH  0x00000002ul  /* include/uapi/linux/kexec.h */
+
+/* kexec_file_load(kernel_fd, initrd_fd, cmdline, KEXEC_FILE_ON_CRASH):
+ * the kernel reads the image and the initrd from the fds, checks the
+ * image's signature when it must (next-features.md 5.2) and builds every
+ * segment itself.  cmdline is passed with its NUL.  0, or -1 with errno. */
+int kexec_file_load_crash(int kernel_fd, int initrd_fd, const char *cmdline);
+/* Unload the crash image through kexec_file_load (what a locked-down
+ * kernel allows).  0, or -1 with errno. */
+int kexec_file_unload_crash(void);
+/* One sentence (no newline) for an errno of kexec_file_load; image names
+ * the file (for the signature sentences). */
+const char *kexec_file_error_sentence(int err, const char *image);
+
 /* One sentence (no newline) for an errno of kexec_load. */
 const char *kexec_error_sentence(int err);
 
@@ -28,8 +44,11 @@ int kexec_crash_loaded(const char *root);
  * what names the command ("load", "unload").  0, or -1. */
 int kexec_check_privileges(const char *what);
 
-/* Refuse when /sys/kernel/security/lockdown (below root) shows
- * [integrity] or [confidentiality]: kexec_load is refused there.  0, or -1. */
-int kexec_check_lockdown(const char *root);
+/* The lockdown mode /sys/kernel/security/lockdown (below root) shows:
+ * "integrity", "confidentiality", or NULL (none, or no lockdown LSM).
+ * kexec_load is refused under either mode. */
+const char *kexec_lockdown_mode(const char *root);
+/* The one line for kexec_load refused by lockdown (mode as above). */
+void kexec_lockdown_refusal(const char *mode);
 
 #endif

@@ -9,16 +9,19 @@
  * line on stderr and exit status 1.  Layout and file format: docs/loader.md. */
 #include <errno.h>
 #include <err.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "capture/dumphdr.h"
+#include "crashcap/bootparam.h"
 #include "crashcap/status.h"
 #include "loader/blockdev.h"
 #include "loader/commands.h"
@@ -58,7 +61,13 @@ struct load_args {
 	int level_given;         /* --dump-level was on the command line */
 	int compress_given;      /* --compress was on the command line */
 	uint16_t qemu_exit;      /* --qemu-exit PORT, 0 = none */
+	int syscall;             /* SYSCALL_*: --syscall, or chosen in cmd_load */
+	const char *image;       /* --image FILE, or NULL: the built-in capture.efi */
+	char why[160];           /* which syscall, and why (one line of the summary) */
 };
+
+enum { SYSCALL_AUTO, SYSCALL_LOAD, SYSCALL_FILE };
+#define FILE_CMDLINE "" /* kexec_file_load: nothing beyond the kernel's elfcorehdr= */
 
 enum { SEG_PURGATORY, SEG_PAYLOAD, SEG_PARAMS, SEG_BACKUP, NR_SEGS };
 
@@ -81,6 +90,11 @@ static struct {
 	uint64_t entry;
 	uint64_t slack;
 	struct cc_dump_header hdr;
+	/* kexec_file_load: the image's bytes (checked), and the parameter
+	 * block as the initrd carries it (no ranges: the kernel's header has them) */
+	struct image efi;
+	void *efi_copy;
+	struct cc_params file_params;
 } L;
 
 static const char *const action_names[] = {
@@ -137,7 +151,7 @@ static int parse_port(const char *s, uint16_t *port)
 static int parse_args(int argc, char **argv, struct load_args *a)
 {
 	enum { O_ACTION = 256, O_DRY_RUN, O_ROOT, O_TEST_PCI, O_BAD_DIGEST, O_QEMU_EXIT, O_TEST_EXC, O_KEEP_ZEROS,
-	       O_DUMP_LEVEL, O_COMPRESS, O_CONFIG };
+	       O_DUMP_LEVEL, O_COMPRESS, O_CONFIG, O_SYSCALL, O_IMAGE };
 	static const struct option longopts[] = {
 		{ "target", required_argument, NULL, 't' },
 		{ "force", no_argument, NULL, 'f' },
@@ -153,6 +167,8 @@ static int parse_args(int argc, char **argv, struct load_args *a)
 		{ "compress", required_argument, NULL, O_COMPRESS },
 		{ "help", no_argument, NULL, 'h' },
 		{ "config", required_argument, NULL, O_CONFIG },
+		{ "syscall", required_argument, NULL, O_SYSCALL },
+		{ "image", required_argument, NULL, O_IMAGE },
 		{ NULL, 0, NULL, 0 },
 	};
 	static char root[SYSFILE_PATH_MAX];
@@ -241,6 +257,23 @@ static int parse_args(int argc, char **argv, struct load_args *a)
 			}
 			a->compress_given = 1;
 			break;
+		case O_SYSCALL:
+			if (!strcmp(optarg, "file"))
+				a->syscall = SYSCALL_FILE;
+			else if (!strcmp(optarg, "load"))
+				a->syscall = SYSCALL_LOAD;
+			else {
+				warnx("load: --syscall %s: use file (kexec_file_load) or load (kexec_load)", optarg);
+				return -1;
+			}
+			break;
+		case O_IMAGE:
+			if (!*optarg) {
+				warnx("load: --image needs a file name");
+				return -1;
+			}
+			a->image = optarg;
+			break;
 		case ':':
 			warnx("load: %s needs an argument", argv[optind - 1]);
 			return -1;
@@ -251,7 +284,12 @@ static int parse_args(int argc, char **argv, struct load_args *a)
 	}
 	if (optind != argc) {
 		warnx("usage: crashcap load [--target DEV] [--dump-level 0..31] [--compress lz4|none] "
-		      "[--action reboot|poweroff|halt] [--keep-zeros] [--force] [--dry-run FILE] [--config FILE]");
+		      "[--action reboot|poweroff|halt] [--keep-zeros] [--force] [--dry-run FILE] [--config FILE] "
+		      "[--syscall file|load] [--image FILE]");
+		return -1;
+	}
+	if (a->image && a->syscall == SYSCALL_LOAD) {
+		warnx("load: --image loads a signed capture.efi through kexec_file_load: it cannot go with --syscall load");
 		return -1;
 	}
 	/* --keep-zeros is about the raw ELF core only: it chooses that format
@@ -487,18 +525,132 @@ static int read_kernel_info(const char *root, uint32_t level)
 }
 
 /* Step 4: stage segments, parameter block and purgatory in memory. */
+/* The parameter block's fields both syscalls share; the region is the
+ * payload's segment (kexec_load) or the whole crash region (kexec_file:
+ * the kernel chooses where the image goes; the payload narrows it). */
+static int fill_params(const struct load_args *a, uint64_t region_start, uint64_t region_size)
+{
+	struct cc_params *p = &L.params;
+	p->region_start = region_start;
+	p->region_size = region_size;
+	p->action_ok = p->action_fail = a->action;
+	p->debug_exit_port = a->qemu_exit;
+	p->serial_port = CC_COM1_PORT;
+	p->test_flags = a->test_exception ? CC_TEST_EXCEPTION : 0;
+	p->options = a->keep_zeros ? CC_OPT_KEEP_ZEROS : 0; /* only ever with raw_elf(a): parse_args */
+	p->dump_level = a->dump_level;
+	p->compress = a->compress;
+	p->nr_note_bufs = L.notes.n;
+	memcpy(p->note_bufs, L.notes.buf, sizeof(L.notes.buf[0]) * L.notes.n);
+	/* In the unit the payload addresses: 512 bytes for virtio-blk whatever
+	 * the logical block size, the logical block for AHCI (ATA commands)
+	 * and NVMe (the namespace's LBA size). */
+	uint32_t ss = L.bd.sector_size;
+	p->target = (struct cc_target){
+		.kind = L.bd.kind, .bus = L.bd.bus, .dev = L.bd.dev, .fn = L.bd.fn, .unit = L.bd.unit,
+		.lba_start = L.bd.start512 * 512 / ss, .lba_count = L.bd.count512 * 512 / ss, .sector_size = ss,
+		.flags = CC_TF_UUID,
+	};
+	if (getrandom(p->target.uuid, sizeof(p->target.uuid), 0) != (ssize_t)sizeof(p->target.uuid)) {
+		warn("getrandom (a fresh target UUID)");
+		return -1;
+	}
+	p->target.uuid[6] = (p->target.uuid[6] & 0x0f) | 0x40; /* version 4: random */
+	p->target.uuid[8] = (p->target.uuid[8] & 0x3f) | 0x80; /* RFC 4122 variant */
+	p->target_id = L.bd.id; /* NVMe: the payload checks it before its first write */
+	return 0;
+}
+
+/* The header the target gets: armed, no dump yet. */
+static void make_header(const struct load_args *a)
+{
+	const struct cc_params *p = &L.params;
+	memset(&L.hdr, 0, sizeof(L.hdr));
+	memcpy(L.hdr.uuid, p->target.uuid, sizeof(L.hdr.uuid));
+	L.hdr.state = CC_STATE_EMPTY;
+	L.hdr.encoding = CC_ENC_ELF;
+	L.hdr.data_offset = CC_DATA_OFFSET;
+	L.hdr.target_bytes = L.bd.count512 * 512;
+	L.hdr.sector_size = L.bd.sector_size;
+	L.hdr.status = CC_OK;
+	L.hdr.level_asked = p->dump_level;
+	dumphdr_seal(&L.hdr);
+
+	/* A filtered, compressed dump is usually a few percent of RAM: a
+	 * target smaller than its worst case is allowed, with a warning. */
+	uint64_t room = L.hdr.target_bytes - CC_DATA_OFFSET, worst = stage_pages_size_bound(p);
+	if (!raw_elf(a) && worst > room)
+		warnx("note: target %s has room for %llu MiB, less than the %llu MiB the dump needs if nothing is left "
+		      "out or compressed: it usually needs far less, but the dump may not fit (it then stops "
+		      "incomplete, readable up to its last whole chunk)", a->target, mib(room), mib_up(worst));
+}
+
+/* kexec_file_load: the image to pass, checked.  --image FILE must be this
+ * crashcap's capture.efi (signed or not): its setup header, and after the
+ * setup sectors the same payload bytes as the built-in capture.bin, so
+ * the payload and this loader agree on the parameter block.  The bytes
+ * checked are the bytes passed (a memfd), never the file again. */
+static int read_image(const struct load_args *a)
+{
+	struct image pay = images_payload();
+	const char *name = a->image ? a->image : "the built-in capture.efi";
+	if (!a->image) {
+		L.efi = images_efi();
+	} else {
+		int fd = open(a->image, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+		struct stat st;
+		if (fd < 0 || fstat(fd, &st) < 0) {
+			warn("load: --image %s", a->image);
+			if (fd >= 0)
+				close(fd);
+			return -1;
+		}
+		if (!S_ISREG(st.st_mode) || st.st_size > 16 << 20) {
+			warnx("load: --image %s: %s", a->image, S_ISREG(st.st_mode) ? "over 16 MiB: not a capture.efi" :
+			      "not a regular file");
+			close(fd);
+			return -1;
+		}
+		L.efi_copy = malloc((size_t)st.st_size + 1);
+		ssize_t n = L.efi_copy ? read(fd, L.efi_copy, (size_t)st.st_size + 1) : -1;
+		close(fd);
+		if (n != st.st_size) {
+			warnx("load: --image %s: could not read its %lld bytes", a->image, (long long)st.st_size);
+			return -1;
+		}
+		L.efi = (struct image){ L.efi_copy, (size_t)n };
+	}
+	const uint8_t *b = L.efi.data;
+	size_t setup = CC_BZ_SETUP_BYTES;
+	if (L.efi.size < setup + pay.size || b[0] != 'M' || b[1] != 'Z' ||
+	    memcmp(b + BZ_OFF_HEADER, "HdrS", 4) || b[BZ_OFF_SETUP_SECTS] != CC_BZ_SETUP_SECTS) {
+		warnx("load: %s is not a crashcap capture.efi (no MZ and HdrS setup header with %d setup sectors)", name,
+		      CC_BZ_SETUP_SECTS);
+		return -1;
+	}
+	if (memcmp(b + setup, pay.data, pay.size)) {
+		warnx("load: %s carries another payload than this crashcap's (another version or build): sign the "
+		      "capture.efi installed with this crashcap (docs/secure-boot.md)", name);
+		return -1;
+	}
+	return 0;
+}
+
 static int stage(const struct load_args *a)
 {
 	struct image purg = images_purgatory(), pay = images_payload();
 	char why[256];
 	int backup_index;
 	uint64_t backup_size, need;
+	int file = a->syscall == SYSCALL_FILE;
 
 	if (stage_check_purgatory(purg.data, purg.size, &L.purg, why, sizeof(why)) < 0 ||
 	    stage_check_payload(pay.data, pay.size, &L.img, why, sizeof(why)) < 0) {
 		warnx("built-in %s (rebuild crashcap)", why);
 		return -1;
 	}
+	if (file && read_image(a) < 0)
+		return -1;
 	L.purg_copy = malloc(purg.size);
 	if (!L.purg_copy) {
 		warnx("out of memory");
@@ -512,6 +664,31 @@ static int stage(const struct load_args *a)
 	if (stage_ranges(&L.params, &L.mem, L.page_offset, &L.kt, &backup_index, &backup_size, why, sizeof(why)) < 0) {
 		warnx("%s", why);
 		return -1;
+	}
+	if (file) {
+		/* The kernel places everything; what goes in is the image and
+		 * the block, whose ranges and notes stay empty: the payload
+		 * takes them from the ELF header the kernel builds (it knows
+		 * its own CPUs and RAM better at crash time than we do now). */
+		if (L.img.mem_size > L.region_end - L.region_start) {
+			warnx("the crash region 0x%llx-0x%llx is %llu KiB, the payload alone needs %llu KiB: raise crashkernel=",
+			      (unsigned long long)L.region_start, (unsigned long long)L.region_end - 1,
+			      kib(L.region_end - L.region_start), kib(L.img.mem_size));
+			return -1;
+		}
+		if (fill_params(a, L.region_start, L.region_end - L.region_start) < 0)
+			return -1;
+		L.file_params = L.params;
+		L.file_params.nr_ranges = L.file_params.nr_note_bufs = 0;
+		memset(L.file_params.ranges, 0, sizeof(L.file_params.ranges));
+		memset(L.file_params.note_bufs, 0, sizeof(L.file_params.note_bufs));
+		L.file_params.vmcoreinfo_paddr = L.file_params.vmcoreinfo_size = 0;
+		L.segs[0] = (struct segment){ "image", L.efi.data, L.efi.size, L.img.mem_size, CC_BZ_ALIGN, 0, 1 };
+		L.segs[1] = (struct segment){ "initrd", &L.file_params, sizeof(L.file_params), sizeof(L.file_params),
+					      LAYOUT_PAGE, 0, 1 };
+		L.entry = 0;
+		make_header(a);
+		return 2;
 	}
 
 	L.segs[SEG_PURGATORY] = (struct segment){ "purgatory", L.purg_copy, purg.size, L.purg.mem_size,
@@ -540,33 +717,8 @@ static int stage(const struct load_args *a)
 
 	/* The parameter block (include/crashcap/params.h). */
 	struct cc_params *p = &L.params;
-	p->region_start = L.segs[SEG_PAYLOAD].mem;
-	p->region_size = L.segs[SEG_PAYLOAD].memsz;
-	p->action_ok = p->action_fail = a->action;
-	p->debug_exit_port = a->qemu_exit;
-	p->serial_port = CC_COM1_PORT;
-	p->test_flags = a->test_exception ? CC_TEST_EXCEPTION : 0;
-	p->options = a->keep_zeros ? CC_OPT_KEEP_ZEROS : 0; /* only ever with raw_elf(a): parse_args */
-	p->dump_level = a->dump_level;
-	p->compress = a->compress;
-	p->nr_note_bufs = L.notes.n;
-	memcpy(p->note_bufs, L.notes.buf, sizeof(L.notes.buf[0]) * L.notes.n);
-	/* In the unit the payload addresses: 512 bytes for virtio-blk whatever
-	 * the logical block size, the logical block for AHCI (ATA commands)
-	 * and NVMe (the namespace's LBA size). */
-	uint32_t ss = L.bd.sector_size;
-	p->target = (struct cc_target){
-		.kind = L.bd.kind, .bus = L.bd.bus, .dev = L.bd.dev, .fn = L.bd.fn, .unit = L.bd.unit,
-		.lba_start = L.bd.start512 * 512 / ss, .lba_count = L.bd.count512 * 512 / ss, .sector_size = ss,
-		.flags = CC_TF_UUID,
-	};
-	if (getrandom(p->target.uuid, sizeof(p->target.uuid), 0) != (ssize_t)sizeof(p->target.uuid)) {
-		warn("getrandom (a fresh target UUID)");
+	if (fill_params(a, L.segs[SEG_PAYLOAD].mem, L.segs[SEG_PAYLOAD].memsz) < 0)
 		return -1;
-	}
-	p->target.uuid[6] = (p->target.uuid[6] & 0x0f) | 0x40; /* version 4: random */
-	p->target.uuid[8] = (p->target.uuid[8] & 0x3f) | 0x80; /* RFC 4122 variant */
-	p->target_id = L.bd.id; /* NVMe: the payload checks it before its first write */
 
 	/* The purgatory's patch block, digest last: it covers the params. */
 	struct cc_purgatory_info *pi = &L.info;
@@ -588,33 +740,15 @@ static int stage(const struct load_args *a)
 		pi->digest[0] ^= 0xff; /* test: the purgatory must refuse the payload */
 	stage_patch_purgatory(L.purg_copy, &L.purg, pi);
 	L.entry = L.segs[SEG_PURGATORY].mem + L.purg.entry_offset;
-
-	/* The header the target gets: armed, no dump yet. */
-	memset(&L.hdr, 0, sizeof(L.hdr));
-	memcpy(L.hdr.uuid, p->target.uuid, sizeof(L.hdr.uuid));
-	L.hdr.state = CC_STATE_EMPTY;
-	L.hdr.encoding = CC_ENC_ELF;
-	L.hdr.data_offset = CC_DATA_OFFSET;
-	L.hdr.target_bytes = L.bd.count512 * 512;
-	L.hdr.sector_size = ss;
-	L.hdr.status = CC_OK;
-	L.hdr.level_asked = p->dump_level;
-	dumphdr_seal(&L.hdr);
-
-	/* A filtered, compressed dump is usually a few percent of RAM: a
-	 * target smaller than its worst case is allowed, with a warning. */
-	uint64_t room = L.hdr.target_bytes - CC_DATA_OFFSET, worst = stage_pages_size_bound(p);
-	if (!raw_elf(a) && worst > room)
-		warnx("note: target %s has room for %llu MiB, less than the %llu MiB the dump needs if nothing is left "
-		      "out or compressed: it usually needs far less, but the dump may not fit (it then stops "
-		      "incomplete, readable up to its last whole chunk)", a->target, mib(room), mib_up(worst));
+	make_header(a);
 	return (int)nsegs;
 }
 
 static void print_summary(const struct load_args *a, unsigned nsegs, int replaced)
 {
 	char uuid[UUID_TEXT_LEN + 1];
-	uint64_t used = L.segs[nsegs - 1].mem + L.segs[nsegs - 1].memsz - L.region_start;
+	int file = a->syscall == SYSCALL_FILE;
+	uint64_t used = file ? 0 : L.segs[nsegs - 1].mem + L.segs[nsegs - 1].memsz - L.region_start;
 	uint64_t core = stage_core_size(&L.params), room = L.hdr.target_bytes - CC_DATA_OFFSET;
 	uint64_t worst = stage_pages_size_bound(&L.params);
 	char words[160];
@@ -623,16 +757,27 @@ static void print_summary(const struct load_args *a, unsigned nsegs, int replace
 		printf("crashcap: dry run written to %s; nothing loaded, %s not written\n", a->dry_run, a->target);
 	else
 		printf("crashcap: loaded%s\n", replaced ? " (replacing the crash image loaded before)" : "");
-	printf("%-10s 0x%llx-0x%llx (%llu MiB%s): %llu KiB used, %llu KiB left for the kernel (needs ~%llu)\n",
-	       "region", (unsigned long long)L.region_start, (unsigned long long)L.region_end - 1,
-	       mib(L.region_end - L.region_start),
-	       L.nr_crash_regions > 1 ? ", the highest of the \"Crash kernel\" regions" : "",
-	       kib(used), kib(L.region_end - L.region_start - used), kib(L.slack));
-	printf("%-10s", "segments");
-	for (unsigned i = 0; i < nsegs; i++)
-		printf("%s %s 0x%llx+%llu KiB", i ? "," : "", L.segs[i].name, (unsigned long long)L.segs[i].mem,
-		       kib(L.segs[i].memsz));
-	printf("; entry 0x%llx\n", (unsigned long long)L.entry);
+	printf("%-10s %s\n", "syscall", a->why);
+	if (file) {
+		printf("%-10s 0x%llx-0x%llx (%llu MiB%s): the kernel places the image, its purgatory, boot parameters, "
+		       "ELF header and the initrd\n", "region", (unsigned long long)L.region_start,
+		       (unsigned long long)L.region_end - 1, mib(L.region_end - L.region_start),
+		       L.nr_crash_regions > 1 ? ", the highest of the \"Crash kernel\" regions" : "");
+		printf("%-10s %s, %llu KiB (%llu KiB in memory); initrd: the parameter block, %zu bytes; command line "
+		       "\"%s\"\n", "image", a->image ? a->image : "built-in capture.efi", kib(L.efi.size),
+		       kib(L.img.mem_size), sizeof(L.file_params), FILE_CMDLINE);
+	} else {
+		printf("%-10s 0x%llx-0x%llx (%llu MiB%s): %llu KiB used, %llu KiB left for the kernel (needs ~%llu)\n",
+		       "region", (unsigned long long)L.region_start, (unsigned long long)L.region_end - 1,
+		       mib(L.region_end - L.region_start),
+		       L.nr_crash_regions > 1 ? ", the highest of the \"Crash kernel\" regions" : "",
+		       kib(used), kib(L.region_end - L.region_start - used), kib(L.slack));
+		printf("%-10s", "segments");
+		for (unsigned i = 0; i < nsegs; i++)
+			printf("%s %s 0x%llx+%llu KiB", i ? "," : "", L.segs[i].name, (unsigned long long)L.segs[i].mem,
+			       kib(L.segs[i].memsz));
+		printf("; entry 0x%llx\n", (unsigned long long)L.entry);
+	}
 	uuid_format(L.hdr.uuid, uuid);
 	printf("%-10s %s: %s, sectors %llu+%llu (%llu MiB), uuid %s\n", "target", a->target_name, L.bd.controller,
 	       (unsigned long long)L.bd.start512, (unsigned long long)L.bd.count512, mib(L.hdr.target_bytes), uuid);
@@ -672,6 +817,52 @@ static void print_summary(const struct load_args *a, unsigned nsegs, int replace
 	       a->test_exception ? "; TEST: payload raises #UD" : "");
 }
 
+/* A memfd holding len bytes at buf, readable through the fd only (no
+ * name in any directory, so never by others).  The fd, or -1 with errno. */
+static int memfd_with(const char *name, const void *buf, size_t len)
+{
+	int fd = memfd_create(name, MFD_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	const char *p = buf;
+	while (len) {
+		ssize_t n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			int e = n < 0 ? errno : EIO;
+			close(fd);
+			errno = e;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return fd;
+}
+
+/* kexec_file_load the checked image with the block as its initrd.
+ * 0, or -1 with errno (a memfd failure is said here and reported as EIO). */
+static int load_file(const struct load_args *a)
+{
+	(void)a;
+	int kfd = memfd_with("crashcap-capture.efi", L.efi.data, L.efi.size);
+	int ifd = kfd < 0 ? -1 : memfd_with("crashcap-params", &L.file_params, sizeof(L.file_params));
+	if (kfd < 0 || ifd < 0) {
+		warn("memfd_create (the image and the parameter block for kexec_file_load)");
+		if (kfd >= 0)
+			close(kfd);
+		errno = EIO;
+		return -1;
+	}
+	int rc = kexec_file_load_crash(kfd, ifd, FILE_CMDLINE);
+	int e = errno;
+	close(kfd);
+	close(ifd);
+	errno = e;
+	return rc;
+}
+
 /* Step 5: arm the target and load.  On failure the old header returns. */
 static int commit(const struct load_args *a, unsigned nsegs, int *replaced)
 {
@@ -686,17 +877,19 @@ static int commit(const struct load_args *a, unsigned nsegs, int *replaced)
 	struct cc_dump_header h = L.hdr;
 	if (target_write_header(&L.t, &h) < 0)
 		return -1; /* nothing loaded, nothing changed */
-	if (kexec_load_crash(L.entry, L.segs, nsegs) < 0) {
+	int file = a->syscall == SYSCALL_FILE;
+	if (file ? load_file(a) < 0 : kexec_load_crash(L.entry, L.segs, nsegs) < 0) {
 		int e = errno;
 		if (pwrite(L.t.fd, &old, sizeof(old), 0) != (ssize_t)sizeof(old) || fsync(L.t.fd) < 0)
 			warn("target %s: putting the old header back", a->target);
-		warnx("%s%s", kexec_error_sentence(e),
-		      was_loaded == 1 ? " (the crash image loaded before is unloaded too)" : "");
+		warnx("%s%s", file ? kexec_file_error_sentence(e, a->image ? a->image : "the built-in capture.efi") :
+		      kexec_error_sentence(e), was_loaded == 1 ? " (the crash image loaded before is unloaded too)" : "");
 		return -1;
 	}
 	int now = kexec_crash_loaded(a->root);
 	if (now == 0) {
-		warnx("kexec_load succeeded but /sys/kernel/kexec_crash_loaded says 0: nothing is armed");
+		warnx("%s succeeded but /sys/kernel/kexec_crash_loaded says 0: nothing is armed",
+		      file ? "kexec_file_load" : "kexec_load");
 		return -1;
 	}
 	if (now < 0) /* loaded, as far as the kernel said; only the check is missing */
@@ -718,8 +911,26 @@ int cmd_load(int argc, char **argv)
 	L.t.fd = -1;
 	if (!a.dry_run && kexec_check_privileges("load") < 0)
 		return 1;
-	if (kexec_check_lockdown(a.root) < 0)
+	const char *lock = kexec_lockdown_mode(a.root);
+	if (lock && a.syscall == SYSCALL_LOAD) {
+		kexec_lockdown_refusal(lock);
 		return 1;
+	}
+	if (a.syscall == SYSCALL_FILE || a.image)
+		snprintf(a.why, sizeof(a.why), "kexec_file_load (%s)", a.image ? "--image" : "--syscall file");
+	else if (a.syscall == SYSCALL_LOAD)
+		snprintf(a.why, sizeof(a.why), "kexec_load (--syscall load)");
+	else if (lock)
+		snprintf(a.why, sizeof(a.why), "kexec_file_load: the kernel is locked down (%s), and a locked-down "
+			 "kernel refuses kexec_load", lock);
+	else
+		snprintf(a.why, sizeof(a.why), "kexec_load: the kernel is not locked down");
+	if (a.syscall == SYSCALL_AUTO)
+		a.syscall = lock || a.image ? SYSCALL_FILE : SYSCALL_LOAD;
+	if (a.syscall == SYSCALL_FILE && a.bad_digest) {
+		warnx("load: --test-bad-digest stages a wrong digest for crashcap's purgatory, which only kexec_load uses");
+		return 1;
+	}
 	if (read_memory_map(a.root) < 0)
 		return 1;
 	if (open_target(&a) < 0 || (a.dry_run && dryrun_check(a.dry_run, &L.t) < 0))
@@ -728,7 +939,9 @@ int cmd_load(int argc, char **argv)
 	if (nsegs < 0)
 		goto out;
 	if (a.dry_run) {
-		if (dryrun_write(a.dry_run, &L.t, L.entry, KEXEC_CRASH_FLAGS, L.region_start, L.region_end, L.segs,
+		int file = a.syscall == SYSCALL_FILE;
+		if (dryrun_write(a.dry_run, &L.t, L.entry, file ? KEXEC_FILE_ON_CRASH : KEXEC_CRASH_FLAGS, L.region_start,
+				 L.region_end, file ? "syscall kexec_file_load\ncmdline \"" FILE_CMDLINE "\"\n" : "", L.segs,
 				 (unsigned)nsegs, &L.hdr) < 0)
 			goto out;
 	} else if (commit(&a, (unsigned)nsegs, &replaced) < 0) {
@@ -739,6 +952,7 @@ int cmd_load(int argc, char **argv)
 out:
 	target_close(&L.t);
 	free(L.purg_copy);
+	free(L.efi_copy);
 	iomem_free(&L.mem);
 	return rc;
 }
@@ -756,8 +970,9 @@ int cmd_unload(int argc, char **argv)
 	if (kexec_check_privileges("unload") < 0)
 		return 1;
 	int was = kexec_crash_loaded("");
-	if (kexec_unload_crash() < 0) {
-		warnx("%s", kexec_error_sentence(errno));
+	const char *lock = kexec_lockdown_mode(""); /* kexec_load is refused there, unloading too */
+	if (lock ? kexec_file_unload_crash() < 0 : kexec_unload_crash() < 0) {
+		warnx("%s", lock ? kexec_file_error_sentence(errno, "the unload") : kexec_error_sentence(errno));
 		return 1;
 	}
 	int now = kexec_crash_loaded("");

@@ -22,11 +22,12 @@ CRASHCAP_SRC := loader/main.c loader/status.c loader/save.c loader/sparse_copy.c
 	purgatory/sha256.c
 CRASHCAP_OBJ := $(CRASHCAP_SRC:%.c=$(B)/host/%.o)
 
-# The purgatory and the payload are built into the command (loader/images.c
-# includes them with .incbin), so one static file carries all three.
+# The purgatory and the payload (capture.bin, and capture.efi for
+# kexec_file_load) are built into the command (loader/images.c includes
+# them with .incbin), so one static file carries them all.
 $(B)/host/loader/images.o: HOST_CFLAGS += -DCC_PURGATORY_BIN='"$(abspath $(B)/purgatory.bin)"' \
-	-DCC_CAPTURE_BIN='"$(abspath $(B)/capture.bin)"'
-$(B)/host/loader/images.o: $(B)/purgatory.bin $(B)/capture.bin
+	-DCC_CAPTURE_BIN='"$(abspath $(B)/capture.bin)"' -DCC_CAPTURE_EFI='"$(abspath $(B)/capture.efi)"'
+$(B)/host/loader/images.o: $(B)/purgatory.bin $(B)/capture.bin $(B)/capture.efi
 
 # Static: it runs inside a busybox initramfs with no C library.
 $(B)/crashcap: $(CRASHCAP_OBJ)

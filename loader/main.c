@@ -29,6 +29,7 @@ static const char usage_load[] =
 	"  crashcap load [--target DEV] [--dump-level N] [--compress lz4|none]\n"
 	"                [--action reboot|poweroff|halt] [--keep-zeros]\n"
 	"                [--force] [--dry-run FILE] [--config FILE]\n"
+	"                [--syscall file|load] [--image FILE]\n"
 	"      Arm DEV and load the capture payload as the crash kernel (as root;\n"
 	"      needs a crashkernel= reservation, e.g. crashkernel=16M). DEV is a\n"
 	"      virtio-blk disk, a SATA disk on an AHCI port, an NVMe namespace\n"
@@ -52,6 +53,13 @@ static const char usage_load[] =
 	"                 (never overrides a mounted, swap or otherwise busy DEV).\n"
 	"      --dry-run FILE  write what would be loaded to FILE instead (format in\n"
 	"                 docs/loader.md); loads nothing and does not write DEV.\n"
+	"      --syscall file|load  kexec_file_load (the kernel loads capture.efi\n"
+	"                 and checks its signature when it must) or kexec_load;\n"
+	"                 default: kexec_file_load when the kernel is locked down\n"
+	"                 (Secure Boot) or --image is given, else kexec_load.\n"
+	"      --image FILE  load FILE, a signed copy of this crashcap's\n"
+	"                 capture.efi, instead of the built-in unsigned one (see\n"
+	"                 docs/secure-boot.md); implies --syscall file.\n"
 	"      --config FILE  read FILE instead of /etc/crashcap.conf (read when it\n"
 	"                 exists): TARGET, DUMP_LEVEL, COMPRESS, ACTION there are\n"
 	"                 used for what the command line does not give.\n"
@@ -65,7 +73,8 @@ static const char usage_load[] =
 
 static const char usage_unload[] =
 	"  crashcap unload\n"
-	"      Unload the crash image (crashcap's or any other kexec -p one).\n";
+	"      Unload the crash image (crashcap's or any other kexec -p one),\n"
+	"      through kexec_file_load when the kernel is locked down.\n";
 
 static const char usage_config[] =
 	"  crashcap config [--config FILE] [--has-target]\n"

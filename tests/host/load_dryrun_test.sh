@@ -444,11 +444,76 @@ refused "crash region too small: says how much is needed" "is 1024 KiB, crashcap
 check "...and writes no dry-run file" [ ! -e t.dry ]
 
 cp -r sys locked && echo "none [integrity] confidentiality" >locked/sys/kernel/security/lockdown
-load locked l.dry disk.img
-refused "locked down (integrity): explains Secure Boot" "locked down (integrity).*Secure Boot"
+load locked l.dry disk.img --syscall load
+refused "locked down (integrity), --syscall load: says to use --syscall file and a signed image" \
+	"locked down (integrity).*refuses kexec_load: use --syscall file with a signed capture.efi"
 echo "none integrity [confidentiality]" >locked/sys/kernel/security/lockdown
-load locked l.dry disk.img
-refused "locked down (confidentiality)" "locked down (confidentiality)"
+load locked l.dry disk.img --syscall load
+refused "locked down (confidentiality), --syscall load" "locked down (confidentiality)"
+
+# ---- kexec_file_load (capture.efi): chosen under lockdown, or asked -------------------
+EFI=$(dirname "$CRASHCAP")/capture.efi BIN=$(dirname "$CRASHCAP")/capture.bin
+load locked lf.dry disk.img --action poweroff
+check "locked down: kexec_file_load chosen, and the summary says why" \
+	grep -q "^syscall *kexec_file_load: the kernel is locked down (confidentiality), and a locked-down kernel refuses kexec_load$" out
+load sys f.dry disk.img --syscall file --action poweroff
+check "--syscall file: exit 0, nothing on stderr" [ "$rc" -eq 0 ] && check "...stderr empty" [ ! -s err ]
+check "--syscall file: the summary says so" grep -q "^syscall *kexec_file_load (--syscall file)$" out
+check "--syscall file: the summary names the built-in capture.efi and the empty command line" \
+	grep -q '^image *built-in capture.efi, .*initrd: the parameter block, 8912 bytes; command line ""$' out
+load sys n.dry disk.img
+check "not locked down, no option: kexec_load, and why" grep -q "^syscall *kexec_load: the kernel is not locked down$" out
+D=f.dry
+check "file head: flags 0x2 (KEXEC_FILE_ON_CRASH), entry 0, 2 segments" \
+	[ "$(head_field flags) $(head_field entry) $(head_field segments)" = "0x2 0x0 2" ]
+check "file head: syscall and command line lines" \
+	[ "$(head_text | grep -E '^(syscall|cmdline) ')" = "$(printf 'syscall kexec_file_load\ncmdline ""')" ]
+check "file: the image segment is build/capture.efi, byte for byte" \
+	cmp -s <(tail -c +$(($(seg_field image offset) + 1)) "$D" | head -c $(($(seg_field image bufsz)))) "$EFI"
+Q=$(seg_field initrd offset)
+check "file: the initrd is a parameter block of 0x22d0 bytes" \
+	[ "$(seg_field initrd bufsz) $(hex64 $Q) $(hex32 $((Q + 8)))" = "0x22d0 534d415241504343 00000005" ]
+check "file: its region is the whole crash region (the kernel places the image)" \
+	[ "$(hex64 $((Q + 0x10))) $(hex64 $((Q + 0x18)))" = "$(h16 $CRASH_START) $(h16 $((CRASH_END - CRASH_START)))" ]
+check "file: no ranges, no note buffers, no VMCOREINFO (the kernel's ELF header has them)" \
+	[ "$(hex32 $((Q + 0x30))) $(hex32 $((Q + 0x34))) $(hex64 $((Q + 0x38))) $(hex64 $((Q + 0x40)))" = \
+	  "00000000 00000000 $(h16 0) $(h16 0)" ]
+check "file: action poweroff, serial 0x3f8, target kind virtio-blk at 00:04.0" \
+	[ "$(hex32 $((Q + 0x20))) $(hex16 $((Q + 0x2a))) $(hex32 $((Q + 0x50))) $(bytes $((Q + 0x54)) 3)" = \
+	  "00000001 03f8 00000001 000400" ]
+
+# --image: this crashcap's capture.efi, signed or not; nothing else
+cp "$EFI" own.efi
+load sys i.dry disk.img --image own.efi
+check "--image (a copy of capture.efi): accepted, kexec_file_load (--image)" \
+	grep -q "^syscall *kexec_file_load (--image)$" out
+check "--image: the image segment is the file's bytes" \
+	cmp -s <(D=i.dry; tail -c +$(($(seg_field image offset) + 1)) "$D" | head -c $(($(seg_field image bufsz)))) own.efi
+if command -v sbsign >/dev/null && command -v openssl >/dev/null; then
+	openssl req -new -x509 -newkey rsa:2048 -nodes -keyout sign.key -out sign.crt -days 2 \
+		-subj "/CN=crashcap load test/" >/dev/null 2>&1
+	sbsign --key sign.key --cert sign.crt --output signed.efi own.efi >/dev/null 2>&1
+	load sys s.dry disk.img --image signed.efi
+	check "--image of an sbsign'ed capture.efi: accepted, its bytes (signature included) passed" \
+		cmp -s <(D=s.dry; tail -c +$(($(seg_field image offset) + 1)) "$D" | head -c $(($(seg_field image bufsz)))) signed.efi
+else
+	fail "sbsign or openssl missing (scripts/deps.sh installs sbsigntool and openssl)"
+fi
+cp "$EFI" other.efi && printf '\x90' | dd of=other.efi bs=1 seek=$((1024 + 0x300)) conv=notrunc status=none
+load sys o.dry disk.img --image other.efi
+refused "--image with another payload: refused, says to sign this crashcap's capture.efi" \
+	"other.efi carries another payload than this crashcap's.*sign the capture.efi installed with this crashcap"
+check "...and writes no dry-run file" [ ! -e o.dry ]
+load sys o.dry disk.img --image "$BIN"
+refused "--image capture.bin (not a bzImage): refused" "is not a crashcap capture.efi"
+load sys o.dry disk.img --image nothing-here.efi
+refused "--image of a missing file: one line naming it" "--image nothing-here.efi: No such file"
+load sys o.dry disk.img --image own.efi --syscall load
+refused "--image with --syscall load: refused" "--image loads a signed capture.efi through kexec_file_load"
+load sys o.dry disk.img --syscall kexec
+refused "--syscall kexec: says file or load" "--syscall kexec: use file (kexec_file_load) or load (kexec_load)"
+load sys o.dry disk.img --syscall file --test-bad-digest
+refused "--syscall file --test-bad-digest: refused (no crashcap purgatory there)" "only kexec_load uses"
 
 cp -r sys swap && printf '/disk.img file 1048572 0 -2\n' >>swap/proc/swaps && ln "$W/disk.img" swap/disk.img
 load swap w.dry swap/disk.img
