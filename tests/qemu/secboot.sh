@@ -22,8 +22,11 @@
 #   secboot_key DIR                 the snakeoil key, decrypted into DIR (0600): SECBOOT_KEY
 #   secboot_forget_key              removes it
 #   secboot_strip IN OUT            OUT = IN without any signature
-#   secboot_sign IN OUT             OUT = IN without its signatures, signed with snakeoil
-#                                   and checked with sbverify (needs secboot_key)
+#   secboot_sign IN OUT [KEY CERT]  OUT = IN without its signatures, signed with snakeoil
+#                                   (needs secboot_key) or KEY and CERT, checked with sbverify
+#   secboot_untrusted_key DIR       a new key and self-signed certificate that no
+#                                   keyring holds, in DIR (0600): SECBOOT_UNTRUSTED_KEY,
+#                                   SECBOOT_UNTRUSTED_CERT
 #   secboot_kernel KERNEL DIR       the kernel unsigned and snakeoil-signed, cached in
 #                                   $SECBOOT_CACHE/kernel-KEY (KEY: SHA-256 of the kernel
 #                                   and the certificate): SECBOOT_KERNEL_UNSIGNED,
@@ -111,15 +114,23 @@ secboot_strip() {
 }
 
 secboot_sign() {
-	[ -n "$SECBOOT_KEY" ] || { smsg "secboot_sign: no key (secboot_key first)"; return 1; }
+	local key=${3:-$SECBOOT_KEY} cert=${4:-$SECBOOT_CERT}
+	[ -n "$key" ] || { smsg "secboot_sign: no key (secboot_key first)"; return 1; }
 	secboot_strip "$1" "$2.unsigned" || return 1
-	if ! sbsign --key "$SECBOOT_KEY" --cert "$SECBOOT_CERT" --output "$2" "$2.unsigned" >"$2.log" 2>&1; then
+	if ! sbsign --key "$key" --cert "$cert" --output "$2" "$2.unsigned" >"$2.log" 2>&1; then
 		smsg "sbsign $1 failed: $(grep -v '^warning' "$2.log" | tail -n1)"
 		rm -f "$2" "$2.unsigned"
 		return 1
 	fi
 	rm -f "$2.unsigned" "$2.log"
-	sbverify --cert "$SECBOOT_CERT" "$2" >/dev/null 2>&1 || { smsg "sbverify does not accept the signed $2"; return 1; }
+	sbverify --cert "$cert" "$2" >/dev/null 2>&1 || { smsg "sbverify does not accept the signed $2"; return 1; }
+}
+
+secboot_untrusted_key() {
+	SECBOOT_UNTRUSTED_KEY=$1/untrusted.key SECBOOT_UNTRUSTED_CERT=$1/untrusted.pem
+	(umask 077 && openssl req -new -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=crashcap drill, in no keyring/" \
+		-keyout "$SECBOOT_UNTRUSTED_KEY" -out "$SECBOOT_UNTRUSTED_CERT" >/dev/null 2>&1) ||
+		{ smsg "openssl could not make a key"; return 1; }
 }
 
 secboot_kernel() {
