@@ -35,6 +35,9 @@ PACKAGES=(
 	"gdb:/usr/bin/gdb"
 	"mmdebstrap:/usr/bin/mmdebstrap"
 	"e2fsprogs:/usr/sbin/mke2fs"
+	# capture.efi: tests sign it with a throwaway key and verify it (tests/host/efi_image_test.sh)
+	"sbsigntool:/usr/bin/sbsign"
+	"openssl:/usr/bin/openssl"
 )
 
 # The payload builds lz4's own lz4.c from Debian's source package
