@@ -27,10 +27,9 @@ PACKAGES=(
 	"zstd:/usr/bin/zstd"
 	"ovmf:/usr/share/ovmf/OVMF.fd"
 	# the drill's secure-boot scenario (tests/qemu/secboot.sh): Secure Boot
-	# firmware and snakeoil key (ovmf), signing, a unified image, an ESP
+	# firmware and snakeoil key (ovmf), signing (sbsigntool and openssl,
+	# below), a unified image, an ESP
 	"ovmf:/usr/share/OVMF/OVMF_CODE_4M.secboot.fd"
-	"sbsigntool:/usr/bin/sbsign"
-	"openssl:/usr/bin/openssl"
 	"systemd-boot-efi:/usr/lib/systemd/boot/efi/linuxx64.efi.stub"
 	"dosfstools:/usr/sbin/mkfs.vfat"
 	"mtools:/usr/bin/mcopy"
@@ -43,6 +42,10 @@ PACKAGES=(
 	"gdb:/usr/bin/gdb"
 	"mmdebstrap:/usr/bin/mmdebstrap"
 	"e2fsprogs:/usr/sbin/mke2fs"
+	# capture.efi: tests sign it with a throwaway key and verify it
+	# (tests/host/efi_image_test.sh, the drill's secure-boot scenario)
+	"sbsigntool:/usr/bin/sbsign"
+	"openssl:/usr/bin/openssl"
 )
 
 # The payload builds lz4's own lz4.c from Debian's source package

@@ -7,8 +7,10 @@
 #   make deb     build/crashcap_VERSION_amd64.deb: make install into a staged
 #       tree under build/deb/root with PREFIX=/usr, then dpkg-deb --build
 #
-# The payload and the purgatory are built into the command (loader/images.c),
-# so there are no separate image files to install.
+# The payload and the purgatory are built into the command (loader/images.c).
+# capture.efi (the payload as a kexec_file_load image, unsigned) is also
+# installed as a file, $(LIBEXECDIR)/capture.efi, for users to sign with
+# their own key and load with --image (docs/secure-boot.md).
 
 PREFIX     ?= /usr/local
 DESTDIR    ?=
@@ -32,11 +34,12 @@ DIST     := loader/dist
 DIST_SED := sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@LIBEXECDIR@|$(LIBEXECDIR)|g' \
 	-e 's|@VERSION@|$(VERSION)|g' -e 's|@SAVE_DIR@|/var/crash|g'
 
-install: $(B)/crashcap
+install: $(B)/crashcap $(B)/capture.efi
 	@echo "  INSTALL $(DESTDIR)$(PREFIX) (PREFIX=$(PREFIX))"
 	$(Q)install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(UNITDIR) $(DESTDIR)$(GENDIR) \
 		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(COMPLDIR) $(DESTDIR)$(DOCDIR) $(DESTDIR)$(SYSCONFDIR)
 	$(Q)install -m 0755 $(B)/crashcap $(DESTDIR)$(SBINDIR)/crashcap
+	$(Q)install -m 0644 $(B)/capture.efi $(DESTDIR)$(LIBEXECDIR)/capture.efi
 	$(Q)$(DIST_SED) $(DIST)/crashcap-save.in >$(DESTDIR)$(LIBEXECDIR)/crashcap-save
 	$(Q)chmod 0755 $(DESTDIR)$(LIBEXECDIR)/crashcap-save
 	$(Q)$(DIST_SED) $(DIST)/crashcap-generator.in >$(DESTDIR)$(GENDIR)/crashcap-generator

@@ -42,6 +42,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 # loads through kexec_file_load; ~45 s (the firmware boots twice).
 CASES=(
 	"pc-1cpu|--machine pc --smp 1 --crash-drgn"
+	"kexec-file|--machine pc --smp 1 --syscall file"
 	"level0|--machine pc --smp 1 --dump-level 0 --compress none --crash-drgn"
 	"level0-lz4|--machine pc --smp 1 --dump-level 0 --compress lz4"
 	"k612-level31|--kernel-package linux-image-6.12-amd64 --machine pc --smp 1"

@@ -289,11 +289,3 @@ secboot_check_refusal() {
 		fail "$what (crashcap load${args:+ $args}):$why the loader said: '$(tr '\n' ' ' <<<"$said")'${kwant:+ kernel: '$(tr '\n' ' ' <<<"$klines")'}"
 	fi
 }
-
-# secboot_check_load: the load that armed the target says which call it
-# used, and why (loader/load.c's "syscall" summary line).
-secboot_check_load() {
-	local want='syscall    kexec_file_load (--image)'
-	check_if "the load says: '$want'" \
-		"no '$want' line from the load: '$(grep -aE -m1 '^syscall ' "$LOG")'" grep -qxF -- "$want" "$LOG"
-}

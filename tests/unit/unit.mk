@@ -34,6 +34,8 @@ UNIT_DEPS_test_elfcore     := capture/elfcore.c
 UNIT_DEPS_test_coremap     := capture/coremap.c
 UNIT_DEPS_test_notes       := capture/notes.c
 UNIT_DEPS_test_cmdline     := capture/cmdline.c boot/format.c
+# reads build/capture.efi's setup header: built before the test
+UNIT_DEPS_test_bzboot      := capture/bzboot.c capture/ranges.c boot/format.c
 UNIT_DEPS_test_virtio_ring := drivers/virtio_ring.c
 UNIT_DEPS_test_rtc         := drivers/civil_time.c
 UNIT_DEPS_test_ahci_prd    := drivers/ahci_prd.c
@@ -56,6 +58,7 @@ $(B)/unit/$(1): $(B)/host/tests/unit/$(1).o $(addprefix $(B)/host/,$(UNIT_DEPS_$
 	$$(Q)$$(CC) -o $$@ $$^ $(UNIT_LIBS_$(1))
 endef
 $(foreach t,$(UNIT_NAMES),$(eval $(call UNIT_TEST_RULE,$(t))))
+$(B)/unit/test_bzboot: | $(B)/capture.efi
 
 HOST_TARGETS += $(UNIT_TESTS)
 
