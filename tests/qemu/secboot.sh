@@ -50,8 +50,6 @@ SECBOOT_KEY_ENCRYPTED=/usr/share/ovmf/PkKek-1-snakeoil.key
 SECBOOT_CERT=/usr/share/ovmf/PkKek-1-snakeoil.pem
 SECBOOT_STUB=/usr/lib/systemd/boot/efi/linuxx64.efi.stub
 SECBOOT_KEY=""
-# The EFI global variable GUID: efivarfs names SecureBoot-<this>.
-SECBOOT_GLOBAL_GUID=8be4df61-93ca-11d2-aa0d-00e098032b8c
 
 smsg() { echo "secboot: $*" >&2; }
 
@@ -143,6 +141,7 @@ secboot_kernel() {
 		smsg "kernel: unsigned and snakeoil-signed copies cached in ${cdir#"$SECBOOT_ROOT"/}"
 		return 0
 	fi
+	# shellcheck disable=SC2034  # for the caller
 	SECBOOT_KERNEL_CACHED=0
 	mkdir -p "$cdir" || return 1
 	smsg "kernel: $(_secboot_nsigs "$kernel") signature(s) on $(basename "$kernel"): removing them, signing with snakeoil"
@@ -156,9 +155,9 @@ secboot_kernel() {
 # the kernel and the initrd follow its last section, each page aligned.
 secboot_uki() {
 	local kernel=$1 initrd=$2 cmdline=$3 out=$4 end vma_cmd vma_linux vma_initrd
-	local idx name size vma rest
+	local idx size vma rest
 	end=0
-	while read -r idx name size vma rest; do
+	while read -r idx _ size vma rest; do
 		[[ $idx =~ ^[0-9]+$ ]] || continue
 		[ $((0x$vma + 0x$size)) -le "$end" ] || end=$((0x$vma + 0x$size))
 	done < <(objdump -h "$SECBOOT_STUB")
