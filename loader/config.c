@@ -33,6 +33,7 @@ static const char *const key_names[CFG_NKEYS] = {
 	[CFG_SAVE_DIR] = "SAVE_DIR",
 	[CFG_SAVE_FORMAT] = "SAVE_FORMAT",
 	[CFG_KEEP] = "KEEP",
+	[CFG_IMAGE] = "IMAGE",
 };
 
 static const char *const action_names[] = {
@@ -194,6 +195,12 @@ static int set_value(struct config *c, enum config_key k, const char *v, const c
 				    "KEEP=%s: give how many saved dumps to keep, a decimal number 0..%u (0 keeps all)", v,
 				    CONFIG_KEEP_MAX);
 		return 0;
+	case CFG_IMAGE:
+		if (v[0] != '/' || v[strlen(v) - 1] == '/')
+			return fail(err, errlen, name, line,
+				    "IMAGE=%s: give the absolute path of a signed capture.efi (docs/secure-boot.md)", v);
+		strcpy(c->image, v);
+		return 0;
 	case CFG_NKEYS:
 		break;
 	}
@@ -229,7 +236,7 @@ static int parse_line(struct config *c, const char *s, size_t len, const char *n
 	}
 	if (k >= sizeof(key))
 		return fail(err, errlen, name, line, "unknown key (known: TARGET, DUMP_LEVEL, COMPRESS, ACTION, "
-			    "SAVE_DIR, SAVE_FORMAT, KEEP)");
+			    "SAVE_DIR, SAVE_FORMAT, KEEP, IMAGE)");
 	key[k] = '\0';
 	i++; /* '=' */
 
@@ -239,7 +246,7 @@ static int parse_line(struct config *c, const char *s, size_t len, const char *n
 			ck = (enum config_key)n;
 	if (ck == CFG_NKEYS)
 		return fail(err, errlen, name, line, "unknown key %s (known: TARGET, DUMP_LEVEL, COMPRESS, ACTION, "
-			    "SAVE_DIR, SAVE_FORMAT, KEEP)", key);
+			    "SAVE_DIR, SAVE_FORMAT, KEEP, IMAGE)", key);
 	if (c->line[ck])
 		return fail(err, errlen, name, line, "%s is set twice (first on line %u)", key, c->line[ck]);
 

@@ -74,6 +74,7 @@ int cmd_config(int argc, char **argv)
 	printf("SAVE_DIR='%s'\n", c.save_dir);
 	printf("SAVE_FORMAT=%s\n", config_format_name(c.save_format));
 	printf("KEEP=%u\n", c.keep);
+	printf("IMAGE='%s'\n", c.image);
 	return 0;
 }
 

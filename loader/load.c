@@ -337,6 +337,11 @@ static int apply_config(struct load_args *a)
 		a->compress = c.compress;
 	if (!a->action_given)
 		a->action = c.action;
+	static char image[CONFIG_VALUE_MAX + 1];
+	if (!a->image && c.image[0] && a->syscall != SYSCALL_LOAD) { /* --syscall load: the built-in image */
+		strcpy(image, c.image);
+		a->image = image;
+	}
 	if (a->target) {
 		struct stat st;
 		a->target_name = a->target;

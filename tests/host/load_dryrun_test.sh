@@ -676,11 +676,18 @@ load sys link.dry link.img
 check "a symlinked target (as /dev/disk/by-id/...): resolved, both named in the summary" \
 	grep -q "^target *link.img ($PWD/disk.img): " out
 rm -f cfg.dry cfg2.dry link.dry link.img
+printf 'IMAGE=%s\n' "$PWD/own.efi" >img.conf
+load sys img.dry disk.img --config img.conf
+check "config IMAGE=: kexec_file_load of that file, as --image" \
+	grep -q "^syscall *kexec_file_load (--image)$" out && grep -q "^image *$PWD/own.efi, " out
+load sys img2.dry disk.img --config img.conf --syscall load
+check "config IMAGE= with --syscall load: kexec_load, the image unused" \
+	[ "$rc" -eq 0 ] && grep -q "^syscall *kexec_load (--syscall load)$" out
 
 # ---- crashcap config: the file over the defaults, as shell assignments ----
 run "$CRASHCAP" config --config c1.conf
 check "config: prints every key, the file's values over the defaults" \
-	[ "$rc" -eq 0 -a "$(grep -v '^#' out | tr '\n' ' ')" = "TARGET='' TARGET_DEV='' DUMP_LEVEL=17 COMPRESS=none ACTION=halt SAVE_DIR='/var/crash' SAVE_FORMAT=elf KEEP=0 " ]
+	[ "$rc" -eq 0 -a "$(grep -v '^#' out | tr '\n' ' ')" = "TARGET='' TARGET_DEV='' DUMP_LEVEL=17 COMPRESS=none ACTION=halt SAVE_DIR='/var/crash' SAVE_FORMAT=elf KEEP=0 IMAGE='' " ]
 check "config: its output is shell that sets them" \
 	[ "$(sh -c '. ./out; echo "$DUMP_LEVEL $ACTION $SAVE_DIR"')" = "17 halt /var/crash" ]
 run "$CRASHCAP" config --config c1.conf --has-target

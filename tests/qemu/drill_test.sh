@@ -58,6 +58,7 @@ CASES=(
 	"nvme-q35-4cpu|--disk nvme --machine q35 --smp 4 --cpu 3"
 	"bad-digest|--scenario bad-digest --pages 64"
 	"reload|--scenario reload --pages 64"
+	"reload-file|--scenario reload --pages 64 --syscall file"
 	"wrong-disk-virtio|--scenario wrong-disk --pages 64"
 	"wrong-disk-ahci|--scenario wrong-disk --disk ahci --machine q35 --pages 64"
 	"wrong-disk-nvme|--scenario wrong-disk --disk nvme --machine q35 --pages 64"

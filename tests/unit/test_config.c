@@ -81,6 +81,10 @@ int main(void)
 	CHECK_EQ(c.action, CC_ACTION_HALT);
 	CHECK_EQ(c.dump_level, 0);
 	CHECK_EQ(c.keep, 0);
+	CHECK_STR(c.image, ""); /* the default: the built-in capture.efi */
+	CHECK_EQ(parse("IMAGE=/etc/crashcap/capture.signed.efi\n", &c), 0);
+	CHECK_STR(c.image, "/etc/crashcap/capture.signed.efi");
+	CHECK_EQ(c.line[CFG_IMAGE], 1);
 
 	/* Refusals: one line, naming the file and the line. */
 	refused(__LINE__, "FOO=1\n", "crashcap.conf:1: unknown key FOO", "known: TARGET");
@@ -110,6 +114,9 @@ int main(void)
 	refused(__LINE__, "KEEP=1x\n", "crashcap.conf:1: KEEP=1x: give how many", NULL);
 	refused(__LINE__, "KEEP = 1\n", "crashcap.conf:1: write KEY=VALUE with no space before the '='", NULL);
 	refused(__LINE__, "KEEP= 1\n", "crashcap.conf:1: KEEP: more after the value", NULL);
+	refused(__LINE__, "IMAGE=capture.signed.efi\n", "crashcap.conf:1: IMAGE=capture.signed.efi: give the absolute path", NULL);
+	refused(__LINE__, "IMAGE=/etc/crashcap/\n", "crashcap.conf:1: IMAGE=/etc/crashcap/: give the absolute path", NULL);
+	refused(__LINE__, "IMAGE=\n", "crashcap.conf:1: IMAGE: empty value", NULL);
 	refused(__LINE__, "just words\n", "crashcap.conf:1: not a KEY=VALUE line", NULL);
 	refused(__LINE__, "=1\n", "crashcap.conf:1: not a KEY=VALUE line", NULL);
 	refused(__LINE__, "export KEEP=1\n", "crashcap.conf:1: write KEY=VALUE without 'export'", NULL);
