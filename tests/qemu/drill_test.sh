@@ -39,7 +39,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 # secure-boot: q35 with OVMF's Secure Boot firmware and Debian's snakeoil
 # key, the kernel re-signed with it (tests/qemu/secboot.sh): lockdown
 # refuses kexec_load and an unsigned image, the signed build/capture.efi
-# loads through kexec_file_load; ~45 s (the firmware boots twice).
+# loads through kexec_file_load; 63-85 s (the firmware boots twice).
 CASES=(
 	"pc-1cpu|--machine pc --smp 1 --crash-drgn"
 	"kexec-file|--machine pc --smp 1 --syscall file"
