@@ -269,7 +269,11 @@ int dump_run(const struct cc_params *p, struct blkdev *bd)
 	}
 
 	/* Step 4: everything on the medium. */
+	uint64_t t_flush = timer_now_us();
 	int st2 = blkq_flush();
+	if (bd->has_flush)
+		cc_log("%s: drained and flushed in %lu ms; %u flushes while writing", bd->name, (timer_now_us() - t_flush) / 1000,
+		       blkq_early_flushes());
 	if (!st)
 		st = st2;
 	if (!st && sink_clipped())
