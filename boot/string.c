@@ -1,15 +1,22 @@
 /* boot/string.c - the C library routines gcc may call on its own (struct
  * copies, loops it recognises) and the few the code uses.  memcpy, memmove
- * and memset are string instructions: fast enough for the headers and LZ4
- * blocks the payload copies, and no SSE register, so the purgatory (built
- * -mgeneral-regs-only) links the same file. */
+ * and memset are string instructions, no SSE register, so the purgatory
+ * (built -mgeneral-regs-only) links the same file.  memcpy and memset move
+ * 8 bytes per step (movsq, stosq) and only the tail byte by byte: under
+ * QEMU's TCG every step of a rep string instruction is a pass through the
+ * translated code, so byte steps copied at about 330 MB/s and quadword
+ * steps at about 2 GB/s (qemu-x86_64, 32 KiB copies); on hardware both are
+ * memory speed.  The frame writer copies every kept page into its staging
+ * block and every byte it writes into the output ring. */
 #include "boot/string.h"
 #include <stdint.h>
 
 void *memcpy(void *dst, const void *src, size_t n)
 {
 	void *d = dst;
-	asm volatile("rep movsb" : "+D"(d), "+S"(src), "+c"(n) : : "memory");
+	size_t q = n / 8, r = n % 8;
+	asm volatile("rep movsq" : "+D"(d), "+S"(src), "+c"(q) : : "memory");
+	asm volatile("rep movsb" : "+D"(d), "+S"(src), "+c"(r) : : "memory");
 	return dst;
 }
 
@@ -28,7 +35,10 @@ void *memmove(void *dst, const void *src, size_t n)
 void *memset(void *dst, int c, size_t n)
 {
 	void *d = dst;
-	asm volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
+	size_t q = n / 8, r = n % 8;
+	uint64_t v = (uint8_t)c * 0x0101010101010101ull;
+	asm volatile("rep stosq" : "+D"(d), "+c"(q) : "a"(v) : "memory");
+	asm volatile("rep stosb" : "+D"(d), "+c"(r) : "a"(v) : "memory");
 	return dst;
 }
 

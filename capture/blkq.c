@@ -20,6 +20,9 @@ static uint64_t submitted_end;          /* window bytes: end of the highest writ
 static int failed;                      /* CC_ERR_* once a request failed for good */
 static uint64_t failed_at;              /* window byte offset of that request */
 static int quiescing;                   /* blkq_quiesce: no retries, no new requests */
+static uint64_t flush_every;            /* bytes of writes between early flushes; 0: none */
+static uint64_t unflushed;              /* bytes of writes started since the last flush */
+static unsigned early_flushes;          /* started since blkq_init */
 
 int blkq_init(struct blkdev *d, uint64_t lba_start, uint64_t lba_count)
 {
@@ -38,8 +41,21 @@ int blkq_init(struct blkdev *d, uint64_t lba_start, uint64_t lba_count)
 	failed = 0;
 	failed_at = UINT64_MAX;
 	quiescing = 0;
+	/* Early flushes only where one can run beside the writes: with a
+	 * single slot it would stop them for its whole length. */
+	flush_every = d->has_flush && d->nslots > 1 ? BLKQ_FLUSH_EVERY : 0;
+	unflushed = 0;
+	early_flushes = 0;
 	return CC_OK;
 }
+
+void blkq_set_flush_every(uint64_t bytes)
+{
+	if (dev->has_flush && dev->nslots > 1)
+		flush_every = bytes;
+}
+
+unsigned blkq_early_flushes(void) { return early_flushes; }
 
 
 uint64_t blkq_window_bytes(void) { return win_count * dev->sector_size; }
@@ -153,6 +169,33 @@ static int free_slot(void)
 	}
 }
 
+/* Start a flush in a free slot, without waiting for it. */
+static void start_flush(void)
+{
+	int s = free_slot();
+	if (s < 0)
+		return;
+	slots[s] = (struct slot){ .busy = 1, .req = { BLK_OP_FLUSH, 0, 0, 0 } };
+	unflushed = 0;
+	if (start((unsigned)s))
+		give_up(&slots[s], CC_ERR_DEVICE);
+}
+
+/* After every flush_every bytes of writes: a flush while the writes go on,
+ * unless one is still running (then at the next write).  It commits the
+ * writes that ended before it, so the device's cache is written out while
+ * the dump goes on, instead of all at once in blkq_flush; nothing relies on
+ * it (blkq_flush still drains and flushes).  A failure counts as any
+ * request's: retried, then the dump fails. */
+static void early_flush(void)
+{
+	for (unsigned i = 0; i < dev->nslots; i++)
+		if (slots[i].busy && slots[i].req.op == BLK_OP_FLUSH)
+			return;
+	early_flushes++;
+	start_flush();
+}
+
 static int queue(uint32_t op, uint64_t lba, uint64_t phys, uint64_t bytes)
 {
 	uint64_t ss = dev->sector_size;
@@ -174,6 +217,8 @@ static int queue(uint32_t op, uint64_t lba, uint64_t phys, uint64_t bytes)
 		lba += n / ss;
 		phys += n;
 		bytes -= n;
+		if (op == BLK_OP_WRITE && flush_every && (unflushed += n) >= flush_every)
+			early_flush();
 	}
 	return failed;
 }
@@ -226,11 +271,6 @@ int blkq_flush(void)
 	int st = blkq_drain();
 	if (st || !dev->has_flush)
 		return st;
-	int s = free_slot();
-	if (s < 0)
-		return failed;
-	slots[s] = (struct slot){ .busy = 1, .req = { BLK_OP_FLUSH, 0, 0, 0 } };
-	if (start((unsigned)s))
-		give_up(&slots[s], CC_ERR_DEVICE);
+	start_flush();
 	return blkq_drain();
 }

@@ -10,6 +10,7 @@
 
 #define BLKQ_TRIES          4      /* first attempt + 3 retries */
 #define BLKQ_TIMEOUT_MS     15000  /* per request */
+#define BLKQ_FLUSH_EVERY    (64ull << 20) /* bytes of writes between early flushes */
 
 /* Sets the window in device sectors.  The window must lie on the device. */
 int blkq_init(struct blkdev *d, uint64_t lba_start, uint64_t lba_count);
@@ -23,6 +24,14 @@ int blkq_read(uint64_t lba, uint64_t phys, uint64_t bytes);
 int blkq_drain(void);
 /* Drain, then a cache flush where the device has one. */
 int blkq_flush(void);
+/* Early flushes: where the device has a cache and more than one slot,
+ * blkq_write starts a flush (without waiting for it) after every
+ * BLKQ_FLUSH_EVERY bytes of writes, so that the cache is written out while
+ * the dump goes on rather than all in blkq_flush.  No guarantee rests on
+ * them.  The interval can be changed after blkq_init (tests); the count is
+ * of those started since blkq_init. */
+void blkq_set_flush_every(uint64_t bytes);
+unsigned blkq_early_flushes(void);
 /* Bytes of writes known complete, counted from window sector 0 as one
  * contiguous prefix (what a header may claim as written). */
 uint64_t blkq_done_prefix(void);

@@ -26,7 +26,16 @@
 #define NT_CRASHCAP        0x43430001 /* our note: "crashcap direct boot" text */
 
 static uint8_t head_buf[HEAD_BUF_BYTES] __attribute__((aligned(4096)));
-static uint8_t note_buf[NOTE_BUF_BYTES];
+/* One memory, two uses in turn: the notes are gathered here and copied
+ * into the ELF head (elfcore_build); only then, for the framed stream, it
+ * is the output stream's ring (ostream.h), 3 disk writes of 32 KiB, which
+ * keep the disk busy while the next buffer fills. */
+#define OUT_BUFS 3
+static union {
+	uint8_t notes[NOTE_BUF_BYTES];
+	uint8_t out[OUT_BUFS][OSTREAM_BUF_BYTES];
+} scratch __attribute__((aligned(4096)));
+_Static_assert(sizeof(scratch.out) <= NOTE_BUF_BYTES, "the output ring takes no more room than the notes");
 static uint8_t hdr_block[CC_HDR_AREA] __attribute__((aligned(4096)));
 static struct cm_seg segs[COREMAP_MAX_SEGS]; /* the PT_LOADs */
 
@@ -200,7 +209,7 @@ int dump_run(const struct cc_params *p, struct blkdev *bd)
 	uint64_t start_time = rtc_unix_time(); /* before the zero-run scan */
 
 	/* The ELF head: notes of the crashed kernel, or ours on a direct boot. */
-	struct notes n = { note_buf, sizeof(note_buf), 0, 0, 0 };
+	struct notes n = { scratch.notes, sizeof(scratch.notes), 0, 0, 0 };
 	notes_collect(&n, p);
 	if (!p->nr_note_bufs && !p->vmcoreinfo_paddr)
 		notes_add(&n, "CRASHCAP", NT_CRASHCAP, p->cmdline, (uint32_t)strnlen(p->cmdline, CC_CMDLINE_MAX));
@@ -258,7 +267,8 @@ int dump_run(const struct cc_params *p, struct blkdev *bd)
 		cc_log("dumping %lu MiB in %u ranges (%u notes) to %s: level %u, %s, room for %lu bytes",
 		       h->ram_bytes >> 20, p->nr_ranges, n.count, bd->name, level,
 		       p->compress == CC_COMPRESS_LZ4 ? "lz4" : "stored", sink_capacity());
-		st = pagedump_run(p, level, bd->sector_size, head_buf, head, &end, pages_tick, &pr);
+		/* the notes are in head_buf now: scratch becomes the output ring */
+		st = pagedump_run(p, level, bd->sector_size, head_buf, head, scratch.out, OUT_BUFS, &end, pages_tick, &pr);
 		total = ostream_bytes();
 	} else {
 		cc_log("dumping %lu MiB in %u ranges (%u notes) to %s, core file %lu bytes in %u PT_LOADs, room for %lu",
@@ -269,7 +279,11 @@ int dump_run(const struct cc_params *p, struct blkdev *bd)
 	}
 
 	/* Step 4: everything on the medium. */
+	uint64_t t_flush = timer_now_us();
 	int st2 = blkq_flush();
+	if (bd->has_flush)
+		cc_log("%s: drained and flushed in %lu ms; %u flushes while writing", bd->name, (timer_now_us() - t_flush) / 1000,
+		       blkq_early_flushes());
 	if (!st)
 		st = st2;
 	if (!st && sink_clipped())

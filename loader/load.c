@@ -700,7 +700,7 @@ static int stage(const struct load_args *a)
 						  L.purg.load_align, 0, 0 };
 	L.segs[SEG_PAYLOAD] = (struct segment){ "payload", pay.data, pay.size, L.img.mem_size, L.img.load_align, 0, 1 };
 	L.segs[SEG_PARAMS] = (struct segment){ "params", &L.params, sizeof(L.params), sizeof(L.params), LAYOUT_PAGE, 0, 1 };
-	L.segs[SEG_BACKUP] = (struct segment){ "backup", NULL, 0, backup_size, LAYOUT_PAGE, 0, 1 };
+	L.segs[SEG_BACKUP] = (struct segment){ "backup", NULL, 0, backup_size, LAYOUT_PAGE, 0, 0 }; /* loads no bytes */
 	unsigned nsegs = backup_size ? NR_SEGS : NR_SEGS - 1;
 
 	L.slack = layout_slack(iomem_ram_bytes(&L.mem));

@@ -62,9 +62,10 @@ uint64_t stage_core_size(const struct cc_params *p);
  * are far smaller: this is what the target must hold to be sure. */
 uint64_t stage_pages_size_bound(const struct cc_params *p);
 
-/* Fill pi->regions with {mem, memsz} of every hashed segment, in segment
- * order, and pi->digest with SHA-256 over their bytes as they will be in
- * memory: buf, then memsz - bufsz zeros.  0, or -1 if more than
+/* Fill pi->regions with {mem, bufsz} of every hashed segment that loads
+ * bytes, in segment order, and pi->digest with SHA-256 over those bytes
+ * (buf).  The zero fill up to memsz is not hashed: it is the payload's
+ * .bss, which boot/head.asm clears on entry.  0, or -1 if more than
  * CC_PURG_MAX_REGIONS segments are hashed. */
 int stage_digest(const struct segment *segs, unsigned n, struct cc_purgatory_info *pi);
 

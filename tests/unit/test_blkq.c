@@ -79,6 +79,10 @@ static struct sim {
 	uint64_t stuck_lba;       /* a write covering it never ends ... */
 	unsigned stuck_times;     /* ... this many times */
 	int refuse;               /* submit refuses */
+	unsigned flush_latency;   /* reaps a flush takes (0: latency) */
+	unsigned fail_flushes;    /* this many flushes fail (NEVER: all) */
+	char ops[256];            /* every request started, in order: 'W' per MAX_BYTES/2 written, 'F' a flush */
+	unsigned nops;
 	unsigned submits, resets_failed, resets_timeout;
 	int reset_fails;          /* reset reports failure */
 } sim;
@@ -98,8 +102,21 @@ static int sim_submit(struct blkdev *d, unsigned s, const struct blk_req *r)
 	if (sim.refuse)
 		return -1;
 	sim.submits++;
+	if (r->op == BLK_OP_FLUSH)
+		for (unsigned i = 0; i < BLK_MAX_SLOTS; i++)
+			CHECKF(!(sim.s[i].busy && sim.s[i].r.op == BLK_OP_FLUSH), "a flush started while slot %u flushes", i);
+	for (uint64_t b = 0; r->op == BLK_OP_WRITE && b < r->bytes && sim.nops < sizeof(sim.ops) - 1; b += MAX_BYTES / 2)
+		sim.ops[sim.nops++] = 'W';
+	if (r->op == BLK_OP_FLUSH && sim.nops < sizeof(sim.ops) - 1)
+		sim.ops[sim.nops++] = 'F';
 	struct inflight *f = &sim.s[s];
 	*f = (struct inflight){ .busy = 1, .r = *r, .left = sim.latency };
+	if (r->op == BLK_OP_FLUSH && sim.flush_latency)
+		f->left = sim.flush_latency;
+	if (r->op == BLK_OP_FLUSH && sim.fail_flushes) {
+		sim.fail_flushes -= sim.fail_flushes != NEVER;
+		f->fail = 1;
+	}
 	if (covers(r, sim.stuck_lba) && sim.stuck_times) {
 		sim.stuck_times -= sim.stuck_times != NEVER;
 		f->left = NEVER;
@@ -344,6 +361,85 @@ static void short_write_at_the_end(void)
 	CHECK_EQ(sim.submits, before);
 }
 
+/* The requests started (sim.ops): every flush but the last (blkq_flush's)
+ * comes after at least `every` bytes of writes since the one before; the
+ * number of those early flushes. */
+static unsigned flushes_spaced(uint64_t every)
+{
+	unsigned early = 0, w = 0;
+	CHECKF(sim.nops && sim.ops[sim.nops - 1] == 'F', "requests %s: blkq_flush's flush is not last", sim.ops);
+	for (unsigned i = 0; i + 1 < sim.nops; i++) {
+		if (sim.ops[i] == 'W') {
+			w++;
+			continue;
+		}
+		CHECKF(w * (MAX_BYTES / 2) >= every, "requests %s: a flush after %u bytes of writes", sim.ops, w * (MAX_BYTES / 2));
+		early++;
+		w = 0;
+	}
+	return early;
+}
+
+/* Early flushes (blkq.h): writes of 8 KiB, one flush started after every
+ * 16 KiB of them while they go on, never two at once (sim_submit checks);
+ * the data is whole. */
+static void early_flushes(void)
+{
+	setup(4, 0, 0);
+	blkq_set_flush_every(16384);
+	for (uint64_t off = 0; off < 65536; off += 8192)
+		CHECK_EQ(blkq_write(off / SS, (uint64_t)(uintptr_t)(src + off), 8192), CC_OK);
+	CHECK_EQ(blkq_flush(), CC_OK);
+	CHECK(same(0, 65536));
+	unsigned fast = blkq_early_flushes();
+	CHECK_EQ(flushes_spaced(16384), fast);
+	CHECKF(fast >= 2, "requests %s: %u early flushes in 64 KiB", sim.ops, fast);
+
+	/* A flush slower than the writes: the next one waits until it ends,
+	 * then comes at the next write. */
+	setup(4, 0, 0);
+	blkq_set_flush_every(16384);
+	sim.flush_latency = 9;
+	for (uint64_t off = 0; off < 65536; off += 8192)
+		CHECK_EQ(blkq_write(off / SS, (uint64_t)(uintptr_t)(src + off), 8192), CC_OK);
+	CHECK_EQ(blkq_flush(), CC_OK);
+	CHECK(same(0, 65536));
+	CHECK_EQ(flushes_spaced(16384), blkq_early_flushes());
+	CHECKF(blkq_early_flushes() >= 1 && blkq_early_flushes() < fast, "requests %s: %u early flushes, %u when fast",
+	       sim.ops, blkq_early_flushes(), fast);
+
+	/* One slot (AHCI): a flush would stop the writes; none before the end. */
+	setup(1, 0, 0);
+	blkq_set_flush_every(16384);
+	for (uint64_t off = 0; off < 65536; off += 8192)
+		CHECK_EQ(blkq_write(off / SS, (uint64_t)(uintptr_t)(src + off), 8192), CC_OK);
+	CHECK_EQ(blkq_flush(), CC_OK);
+	CHECK_EQ(blkq_early_flushes(), 0);
+	CHECK_EQ(flushes_spaced(16384), 0);
+
+	/* No cache: no flush at all. */
+	setup(4, 0, 0);
+	dev.has_flush = 0;
+	CHECK_EQ(blkq_init(&dev, 0, 0), CC_OK);
+	blkq_set_flush_every(16384);
+	for (uint64_t off = 0; off < 65536; off += 8192)
+		CHECK_EQ(blkq_write(off / SS, (uint64_t)(uintptr_t)(src + off), 8192), CC_OK);
+	CHECK_EQ(blkq_flush(), CC_OK);
+	CHECK(!strchr(sim.ops, 'F'));
+
+	/* An early flush that always fails fails the dump, after its tries. */
+	setup(4, 0, 0);
+	blkq_set_flush_every(16384);
+	sim.fail_flushes = NEVER;
+	int st = CC_OK;
+	for (uint64_t off = 0; off < 65536 && !st; off += 8192)
+		st = blkq_write(off / SS, (uint64_t)(uintptr_t)(src + off), 8192);
+	if (!st)
+		st = blkq_drain();
+	CHECK_EQ(st, CC_ERR_IO);
+	CHECK_EQ(lines_with("flush of sector 0 (0 bytes) failed, try 4 of 4"), 1);
+}
+
 /* A refusal by the driver is a device error, not retried. */
 static void refused(void)
 {
@@ -365,5 +461,6 @@ int main(void)
 	reset_fails();
 	short_write_at_the_end();
 	refused();
+	early_flushes();
 	CHECK_DONE();
 }

@@ -127,7 +127,9 @@ static void test_too_many(void)
 }
 
 /* stage_digest must agree with the purgatory's verify (purg_hash_regions)
- * over the memory image the kernel builds: bytes, then zeros. */
+ * over the memory image the kernel builds: the bytes loaded are hashed,
+ * the zero fill after them (the payload's .bss, cleared on entry) is not,
+ * nor a segment that loads nothing (the backup). */
 static void test_digest(void)
 {
 	static uint8_t a[100], b[5000];
@@ -153,22 +155,28 @@ static void test_digest(void)
 	memset(&pi, 0xee, sizeof(pi));
 	CHECK_EQ(stage_digest(s, 4, &pi), 0);
 	CHECK_EQ(pi.regions[0].start, s[1].mem);
-	CHECK_EQ(pi.regions[0].len, 3 * 4096);
-	CHECK_EQ(pi.regions[2].start, s[3].mem);
-	CHECK_EQ(pi.regions[3].len, 0); /* unused slots cleared */
+	CHECK_EQ(pi.regions[0].len, sizeof(b));
+	CHECK_EQ(pi.regions[1].start, s[2].mem);
+	CHECK_EQ(pi.regions[1].len, sizeof(a));
+	CHECK_EQ(pi.regions[2].len, 0); /* the backup loads nothing; unused slots cleared */
 	CHECK_EQ(pi.regions[15].len, 0);
-	CHECK_EQ(purg_hash_regions(pi.regions, CC_PURG_MAX_REGIONS, check), 6 * 4096);
+	CHECK_EQ(purg_hash_regions(pi.regions, CC_PURG_MAX_REGIONS, check), sizeof(a) + sizeof(b));
 	CHECK(purg_digest_equal(check, pi.digest));
-	mem[3][100] = 1; /* a changed byte in the zero fill is noticed */
+	mem[1][4999] ^= 1; /* a changed byte of the payload is noticed */
 	purg_hash_regions(pi.regions, CC_PURG_MAX_REGIONS, check);
 	CHECK(!purg_digest_equal(check, pi.digest));
+	mem[1][4999] ^= 1;
+	mem[1][5000] = 1; /* the zero fill is not hashed */
+	mem[3][100] = 1;
+	purg_hash_regions(pi.regions, CC_PURG_MAX_REGIONS, check);
+	CHECK(purg_digest_equal(check, pi.digest));
 	for (int i = 0; i < 4; i++)
 		free(mem[i]);
 
 	/* More hashed segments than regions. */
 	struct segment many[CC_PURG_MAX_REGIONS + 1];
 	for (int i = 0; i <= CC_PURG_MAX_REGIONS; i++)
-		many[i] = (struct segment){ "x", NULL, 0, 0, 4096, 0, 1 };
+		many[i] = (struct segment){ "x", a, 1, 4096, 4096, 0, 1 };
 	CHECK_EQ(stage_digest(many, CC_PURG_MAX_REGIONS + 1, &pi), -1);
 }
 
