@@ -115,10 +115,12 @@ const char *kexec_error_sentence(int err)
 	case EPERM:
 		return "the kernel refused kexec_load (EPERM): it needs CAP_SYS_BOOT, and is also refused when "
 		       "kernel.kexec_load_disabled is 1, when kernel.kexec_load_limit_panic is used up, or when "
-		       "the kernel is locked down (Secure Boot)";
+		       "the kernel is locked down (Secure Boot: then load a signed capture.efi with --syscall file "
+		       "--image FILE, docs/secure-boot.md)";
 	case EACCES:
 		return "the kernel refused kexec_load (EACCES): an IMA or Secure Boot policy demands signed kexec "
-		       "images, which only kexec_file_load can check; crashcap cannot be loaded on this kernel";
+		       "images, which only kexec_file_load can check: load a signed capture.efi with --syscall file "
+		       "--image FILE (docs/secure-boot.md)";
 	case EINVAL:
 		return "the kernel rejected the segments (EINVAL: overlapping, more than 16, bigger than half of RAM, "
 		       "or flags this kernel does not know); this is a crashcap bug: please report it with the "

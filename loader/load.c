@@ -921,8 +921,11 @@ int cmd_load(int argc, char **argv)
 		kexec_lockdown_refusal(lock);
 		return 1;
 	}
+	char locked[64] = ""; /* said even when asked for: why the choice matters */
+	if (lock)
+		snprintf(locked, sizeof(locked), "; the kernel is locked down (%s)", lock);
 	if (a.syscall == SYSCALL_FILE || a.image)
-		snprintf(a.why, sizeof(a.why), "kexec_file_load (%s)", a.image ? "--image" : "--syscall file");
+		snprintf(a.why, sizeof(a.why), "kexec_file_load (%s%s)", a.image ? "--image" : "--syscall file", locked);
 	else if (a.syscall == SYSCALL_LOAD)
 		snprintf(a.why, sizeof(a.why), "kexec_load (--syscall load)");
 	else if (lock)
