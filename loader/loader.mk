@@ -13,7 +13,7 @@ $(B)/host/%.o: %.c
 	$(Q)$(CC) $(HOST_CFLAGS) -MMD -MP -c -o $@ $<
 
 CRASHCAP_SRC := loader/main.c loader/status.c loader/save.c loader/sparse_copy.c \
-	loader/save_pages.c loader/save_kdump.c loader/kdumpmap.c loader/kdumpinfo.c loader/save_output.c loader/dumpcheck.c \
+	loader/save_pages.c loader/save_kdump.c loader/kdumpmap.c loader/kdumpinfo.c loader/save_output.c loader/writeback.c loader/dumpcheck.c \
 	loader/pagestream.c loader/corehead.c loader/loadsplit.c \
 	loader/progress.c loader/target_io.c loader/uuid.c loader/config.c loader/config_cmd.c \
 	loader/load.c loader/iomem.c loader/sysinfo.c loader/sysfile.c loader/blockdev.c \

@@ -181,6 +181,29 @@ static int check_dump(const struct target *t, const struct cc_dump_header *h, co
 	return 0;
 }
 
+/* Before anything is written: room in FILE's file system for the most the
+ * vmcore can take (out_room).  For the kdump format this also lays the
+ * file out (kdump_layout). */
+static int check_room(const struct target *t, const struct cc_dump_header *h, struct pages_plan *plan,
+		      struct kdump_save *kd, struct save_out *o)
+{
+	uint64_t data;
+	const char *what;
+
+	if (h->encoding == CC_ENC_ELF) {
+		if (sparse_need(t, h->data_offset, h->data_written, &data) < 0)
+			return -1;
+		what = t->is_blockdev ? "every byte the payload wrote" : "the bytes of the target's data area that are not holes";
+	} else if (kd) {
+		data = kdump_layout(kd, plan);
+		what = "the headers, bitmaps and descriptors, and every dumped page stored whole";
+	} else {
+		data = pages_need_elf(plan);
+		what = "the ELF head, every kept page and the kernel image's view";
+	}
+	return out_room(o, data, what);
+}
+
 /* Write the vmcore into fd: the raw ELF copied, or the pages decoded. */
 static int write_vmcore(const struct target *t, const struct cc_dump_header *h,
 			struct pages_plan *plan, struct kdump_save *kd, const struct save_args *a, int fd,
@@ -255,6 +278,8 @@ int cmd_save(int argc, char **argv)
 			goto out;
 		}
 	}
+	if (check_room(&t, &h, &plan, have_kd ? &kd : NULL, &o) < 0)
+		goto out;
 	test_stop(&a, "checked");
 	if (write_output(&t, &h, &plan, &kd, &a, &o) < 0)
 		goto out;

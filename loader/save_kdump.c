@@ -21,6 +21,7 @@
 #include "loader/kdumpfmt.h"
 #include "loader/progress.h"
 #include "loader/save_kdump.h"
+#include "loader/writeback.h"
 
 #define DATA_BUF   (1u << 20) /* page data gathered before a write */
 #define DESC_BATCH 4096u      /* descriptors of consecutive pfns written at once */
@@ -78,12 +79,14 @@ struct kd_write {
 	/* init_uts_ns.name, gathered from the page(s) that hold it */
 	unsigned char uts[sizeof(struct kd_utsname)];
 	unsigned uts_got;
+	struct writeback wb;
 };
 
 static int flush_data(struct kd_write *w)
 {
 	if (pwrite_all(w->fd, w->buf, w->blen, w->buf_off, NULL) < 0)
 		return -1;
+	writeback_note(&w->wb, w->blen);
 	w->buf_off += w->blen;
 	w->blen = 0;
 	return 0;
@@ -325,18 +328,27 @@ static int write_headers(struct kd_write *w, const struct cc_dump_header *h, uin
 	return rc;
 }
 
+uint64_t kdump_layout(struct kdump_save *k, const struct pages_plan *p)
+{
+	k->sub_blocks = (sizeof(struct kd_sub_header) + p->ps.head.notes_len + KD_BLOCK - 1) / KD_BLOCK;
+	km_fill_kernel(&k->map, p->ps.head.ranges, p->ps.head.nranges);
+	km_index(&k->map);
+	k->desc_off = (1 + k->sub_blocks) * KD_BLOCK + 2 * km_bitmap_bytes(&k->map);
+	k->data_off = k->desc_off + k->map.ndumped * sizeof(struct kd_page_desc);
+	return k->data_off + k->map.ndumped * CC_PAGE_BYTES;
+}
+
 int pages_write_kdump(struct pages_plan *p, struct kdump_save *k, const struct cc_dump_header *h,
 		      int fd, const char *name, volatile sig_atomic_t *stop)
 {
 	struct pagestream ps;
 	struct kd_write w = { .p = p, .k = k, .ps = &ps, .fd = fd, .stop = stop };
-	uint64_t sub_blocks = (sizeof(struct kd_sub_header) + p->ps.head.notes_len + KD_BLOCK - 1) / KD_BLOCK;
+	uint64_t sub_blocks = k->sub_blocks;
 	int rc = -1;
 
-	km_fill_kernel(&k->map, p->ps.head.ranges, p->ps.head.nranges);
-	km_index(&k->map);
-	w.desc_off = (1 + sub_blocks) * KD_BLOCK + 2 * km_bitmap_bytes(&k->map);
-	w.buf_off = w.desc_off + k->map.ndumped * sizeof(struct kd_page_desc);
+	w.desc_off = k->desc_off;
+	w.buf_off = k->data_off;
+	writeback_init(&w.wb, fd);
 	w.zcap = compressBound(CC_PAGE_BYTES);
 	w.buf = malloc(DATA_BUF);
 	w.descs = malloc(DESC_BATCH * sizeof(*w.descs));

@@ -25,11 +25,19 @@ struct kdump_save {
 	uint64_t compressed, stored, zero_shared;
 	uint64_t kernel_zeros;    /* kernel-image pages the level left out: the zero page */
 	int uts_from_memory;      /* utsname read from init_uts_ns, not made up */
+	/* where things go (kdump_layout) */
+	uint64_t sub_blocks, desc_off, data_off;
 };
 
 /* After pages_open.  0, or -1 after one line on stderr. */
 int kdump_begin(struct kdump_save *k, const struct pages_plan *p);
-/* The second pass: write the file to fd.  0, or -1 after one line. */
+/* After pages_plan: the kernel image's pages into bitmap 2, the
+ * descriptors counted, the file laid out.  Returns the most bytes of data
+ * the file gets: everything up to the page data, and each dumped page
+ * stored whole (zlib is used only where it is smaller). */
+uint64_t kdump_layout(struct kdump_save *k, const struct pages_plan *p);
+/* The second pass, after kdump_layout: write the file to fd.  0, or -1
+ * after one line. */
 int pages_write_kdump(struct pages_plan *p, struct kdump_save *k, const struct cc_dump_header *h,
 		      int fd, const char *name, volatile sig_atomic_t *stop);
 void kdump_end(struct kdump_save *k);

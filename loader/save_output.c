@@ -8,6 +8,7 @@
 #include <sys/file.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
@@ -225,6 +226,37 @@ int out_begin(struct save_out *o, const char *path, const struct target *t, int 
 	if (identity)
 		fsetxattr(o->fd, SAVE_XATTR, identity, strlen(identity), 0);
 	return 0;
+}
+
+#define ROOM_BLOCK 4096ull
+
+static uint64_t round_block(uint64_t n)
+{
+	return (n + ROOM_BLOCK - 1) / ROOM_BLOCK * ROOM_BLOCK;
+}
+
+uint64_t out_room_needed(uint64_t data)
+{
+	return round_block(data) + round_block(data / 256);
+}
+
+int out_room(const struct save_out *o, uint64_t data, const char *what)
+{
+	struct statvfs sv;
+	uint64_t need = out_room_needed(data);
+
+	if (fstatvfs(o->fd, &sv) < 0) {
+		warn("%s: the free space of its file system", o->path);
+		return -1;
+	}
+	uint64_t avail = (uint64_t)sv.f_bavail * sv.f_frsize;
+	if (avail >= need)
+		return 0;
+	warnx("%s: not enough free space: its file system has %llu bytes (%llu MiB) free, this vmcore needs up to "
+	      "%llu (%llu MiB: %s, and 1/256 of that for the file system); nothing saved", o->path,
+	      (unsigned long long)avail, (unsigned long long)(avail >> 20), (unsigned long long)need,
+	      (unsigned long long)((need + (1 << 20) - 1) >> 20), what);
+	return -1;
 }
 
 /* Give the anonymous file a name of our own (to rename it over FILE). */

@@ -49,6 +49,18 @@ struct save_out {
  * before the target was marked saved). */
 int out_begin(struct save_out *o, const char *path, const struct target *t, int force,
 	      const char *identity, int resume);
+/* The room check, before anything is written: does FILE's file system
+ * have room for a file of `data` bytes of data (4 KiB blocks the writer
+ * will fill: an upper bound it worked out; holes take no room)?  The room
+ * asked for is data plus 1/256 of it, rounded up to 4 KiB, for the file
+ * system's own blocks for the file (ext2's indirect blocks take 1/1024 of
+ * the data, an ext4 extent block one per 340 extents).  Free is what the
+ * caller may use: f_bavail * f_frsize of fstatvfs on the new file.  0, or
+ * -1 after one line (`vmcore: not enough free space: ...; nothing saved`).
+ * what says what data counts, for that line. */
+int out_room(const struct save_out *o, uint64_t data, const char *what);
+/* The bytes out_room asks for, for data bytes of data. */
+uint64_t out_room_needed(uint64_t data);
 /* Sync the file and put it in place as FILE, then sync the directory:
  * 0, or -1 after one line (FILE is then unchanged, or whole if only the
  * directory sync failed). */

@@ -19,6 +19,7 @@
 #include "capture/elf.h"
 #include "loader/progress.h"
 #include "loader/save_pages.h"
+#include "loader/writeback.h"
 
 #define MISSING_LINES 8 /* missing ranges named one by one, then a sum */
 
@@ -179,6 +180,14 @@ int pages_plan(struct pages_plan *p, int force, const struct ps_visitor *also, v
 	return 0;
 }
 
+uint64_t pages_need_elf(const struct pages_plan *p)
+{
+	uint64_t need = p->head_len + p->ps.kept * CC_PAGE_BYTES;
+	for (size_t i = p->ls.n - p->aliases; i < p->ls.n; i++)
+		need += p->ls.segs[i].filesz;
+	return need;
+}
+
 void pages_plan_free(struct pages_plan *p)
 {
 	ps_close(&p->ps);
@@ -237,6 +246,7 @@ struct write_walk {
 	const char *why;        /* set when a chunk could not be written */
 	uint64_t why_paddr;
 	uint64_t written;       /* page bytes written */
+	struct writeback wb;
 };
 
 static int page_is_zero(const unsigned char *b)
@@ -295,6 +305,7 @@ static int write_chunk(void *ctx, const struct cc_rec_chunk *c, const unsigned c
 		if (run && (pwrite_all(w->fd, run, run_len, run_off, NULL) < 0 || write_aliases(w, run, run_paddr, run_len) < 0))
 			goto io;
 		w->written += run_len;
+		writeback_note(&w->wb, run_len);
 		run = pg;
 		run_off = off;
 		run_paddr = paddr;
@@ -303,6 +314,7 @@ static int write_chunk(void *ctx, const struct cc_rec_chunk *c, const unsigned c
 	if (run && (pwrite_all(w->fd, run, run_len, run_off, NULL) < 0 || write_aliases(w, run, run_paddr, run_len) < 0))
 		goto io;
 	w->written += run_len;
+	writeback_note(&w->wb, run_len);
 	progress_update(&w->prog, w->ps->pos);
 	return 0;
 io:
@@ -316,6 +328,7 @@ int pages_write_elf(struct pages_plan *p, int fd, const char *name, volatile sig
 	struct pagestream ps;
 	struct write_walk w = { .p = p, .ps = &ps, .fd = fd, .stop = stop };
 
+	writeback_init(&w.wb, fd);
 	if (write_head(p, fd) < 0) {
 		warn("%s: writing the ELF head", name);
 		return -1;

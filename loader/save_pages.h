@@ -38,6 +38,10 @@ int pages_open(struct pages_plan *p, const struct target *t, const struct cc_dum
  * missing.  also, if not NULL, sees every chunk the file gets (a non-zero
  * return stops the pass: -1, its caller says why). */
 int pages_plan(struct pages_plan *p, int force, const struct ps_visitor *also, volatile sig_atomic_t *stop);
+/* After pages_plan: the most bytes of data pages_write_elf writes: the
+ * ELF head, every kept page (all-zero ones become holes), and the
+ * kernel-image views whole. */
+uint64_t pages_need_elf(const struct pages_plan *p);
 /* The second pass: write the ELF vmcore to fd.  0, or -1 after one line. */
 int pages_write_elf(struct pages_plan *p, int fd, const char *name, volatile sig_atomic_t *stop);
 /* After pages_open, whatever it returned. */

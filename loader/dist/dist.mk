@@ -24,10 +24,16 @@ COMPLDIR   := $(PREFIX)/share/bash-completion/completions
 DOCDIR     := $(PREFIX)/share/doc/crashcap
 
 # 0.1.0, plus the commit count and hash when built from git: every commit
-# makes a newer Debian version.
+# makes a newer Debian version.  -1: Debian revision 1 of that version (the
+# changelog is then changelog.Debian.gz; a version without a revision is a
+# native package, whose changelog Debian names changelog.gz).
 VERSION ?= $(shell n=$$(git rev-list --count HEAD 2>/dev/null) && h=$$(git rev-parse --short=8 HEAD) && \
-	echo 0.1.0+$$n.g$$h || echo 0.1.0)
+	echo 0.1.0+$$n.g$$h-1 || echo 0.1.0-1)
 DEB      := $(B)/crashcap_$(VERSION)_amd64.deb
+# changelog.Debian: one entry, for the commit it was built from, dated by
+# that commit (the same tree gives the same file)
+DEB_FROM ?= $(shell git rev-parse --short=8 HEAD 2>/dev/null | sed 's/^/commit /' | grep . || echo 'a tree outside git')
+DEB_DATE ?= $(shell d=$$(git log -1 --format=%ct 2>/dev/null) || d=$${SOURCE_DATE_EPOCH:-0}; LC_ALL=C date -u -R -d @$$d)
 DEB_ROOT := $(B)/deb/root
 DIST     := loader/dist
 
@@ -59,6 +65,11 @@ deb: $(B)/crashcap
 	$(Q)rm -rf $(B)/deb
 	$(Q)$(MAKE) install PREFIX=/usr DESTDIR=$(abspath $(DEB_ROOT))
 	$(Q)strip --strip-unneeded $(DEB_ROOT)/usr/sbin/crashcap
+	$(Q)install -m 0644 $(DIST)/debian/copyright $(DEB_ROOT)/usr/share/doc/crashcap/copyright
+	$(Q)printf 'crashcap (%s) unstable; urgency=medium\n\n  * Built with make deb from %s.\n\n -- %s  %s\n' \
+		'$(VERSION)' "$(DEB_FROM)" "$$(sed -n 's/^Maintainer: //p' $(DIST)/debian/control.in)" "$(DEB_DATE)" | \
+		gzip -9n >$(DEB_ROOT)/usr/share/doc/crashcap/changelog.Debian.gz
+	$(Q)chmod 0644 $(DEB_ROOT)/usr/share/doc/crashcap/changelog.Debian.gz
 	$(Q)install -d -m 0755 $(DEB_ROOT)/DEBIAN
 	$(Q)install -m 0755 $(DIST)/debian/postinst $(DIST)/debian/prerm $(DIST)/debian/postrm $(DEB_ROOT)/DEBIAN/
 	$(Q)install -m 0644 $(DIST)/debian/conffiles $(DEB_ROOT)/DEBIAN/conffiles

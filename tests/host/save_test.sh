@@ -45,6 +45,33 @@ check "overwritten file still equals the data region" same_as_data full.core ful
 run "$CRASHCAP" save full.img -o full.img --force
 check "FILE = DEV refused" failed_one_line
 
+# --- zero checks and holes: what is data is copied, every byte of it -------------------
+# A block that is zero but for one byte (its 101st, then its last) is data.
+"$MKTARGET" one.img --state complete --written $N || exit 1
+printf '\x5a' | dd of=one.img bs=1 seek=$((DATA_OFFSET + 4096 + 100)) conv=notrunc status=none   # block 1: zero
+printf '\xa5' | dd of=one.img bs=1 seek=$((DATA_OFFSET + 5 * 4096 + 4095)) conv=notrunc status=none # block 5: zero
+run "$CRASHCAP" save one.img -o one.core
+check "a zero block with one byte set (byte 100, byte 4095) is copied, not a hole" \
+	eval '[ "$rc" -eq 0 ] && same_as_data one.core one.img $N'
+# The last block, 100 bytes, zero (block 5) but for its last byte: past
+# the last whole 64 bytes.
+T=$((5 * 4096 + 100))
+"$MKTARGET" tail.img --state complete --written $T || exit 1
+printf '\x11' | dd of=tail.img bs=1 seek=$((DATA_OFFSET + T - 1)) conv=notrunc status=none
+run "$CRASHCAP" save tail.img -o tail.core
+check "a last block of 100 bytes, zero but for its last byte, is copied" \
+	eval '[ "$rc" -eq 0 ] && same_as_data tail.core tail.img $T && [ "$(od -An -tx1 -j $((T - 1)) tail.core | tr -d " ")" = 11 ]'
+# A file target with holes (mktarget --sparse: data at blocks 0 and 65536,
+# 256 MiB apart), read only where it has data; its length ends with the
+# data area, so the last stretch is a hole up to the end of the file.
+S=$((65536 * 4096 + 8192))
+"$MKTARGET" holes.img --state complete --written $S --sparse --size $((DATA_OFFSET + S)) || exit 1
+run "$CRASHCAP" save holes.img -o holes.core
+check "a target with holes: saved, exactly its data area ($S bytes)" eval '[ "$rc" -eq 0 ] && same_as_data holes.core holes.img $S'
+check "...its holes are holes ($(du -B1 holes.core | cut -f1) bytes allocated)" [ "$(du -B1 holes.core | cut -f1)" -le 65536 ]
+check "...and both data blocks are there" \
+	eval '[ "$(od -An -tx1 -j $((65536 * 4096)) -N 4096 holes.core | tr -d " \n" | tr -d 0 | wc -c)" -gt 0 ]'
+
 # --- an incomplete dump -----------------------------------------------------------
 "$MKTARGET" part.img --state incomplete --written 10000 --total $N || exit 1
 run "$CRASHCAP" save part.img -o part.core
