@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "capture/dumphdr.h"
@@ -25,6 +26,8 @@
 #include "loader/config.h"
 #include "loader/dryrun.h"
 #include "loader/dumplevel.h"
+#include "loader/efivar.h"
+#include "loader/hangrec_build.h"
 #include "loader/images.h"
 #include "loader/iomem.h"
 #include "loader/kexec.h"
@@ -58,6 +61,7 @@ struct load_args {
 	int level_given;         /* --dump-level was on the command line */
 	int compress_given;      /* --compress was on the command line */
 	uint16_t qemu_exit;      /* --qemu-exit PORT, 0 = none */
+	int no_hang_record;      /* --no-hang-record */
 };
 
 enum { SEG_PURGATORY, SEG_PAYLOAD, SEG_PARAMS, SEG_BACKUP, NR_SEGS };
@@ -137,7 +141,7 @@ static int parse_port(const char *s, uint16_t *port)
 static int parse_args(int argc, char **argv, struct load_args *a)
 {
 	enum { O_ACTION = 256, O_DRY_RUN, O_ROOT, O_TEST_PCI, O_BAD_DIGEST, O_QEMU_EXIT, O_TEST_EXC, O_KEEP_ZEROS,
-	       O_DUMP_LEVEL, O_COMPRESS, O_CONFIG };
+	       O_DUMP_LEVEL, O_COMPRESS, O_CONFIG, O_NO_HANG };
 	static const struct option longopts[] = {
 		{ "target", required_argument, NULL, 't' },
 		{ "force", no_argument, NULL, 'f' },
@@ -153,6 +157,7 @@ static int parse_args(int argc, char **argv, struct load_args *a)
 		{ "compress", required_argument, NULL, O_COMPRESS },
 		{ "help", no_argument, NULL, 'h' },
 		{ "config", required_argument, NULL, O_CONFIG },
+		{ "no-hang-record", no_argument, NULL, O_NO_HANG },
 		{ NULL, 0, NULL, 0 },
 	};
 	static char root[SYSFILE_PATH_MAX];
@@ -195,6 +200,9 @@ static int parse_args(int argc, char **argv, struct load_args *a)
 			break;
 		case O_CONFIG:
 			a->config = optarg;
+			break;
+		case O_NO_HANG:
+			a->no_hang_record = 1;
 			break;
 		case O_DRY_RUN:
 			a->dry_run = optarg;
@@ -251,7 +259,8 @@ static int parse_args(int argc, char **argv, struct load_args *a)
 	}
 	if (optind != argc) {
 		warnx("usage: crashcap load [--target DEV] [--dump-level 0..31] [--compress lz4|none] "
-		      "[--action reboot|poweroff|halt] [--keep-zeros] [--force] [--dry-run FILE] [--config FILE]");
+		      "[--action reboot|poweroff|halt] [--keep-zeros] [--force] [--dry-run FILE] [--config FILE] "
+		      "[--no-hang-record]");
 		return -1;
 	}
 	/* --keep-zeros is about the raw ELF core only: it chooses that format
@@ -611,6 +620,52 @@ static int stage(const struct load_args *a)
 	return (int)nsegs;
 }
 
+/* The hang record (docs/hangcap.md): after the crash image is loaded, a
+ * record of this load in the UEFI variable hangcap.efi reads.  It is an
+ * addition: failing to write it leaves the panic capture armed, says so
+ * in one line, and the load still succeeds.  hang_line gets the summary's
+ * line either way. */
+#define HANG_FILE CC_HANG_VAR_NAME "-" CC_HANG_VAR_GUID
+static char hang_line[600];
+
+static void hang_record(const struct load_args *a)
+{
+	static struct cc_hang_record rec;
+	char why[400], text[64];
+	uint8_t boot_id[16];
+
+	if (a->no_hang_record) {
+		snprintf(hang_line, sizeof(hang_line), "record not written (--no-hang-record): a hang is not captured");
+		return;
+	}
+	if (!efivar_available(a->root, why, sizeof(why))) {
+		snprintf(hang_line, sizeof(hang_line), "record not written: %s", why);
+		return;
+	}
+	if (sysfile_read_line(a->root, "/proc/sys/kernel/random/boot_id", text, sizeof(text)) < 0 ||
+	    uuid_parse(text, boot_id) < 0) {
+		snprintf(hang_line, sizeof(hang_line), "record not written: no boot id in /proc/sys/kernel/random/boot_id");
+		return;
+	}
+	if (hangrec_build(&rec, &L.params, boot_id, (uint64_t)time(NULL), why, sizeof(why)) < 0) {
+		snprintf(hang_line, sizeof(hang_line), "record not written: %s", why);
+		return;
+	}
+	if (a->dry_run) {
+		snprintf(hang_line, sizeof(hang_line), "record not written (dry run): %zu bytes for efivarfs %s, "
+			 "%u RAM ranges", sizeof(rec), HANG_FILE, rec.nr_ranges);
+		return;
+	}
+	if (efivar_write(a->root, HANG_FILE, CC_HANG_VAR_ATTRS, &rec, sizeof(rec), why, sizeof(why)) < 0) {
+		warnx("note: hang record not written: %s (a panic is still captured)", why);
+		snprintf(hang_line, sizeof(hang_line), "record not written (the note above says why)");
+		return;
+	}
+	snprintf(hang_line, sizeof(hang_line), "record written to efivarfs %s (%zu bytes, %u RAM ranges); "
+		 "it has no canaries yet, so hangcap.efi does not capture from it", HANG_FILE, sizeof(rec),
+		 rec.nr_ranges);
+}
+
 static void print_summary(const struct load_args *a, unsigned nsegs, int replaced)
 {
 	char uuid[UUID_TEXT_LEN + 1];
@@ -670,6 +725,7 @@ static void print_summary(const struct load_args *a, unsigned nsegs, int replace
 	printf("%-10s %s, also after a failure%s%s\n", "then", action_names[a->action],
 	       a->bad_digest ? "; TEST: wrong digest staged" : "",
 	       a->test_exception ? "; TEST: payload raises #UD" : "");
+	printf("%-10s %s\n", "hang", hang_line);
 }
 
 /* Step 5: arm the target and load.  On failure the old header returns. */
@@ -734,6 +790,7 @@ int cmd_load(int argc, char **argv)
 	} else if (commit(&a, (unsigned)nsegs, &replaced) < 0) {
 		goto out;
 	}
+	hang_record(&a);
 	print_summary(&a, (unsigned)nsegs, replaced);
 	rc = 0;
 out:
@@ -741,6 +798,24 @@ out:
 	free(L.purg_copy);
 	iomem_free(&L.mem);
 	return rc;
+}
+
+/* Remove the hang record, as every clean stop must (crashcap.service's
+ * ExecStop): one line saying what was done.  0, or -1 after one line. */
+int hang_record_clear(const char *root)
+{
+	char why[400];
+	if (!efivar_available(root, why, sizeof(why))) {
+		printf("crashcap: no hang record to remove (%s)\n", why);
+		return 0;
+	}
+	int r = efivar_delete(root, HANG_FILE, why, sizeof(why));
+	if (r < 0) {
+		warnx("hang record not removed: %s", why);
+		return -1;
+	}
+	printf("crashcap: %s\n", r ? "hang record removed" : "no hang record");
+	return 0;
 }
 
 int cmd_unload(int argc, char **argv)
@@ -755,6 +830,8 @@ int cmd_unload(int argc, char **argv)
 	}
 	if (kexec_check_privileges("unload") < 0)
 		return 1;
+	/* the record first: a clean stop must not leave one behind, whatever kexec says */
+	int hang_rc = hang_record_clear("");
 	int was = kexec_crash_loaded("");
 	if (kexec_unload_crash() < 0) {
 		warnx("%s", kexec_error_sentence(errno));
@@ -766,5 +843,5 @@ int cmd_unload(int argc, char **argv)
 		return 1;
 	}
 	printf("crashcap: %s\n", was == 0 ? "nothing was loaded" : "crash image unloaded");
-	return 0;
+	return hang_rc < 0 ? 1 : 0;
 }

@@ -155,6 +155,23 @@ check "summary says the target is large enough" grep -q "target large enough" ou
 check "summary names the action" grep -q "^then *poweroff" out
 check "dry run left the target untouched" [ "$(head -c 4096 disk.img | tr -d '\0' | wc -c)" -eq 0 ]
 
+# ---- the hang record line (docs/hangcap.md): a dry run writes no variable ----
+check "summary: hang line, the fake root has no UEFI" \
+	grep -q "^hang  *record not written: no sys/sys/firmware/efi: the system was not booted through UEFI$" out
+cp -r sys efi && mkdir -p efi/sys/firmware/efi/efivars efi/proc/sys/kernel/random
+load efi efi.dry disk.img
+check "with efivarfs but no boot id: the hang line says so, the load does not fail" \
+	eval '[ "$rc" -eq 0 ] && grep -q "^hang  *record not written: no boot id in /proc/sys/kernel/random/boot_id$" out'
+echo 5e1f0c3d-8821-4a0b-9c11-223344556677 >efi/proc/sys/kernel/random/boot_id
+load efi efi.dry disk.img
+check "with efivarfs: the record is built from the staged ranges (iomem's System RAM less the crash region: 4, as the dump line says) and not written" \
+	eval '[ "$rc" -eq 0 ] && grep -q "^hang  *record not written (dry run): 2112 bytes for efivarfs CrashcapHang-d7497578-f1ca-48bb-b56b-fd5c2fa5b66e, 4 RAM ranges$" out'
+check "... and the fake efivarfs is still empty" [ -z "$(ls -A efi/sys/firmware/efi/efivars)" ]
+load efi efi.dry disk.img --no-hang-record
+check "--no-hang-record: the hang line says so" \
+	eval '[ "$rc" -eq 0 ] && grep -q "^hang  *record not written (--no-hang-record): a hang is not captured$" out'
+rm -rf efi efi.dry
+
 D=good.dry
 check "head: format line" [ "$(head -n1 "$D")" = "crashcap-dry-run 1" ]
 check "head: kexec flags 0x3e0001" [ "$(head_field flags)" = 0x3e0001 ]
