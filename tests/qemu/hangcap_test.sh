@@ -17,6 +17,14 @@
 #              the record is invalid; bootprobe deletes it, resets.  Boot 3:
 #              hangcap says there is no record, with its time; bootprobe is
 #              reached after it and powers off.
+#   linux      the loader's side on a real kernel: stage 1 as sysprep's boot 1
+#              (SysPrep0000 and a junk CrashcapHang); then the ESP boots Linux
+#              (Debian's cloud kernel, EFI stub, from the UEFI shell's
+#              startup.nsh) with tests/qemu/hangcap-init: boot 1 `crashcap
+#              load` replaces the junk variable (immutable in efivarfs) with
+#              the record, 0600, and resets by sysrq b; hangcap.efi then finds
+#              the record valid; boot 2 sees it is an earlier boot's, `crashcap
+#              unload` removes it, power off.
 #
 # Every wait is bounded (tests/qemu/qemu-lib.sh phases); the ESPs are GPT
 # disk images made with sgdisk and mtools (no loop mounts), the variables a
@@ -33,8 +41,8 @@ HANGCAP_GOAL_US=50000 # issue 11: under 50 ms from its start to the return
 case=${1:-} keep=0
 [ "${2:-}" = --keep ] && keep=1
 case $case in
-bootorder|sysprep) ;;
-*) echo "usage: tests/qemu/hangcap_test.sh bootorder|sysprep [--keep]" >&2; exit 2 ;;
+bootorder|sysprep|linux) ;;
+*) echo "usage: tests/qemu/hangcap_test.sh bootorder|sysprep|linux [--keep]" >&2; exit 2 ;;
 esac
 for f in "$OVMF_CODE" "$OVMF_VARS" "$B/hangcap.efi" "$B/bootprobe.efi"; do
 	[ -e "$f" ] || { echo "FAIL - $f missing (scripts/deps.sh installs ovmf and gnu-efi; make hangcap)"; exit 1; }
@@ -63,7 +71,7 @@ make_esp() {
 
 qemu_args() { # qemu_args DISK... -> QARGS (bootindex in the order given)
 	local i=0
-	QARGS=(-machine q35 -accel tcg -m 256M -display none -serial stdio -monitor none
+	QARGS=(-machine q35 -accel tcg -m ${QEMU_MEM:-256M} -display none -serial stdio -monitor none
 		-drive "if=pflash,format=raw,unit=0,readonly=on,file=$OVMF_CODE"
 		-drive "if=pflash,format=raw,unit=1,file=$RUN/vars.fd")
 	for d in "$@"; do
@@ -83,7 +91,7 @@ if [ $case = bootorder ]; then
 		"bootprobe: @@10@@$MENU_WAIT")
 	qemu_args "$RUN/a.img" "$RUN/b.img"
 	qs_run "$RUN" 300 "$QEMU" "${QARGS[@]}"
-else
+elif [ $case = sysprep ]; then
 	make_esp "$RUN/a.img" "$B/bootprobe.efi:/EFI/BOOT/BOOTX64.EFI" "$B/hangcap.efi:/EFI/crashcap/hangcap.efi" ||
 		{ echo "FAIL - making the ESP"; exit 1; }
 	QS_PHASES=("bootprobe: installed@@180@@boot 1: bootprobe installing SysPrep0000"
@@ -93,6 +101,62 @@ else
 		"bootprobe: reached@@60@@boot 3: the boot option after the SysPrep application")
 	qemu_args "$RUN/a.img"
 	qs_run "$RUN" 600 "$QEMU" "${QARGS[@]}"
+else
+	. "$ROOT/tests/qemu/kernel.sh"
+	kernel_fetch --driver CONFIG_VIRTIO_PCI:virtio_pci --driver CONFIG_VIRTIO_BLK:virtio_blk \
+		--driver CONFIG_EFIVAR_FS:efivarfs || { echo "FAIL - no kernel (tests/qemu/kernel.sh)"; exit 1; }
+	"$ROOT/tests/qemu/initramfs.sh" --out "$RUN/initrd.img" --modules "$KERNEL_MODULES" \
+		--init "$ROOT/tests/qemu/hangcap-init" || { echo "FAIL - initramfs"; exit 1; }
+	# stage 1: bootprobe installs SysPrep0000 and a junk CrashcapHang, resets (-no-reboot: QEMU ends)
+	make_esp "$RUN/a.img" "$B/bootprobe.efi:/EFI/BOOT/BOOTX64.EFI" "$B/hangcap.efi:/EFI/crashcap/hangcap.efi" ||
+		{ echo "FAIL - making the ESP"; exit 1; }
+	QS_PHASES=("bootprobe: installed@@180@@stage 1: bootprobe installing SysPrep0000")
+	qemu_args "$RUN/a.img"
+	qs_run "$RUN" 240 "$QEMU" "${QARGS[@]}" -no-reboot
+	cp "$RUN/console.log" "$RUN/stage1.log"
+	grep -aq 'bootprobe: installed' "$RUN/stage1.log" || { echo "FAIL - stage 1: SysPrep0000 not installed"; exit 1; }
+	# stage 2: the ESP boots Linux through the UEFI shell (no BOOTX64.EFI: the disk's option fails)
+	printf 'fs0:\r\n\\vmlinuz.efi initrd=\\initrd.img console=ttyS0 crashkernel=16M panic=0\r\n' >"$RUN/startup.nsh"
+	mdel -i "$RUN/a.img@@1M" ::/EFI/BOOT/BOOTX64.EFI &&
+		mcopy -i "$RUN/a.img@@1M" "$KERNEL_IMAGE" ::/vmlinuz.efi &&
+		mcopy -i "$RUN/a.img@@1M" "$RUN/initrd.img" ::/initrd.img &&
+		mcopy -i "$RUN/a.img@@1M" "$RUN/startup.nsh" ::/startup.nsh || { echo "FAIL - filling the ESP"; exit 1; }
+	truncate -s 1G "$RUN/target.img"
+	QS_SHOW='hangcap:|hcguest:'
+	QS_PHASES=("hangcap: hang record invalid@@180@@hangcap.efi on the junk variable"
+		"hcguest: boot 1@@300@@Linux boot 1 (UEFI shell, startup.nsh)"
+		"hcguest: resetting@@120@@crashcap load in boot 1"
+		"hangcap: hang record valid@@180@@hangcap.efi after the reset"
+		"hcguest: boot 2@@300@@Linux boot 2"
+		"hcguest: powering off@@60@@unload in boot 2")
+	QEMU_MEM=512M qemu_args "$RUN/a.img" "$RUN/target.img"
+	qs_run "$RUN" 1200 "$QEMU" "${QARGS[@]}"
+fi
+if [ $case = linux ]; then
+	[ -z "$QS_EXPIRED" ] && ok "every phase within its bound" || fail "timed out waiting for $QS_EXPIRED"
+	check "QEMU powered off by the guest, exit 0 (was $QS_RC)" test "$QS_RC" = 0
+	LOG=$RUN/console.log
+	g() { sed 's/\x1b\[[0-9;?=]*[a-zA-Z]//g' "$LOG" | tr -d '\r' | grep -a "$@"; }
+	check "boot 1: the junk variable, as efivarfs shows a variable it found: 0644, immutable" \
+		g -q '^hcguest: variable: mode 644, 20 bytes, immutable$'
+	check "boot 1: hangrec show refuses it (no magic) before the load" g -q '^hcguest: show: .*not valid: no magic'
+	check "boot 1: load's hang line: written" \
+		g -q '^hcguest: load: hang  *record written to efivarfs CrashcapHang-d7497578-f1ca-48bb-b56b-fd5c2fa5b66e (2112 bytes'
+	check "boot 1: the record replaced it: mode 600, 4 + 2112 bytes (immutable again: efivarfs sets it)" \
+		g -q '^hcguest: variable: mode 600, 2116 bytes, immutable$'
+	check "boot 1: hangrec show: valid, this boot" g -q '^hcguest: show after load: boot  *[0-9a-f-]* (this boot)$'
+	check "after the reset hangcap.efi found the record valid" \
+		g -q '^hangcap: hang record valid: capture not built yet, nothing captured, left in place'
+	check "boot 2: the record is boot 1's" g -q '^hcguest: show: boot  *[0-9a-f-]* (an earlier boot, which did not stop cleanly)$'
+	check "boot 2: efivarfs shows it 0644 again (mode at mount: why the loader deletes before it writes)" \
+		g -q '^hcguest: variable: mode 644, 2116 bytes, immutable$'
+	check "boot 2: unload removed it" g -q '^hcguest: unload: crashcap: hang record removed$'
+	check "boot 2: nothing left" g -q '^hcguest: show after unload: hang record: none$'
+	b1=$(g '^hcguest: show after load: boot ' | awk '{print $6}') b2=$(g '^hcguest: show: boot ' | awk '{print $4}')
+	check "boot 2's record carries boot 1's boot id ($b1)" test -n "$b1" -a "$b1" = "$b2"
+	g '^hcguest: \(load\|variable\|show\|unload\)\|^hangcap:' | sed 's/^/  | /'
+	[ $FAILS = 0 ] && echo "hangcap/$case: passed" || echo "hangcap/$case: $FAILS checks failed"
+	exit $((FAILS > 0))
 fi
 if [ $case = bootorder ]; then
 	check "the boot manager's menu stayed 10 s, as expected (stopped waiting for: ${QS_EXPIRED:-nothing})" \
