@@ -125,6 +125,36 @@ int hangrec_check(const void *buf, size_t len, unsigned *at)
 	return HANGREC_OK;
 }
 
+int hangrec_canary_matches(const struct cc_hang_canary *c, const volatile uint8_t *mem)
+{
+	uint8_t chunk[64];
+	uint32_t crc = 0;
+	for (uint32_t i = 0; i < CC_CANARY_HEAD; i++)
+		if (mem[i] != c->head[i])
+			return 0;
+	for (uint32_t done = 0; done < c->len;) {
+		uint32_t n = c->len - done < sizeof(chunk) ? c->len - done : (uint32_t)sizeof(chunk);
+		for (uint32_t i = 0; i < n; i++)
+			chunk[i] = mem[done + i];
+		crc = crc32_update(crc, chunk, n);
+		done += n;
+	}
+	return crc == c->crc;
+}
+
+int hangrec_ram_survived(const struct cc_hang_record *r, uint32_t matched)
+{
+	unsigned n = 0, unique = 0;
+	for (unsigned i = 0; i < r->nr_canaries && i < CC_HANG_MAX_CANARIES; i++) {
+		if (!(matched & (1u << i)))
+			continue;
+		n++;
+		if (r->canaries[i].kind == CC_CANARY_BOOTID || r->canaries[i].kind == CC_CANARY_REGION)
+			unique++;
+	}
+	return n >= HANGREC_MIN_MATCH && unique > 0;
+}
+
 const char *hangrec_error(int code)
 {
 	switch (code) {

@@ -29,6 +29,16 @@ uint32_t hangrec_checksum(const struct cc_hang_record *r);
  * canary at fault, else 0.  The checksum is checked before the contents,
  * so a code after HANGREC_BAD_SUM means the writer made it so. */
 int hangrec_check(const void *buf, size_t len, unsigned *at);
+/* 1 if len bytes at mem are canary c as it was recorded (the first 16
+ * bytes and the CRC-32 of all), else 0.  mem: the canary's physical
+ * address as hangcap.efi sees RAM (identity mapped). */
+int hangrec_canary_matches(const struct cc_hang_canary *c, const volatile uint8_t *mem);
+/* The rule of docs/hangcap.md: RAM survived the reset if at least
+ * HANGREC_MIN_MATCH canaries match (bit i of matched: canary i) and one
+ * of them is unique to the boot (CC_CANARY_BOOTID or CC_CANARY_REGION). */
+#define HANGREC_MIN_MATCH 2
+int hangrec_ram_survived(const struct cc_hang_record *r, uint32_t matched);
+
 /* A few words for a code, for one-line messages ("checksum wrong"). */
 const char *hangrec_error(int code);
 

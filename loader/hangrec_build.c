@@ -7,7 +7,7 @@
 #include "loader/hangrec_build.h"
 
 int hangrec_build(struct cc_hang_record *r, const struct cc_params *p, const uint8_t boot_id[16], uint64_t now,
-		  char *why, size_t why_len)
+		  const struct cc_hang_canary *c, unsigned nc, char *why, size_t why_len)
 {
 	static const uint8_t zero[16];
 	unsigned n = 0, kernel = 0;
@@ -19,6 +19,10 @@ int hangrec_build(struct cc_hang_record *r, const struct cc_params *p, const uin
 	}
 	if (!(p->target.flags & CC_TF_UUID)) {
 		snprintf(why, why_len, "the target has no UUID");
+		return -1;
+	}
+	if (nc > CC_HANG_MAX_CANARIES) {
+		snprintf(why, why_len, "%u canaries, the record holds %u", nc, CC_HANG_MAX_CANARIES);
 		return -1;
 	}
 	if (p->nr_ranges > CC_MAX_RANGES) {
@@ -49,7 +53,9 @@ int hangrec_build(struct cc_hang_record *r, const struct cc_params *p, const uin
 	memcpy(r->boot_id, boot_id, 16);
 	r->armed_time = now;
 	r->nr_ranges = n;
-	r->nr_canaries = 0;
+	r->nr_canaries = nc;
+	for (unsigned i = 0; i < nc; i++)
+		r->canaries[i] = c[i];
 	r->dump_level = p->dump_level;
 	r->compress = p->compress;
 	r->vmcoreinfo_paddr = p->vmcoreinfo_paddr;

@@ -11,12 +11,12 @@
 /* Fill *r from the staged parameter block p: its RAM ranges (the kernel
  * image's view of RAM, vaddr at or above CC_KERNEL_MAP, goes to ktext_*),
  * the target and its identity, the memory model, the dump level and
- * compression, VMCOREINFO; boot_id and now as given; no canaries (the
- * loader does not place them yet).  Then seal it.  0, or -1 with why (one
+ * compression, VMCOREINFO; boot_id, now and the nc canaries c
+ * (loader/hangcanary.c) as given.  Then seal it.  0, or -1 with why (one
  * sentence) when the record cannot describe this load: no boot id, more
  * RAM ranges than it holds, two kernel-image ranges, a target without its
- * UUID. */
+ * UUID, more canaries than it holds. */
 int hangrec_build(struct cc_hang_record *r, const struct cc_params *p, const uint8_t boot_id[16], uint64_t now,
-		  char *why, size_t why_len);
+		  const struct cc_hang_canary *c, unsigned nc, char *why, size_t why_len);
 
 #endif

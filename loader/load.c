@@ -27,6 +27,7 @@
 #include "loader/dryrun.h"
 #include "loader/dumplevel.h"
 #include "loader/efivar.h"
+#include "loader/hangcanary.h"
 #include "loader/hangrec_build.h"
 #include "loader/images.h"
 #include "loader/iomem.h"
@@ -626,12 +627,13 @@ static int stage(const struct load_args *a)
  * in one line, and the load still succeeds.  hang_line gets the summary's
  * line either way. */
 #define HANG_FILE CC_HANG_VAR_NAME "-" CC_HANG_VAR_GUID
-static char hang_line[600];
+static char hang_line[1400];
 
 static void hang_record(const struct load_args *a)
 {
 	static struct cc_hang_record rec;
-	char why[400], text[64];
+	static struct cc_hang_canary can[CC_HANG_MAX_CANARIES];
+	char why[400], text[64], words[700];
 	uint8_t boot_id[16];
 
 	if (a->no_hang_record) {
@@ -647,13 +649,15 @@ static void hang_record(const struct load_args *a)
 		snprintf(hang_line, sizeof(hang_line), "record not written: no boot id in /proc/sys/kernel/random/boot_id");
 		return;
 	}
-	if (hangrec_build(&rec, &L.params, boot_id, (uint64_t)time(NULL), why, sizeof(why)) < 0) {
+	unsigned nc = canary_collect(a->root, &L.mem, L.page_offset, boot_id, L.params.vmcoreinfo_paddr,
+				     L.params.vmcoreinfo_size, can, CC_HANG_MAX_CANARIES, words, sizeof(words));
+	if (hangrec_build(&rec, &L.params, boot_id, (uint64_t)time(NULL), can, nc, why, sizeof(why)) < 0) {
 		snprintf(hang_line, sizeof(hang_line), "record not written: %s", why);
 		return;
 	}
 	if (a->dry_run) {
 		snprintf(hang_line, sizeof(hang_line), "record not written (dry run): %zu bytes for efivarfs %s, "
-			 "%u RAM ranges", sizeof(rec), HANG_FILE, rec.nr_ranges);
+			 "%u RAM ranges, %u canaries: %s", sizeof(rec), HANG_FILE, rec.nr_ranges, nc, words);
 		return;
 	}
 	if (efivar_write(a->root, HANG_FILE, CC_HANG_VAR_ATTRS, &rec, sizeof(rec), why, sizeof(why)) < 0) {
@@ -661,9 +665,8 @@ static void hang_record(const struct load_args *a)
 		snprintf(hang_line, sizeof(hang_line), "record not written (the note above says why)");
 		return;
 	}
-	snprintf(hang_line, sizeof(hang_line), "record written to efivarfs %s (%zu bytes, %u RAM ranges); "
-		 "it has no canaries yet, so hangcap.efi does not capture from it", HANG_FILE, sizeof(rec),
-		 rec.nr_ranges);
+	snprintf(hang_line, sizeof(hang_line), "record written to efivarfs %s (%zu bytes, %u RAM ranges, %u canaries: "
+		 "%s); hangcap.efi checks it but does not capture yet", HANG_FILE, sizeof(rec), rec.nr_ranges, nc, words);
 }
 
 static void print_summary(const struct load_args *a, unsigned nsegs, int replaced)

@@ -17,14 +17,16 @@
 #              the record is invalid; bootprobe deletes it, resets.  Boot 3:
 #              hangcap says there is no record, with its time; bootprobe is
 #              reached after it and powers off.
-#   linux      the loader's side on a real kernel: stage 1 as sysprep's boot 1
-#              (SysPrep0000 and a junk CrashcapHang); then the ESP boots Linux
-#              (Debian's cloud kernel, EFI stub, from the UEFI shell's
-#              startup.nsh) with tests/qemu/hangcap-init: boot 1 `crashcap
+#   linux      the record's whole path on a real kernel: stage 1 as sysprep's
+#              boot 1 (SysPrep0000, a junk CrashcapHang); then the ESP boots
+#              Linux (Debian's cloud kernel, EFI stub, from the UEFI shell's
+#              startup.nsh) with tests/qemu/hangcap-init.  Boot 1: `crashcap
 #              load` replaces the junk variable (immutable in efivarfs) with
-#              the record, 0600, and resets by sysrq b; hangcap.efi then finds
-#              the record valid; boot 2 sees it is an earlier boot's, `crashcap
-#              unload` removes it, power off.
+#              the record, 0600, and resets by sysrq b (a warm reset);
+#              hangcap.efi finds the canaries: RAM survived.  Boot 2 arms
+#              again and powers off without a clean stop; a new QEMU (a cold
+#              boot) starts: hangcap.efi finds no canary: RAM did not
+#              survive.  Boot 3: `crashcap unload` removes the record.
 #
 # Every wait is bounded (tests/qemu/qemu-lib.sh phases); the ESPs are GPT
 # disk images made with sgdisk and mtools (no loop mounts), the variables a
@@ -122,39 +124,65 @@ else
 		mcopy -i "$RUN/a.img@@1M" "$RUN/initrd.img" ::/initrd.img &&
 		mcopy -i "$RUN/a.img@@1M" "$RUN/startup.nsh" ::/startup.nsh || { echo "FAIL - filling the ESP"; exit 1; }
 	truncate -s 1G "$RUN/target.img"
+	truncate -s 1M "$RUN/state.img"
 	QS_SHOW='hangcap:|hcguest:'
 	QS_PHASES=("hangcap: hang record invalid@@180@@hangcap.efi on the junk variable"
 		"hcguest: boot 1@@300@@Linux boot 1 (UEFI shell, startup.nsh)"
 		"hcguest: resetting@@120@@crashcap load in boot 1"
-		"hangcap: hang record valid@@180@@hangcap.efi after the reset"
+		"hangcap: hang record valid@@180@@hangcap.efi after the warm reset"
 		"hcguest: boot 2@@300@@Linux boot 2"
-		"hcguest: powering off@@60@@unload in boot 2")
-	QEMU_MEM=512M qemu_args "$RUN/a.img" "$RUN/target.img"
+		"hcguest: powering off without a clean stop@@120@@crashcap load in boot 2")
+	QEMU_MEM=512M qemu_args "$RUN/a.img" "$RUN/target.img" "$RUN/state.img"
 	qs_run "$RUN" 1200 "$QEMU" "${QARGS[@]}"
+	cp "$RUN/console.log" "$RUN/warm.log"
+	WARM_EXPIRED=$QS_EXPIRED WARM_RC=$QS_RC
+	# a cold boot: a new QEMU, the same firmware variables and disks
+	QS_PHASES=("hangcap: hang record valid@@180@@hangcap.efi after the cold boot"
+		"hcguest: boot 3@@300@@Linux boot 3"
+		"hcguest: powering off@@60@@unload in boot 3")
+	qs_run "$RUN" 900 "$QEMU" "${QARGS[@]}"
+	cp "$RUN/console.log" "$RUN/cold.log"
 fi
 if [ $case = linux ]; then
-	[ -z "$QS_EXPIRED" ] && ok "every phase within its bound" || fail "timed out waiting for $QS_EXPIRED"
-	check "QEMU powered off by the guest, exit 0 (was $QS_RC)" test "$QS_RC" = 0
-	LOG=$RUN/console.log
-	g() { sed 's/\x1b\[[0-9;?=]*[a-zA-Z]//g' "$LOG" | tr -d '\r' | grep -a "$@"; }
+	[ -z "$WARM_EXPIRED" ] && ok "warm part: every phase within its bound" || fail "warm part: timed out waiting for $WARM_EXPIRED"
+	check "warm part: QEMU ended by the guest's power off, exit 0 (was $WARM_RC)" test "$WARM_RC" = 0
+	[ -z "$QS_EXPIRED" ] && ok "cold part: every phase within its bound" || fail "cold part: timed out waiting for $QS_EXPIRED"
+	check "cold part: QEMU ended by the guest's power off, exit 0 (was $QS_RC)" test "$QS_RC" = 0
+	w() { sed 's/\x1b\[[0-9;?=]*[a-zA-Z]//g' "$RUN/warm.log" | tr -d '\r' | grep -a "$@"; }
+	c() { sed 's/\x1b\[[0-9;?=]*[a-zA-Z]//g' "$RUN/cold.log" | tr -d '\r' | grep -a "$@"; }
 	check "boot 1: the junk variable, as efivarfs shows a variable it found: 0644, immutable" \
-		g -q '^hcguest: variable: mode 644, 20 bytes, immutable$'
-	check "boot 1: hangrec show refuses it (no magic) before the load" g -q '^hcguest: show: .*not valid: no magic'
-	check "boot 1: load's hang line: written" \
-		g -q '^hcguest: load: hang  *record written to efivarfs CrashcapHang-d7497578-f1ca-48bb-b56b-fd5c2fa5b66e (2112 bytes'
+		w -q '^hcguest: variable: mode 644, 20 bytes, immutable$'
+	check "boot 1: hangrec show refuses it (no magic) before the load" w -q '^hcguest: show: .*not valid: no magic'
+	check "boot 1: load's hang line: written, with the boot id and VMCOREINFO canaries" \
+		w -q '^hcguest: load: hang  *record written to efivarfs CrashcapHang-d7497578-f1ca-48bb-b56b-fd5c2fa5b66e (2112 bytes, [0-9]* RAM ranges, 2 canaries: boot id found at 0x[0-9a-f]*, VMCOREINFO found at 0x[0-9a-f]*)'
 	check "boot 1: the record replaced it: mode 600, 4 + 2112 bytes (immutable again: efivarfs sets it)" \
-		g -q '^hcguest: variable: mode 600, 2116 bytes, immutable$'
-	check "boot 1: hangrec show: valid, this boot" g -q '^hcguest: show after load: boot  *[0-9a-f-]* (this boot)$'
-	check "after the reset hangcap.efi found the record valid" \
-		g -q '^hangcap: hang record valid: capture not built yet, nothing captured, left in place'
-	check "boot 2: the record is boot 1's" g -q '^hcguest: show: boot  *[0-9a-f-]* (an earlier boot, which did not stop cleanly)$'
+		w -q '^hcguest: variable: mode 600, 2116 bytes, immutable$'
+	check "boot 1: hangrec show: valid, this boot" w -q '^hcguest: show after load: boot  *[0-9a-f-]* (this boot)$'
+	# The boot id lives in the kernel's bss, low in RAM: it must survive a warm reset.  The
+	# VMCOREINFO page sits near the top of low memory, where OVMF puts its own: it may not.
+	check "after the warm reset: the boot id canary (kernel bss) matches" \
+		w -q '^hangcap: hang record valid; canaries [12] of 2 match (bootid[a-z ]*): RAM \(survived\|did not survive\); capture not built yet'
+	wm=$(w '^hangcap: hang record valid; canaries' | sed -n 's/.*canaries \([0-9]\) of 2 match.*/\1/p')
+	wv=$(w '^hangcap: hang record valid; canaries' | grep -o 'RAM \(survived\|did not survive\)')
+	check "after the warm reset: the verdict follows the rule (2 of 2 survived, else not; was $wm: $wv)" \
+		test "$([ "$wm" = 2 ] && echo "RAM survived" || echo "RAM did not survive")" = "$wv"
+	check "after the warm reset: each canary that differs is named, with the firmware's memory type there" \
+		test "$(w -c '^hangcap: canary [0-9] ([a-z]*, [0-9]* bytes at 0x[0-9A-Fa-f]*) differs; the firmware.s memory map has [A-Za-z ]* there$')" = $((2 - ${wm:-9}))
+	check "boot 2: the record is boot 1's" w -q '^hcguest: show: boot  *[0-9a-f-]* (an earlier boot, which did not stop cleanly)$'
 	check "boot 2: efivarfs shows it 0644 again (mode at mount: why the loader deletes before it writes)" \
-		g -q '^hcguest: variable: mode 644, 2116 bytes, immutable$'
-	check "boot 2: unload removed it" g -q '^hcguest: unload: crashcap: hang record removed$'
-	check "boot 2: nothing left" g -q '^hcguest: show after unload: hang record: none$'
-	b1=$(g '^hcguest: show after load: boot ' | awk '{print $6}') b2=$(g '^hcguest: show: boot ' | awk '{print $4}')
-	check "boot 2's record carries boot 1's boot id ($b1)" test -n "$b1" -a "$b1" = "$b2"
-	g '^hcguest: \(load\|variable\|show\|unload\)\|^hangcap:' | sed 's/^/  | /'
+		w -q '^hcguest: variable: mode 644, 2116 bytes, immutable$'
+	b1=$(w '^hcguest: show after load: boot ' | head -1 | awk '{print $6}') b1s=$(w '^hcguest: show: boot ' | awk '{print $4}')
+	check "boot 2's record carries boot 1's boot id ($b1)" test -n "$b1" -a "$b1" = "$b1s"
+	check "after the cold boot: no canary matches, RAM did not survive" \
+		c -q '^hangcap: hang record valid; canaries 0 of 2 match (none): RAM did not survive; capture not built yet'
+	check "after the cold boot: both canaries named as differing" \
+		test "$(c -c '^hangcap: canary [0-9] ([a-z]*, [0-9]* bytes at 0x[0-9A-Fa-f]*) differs; the firmware.s memory map has [A-Za-z ]* there$')" = 2
+	b2=$(w '^hcguest: show after load: boot ' | sed -n 2p | awk '{print $6}') b2s=$(c '^hcguest: show: boot ' | awk '{print $4}')
+	check "boot 3: the record is boot 2's ($b2), not boot 1's" test -n "$b2" -a "$b2" = "$b2s" -a "$b2" != "$b1"
+	check "boot 3: unload removed it" c -q '^hcguest: unload: crashcap: hang record removed$'
+	check "boot 3: nothing left" c -q '^hcguest: show after unload: hang record: none$'
+	{ w '^hcguest: \(load: hang\|variable\|show: boot\|show after load: boot\|unload\)\|^hangcap:'
+	  c '^hcguest: \(variable\|show: boot\|unload\|show after\)\|^hangcap:'; } | sed 's/^/  | /'
 	[ $FAILS = 0 ] && echo "hangcap/$case: passed" || echo "hangcap/$case: $FAILS checks failed"
 	exit $((FAILS > 0))
 fi

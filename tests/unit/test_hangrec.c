@@ -228,6 +228,53 @@ static void test_edits(void)
 	CHECKF(got == HANGREC_OK, "full record: %d (%s) at %u", got, hangrec_error(got), at);
 }
 
+/* The canary comparison on bytes, and the rule. */
+static void test_canaries(void)
+{
+	static uint8_t ram[4096];
+	static uint8_t b[REC];
+	struct cc_hang_record r;
+	struct cc_hang_canary c;
+
+	for (unsigned i = 0; i < sizeof(ram); i++)
+		ram[i] = (uint8_t)(i * 31 + 7);
+	memset(&c, 0, sizeof(c));
+	c.len = 100;
+	c.kind = CC_CANARY_VMCOREINFO;
+	memcpy(c.head, ram, 16);
+	c.crc = (uint32_t)crc32(0, ram, 100);          /* zlib's, the oracle */
+	CHECK_EQ(hangrec_canary_matches(&c, ram), 1);
+	ram[99] ^= 1;                                  /* past the head: only the CRC sees it */
+	CHECK_EQ(hangrec_canary_matches(&c, ram), 0);
+	ram[99] ^= 1;
+	ram[100] ^= 1;                                 /* past the canary: not its business */
+	CHECK_EQ(hangrec_canary_matches(&c, ram), 1);
+	ram[3] ^= 0x80;
+	CHECK_EQ(hangrec_canary_matches(&c, ram), 0);
+	ram[3] ^= 0x80;
+	c.len = 4096;                                  /* a whole page: several 64-byte pieces */
+	c.crc = (uint32_t)crc32(0, ram, 4096);
+	CHECK_EQ(hangrec_canary_matches(&c, ram), 1);
+	static const uint8_t zeros[4096];
+	CHECK_EQ(hangrec_canary_matches(&c, zeros), 0); /* a cold boot's zeroed RAM */
+
+	/* the rule: 2 matches, one of them unique to the boot (good(): 0 boot id, 1 vmcoreinfo) */
+	good(b);
+	memcpy(&r, b, REC);
+	CHECK_EQ(hangrec_ram_survived(&r, 0x3), 1);
+	CHECK_EQ(hangrec_ram_survived(&r, 0x1), 0);    /* one is not enough */
+	CHECK_EQ(hangrec_ram_survived(&r, 0x2), 0);
+	CHECK_EQ(hangrec_ram_survived(&r, 0x0), 0);
+	CHECK_EQ(hangrec_ram_survived(&r, 0x7), 1);    /* bits past nr_canaries do not count */
+	r.nr_canaries = 3;
+	r.canaries[2] = r.canaries[1];                 /* two VMCOREINFO-kind matches: nothing unique */
+	CHECK_EQ(hangrec_ram_survived(&r, 0x6), 0);
+	r.canaries[2].kind = CC_CANARY_REGION;
+	CHECK_EQ(hangrec_ram_survived(&r, 0x6), 1);
+	r.nr_canaries = 1;
+	CHECK_EQ(hangrec_ram_survived(&r, 0x3), 0);    /* a record with one canary never proves it */
+}
+
 static void test_words(void)
 {
 	CHECK_STR(hangrec_error(HANGREC_OK), "valid");
@@ -244,6 +291,7 @@ int main(void)
 	test_flips();
 	test_lengths();
 	test_edits();
+	test_canaries();
 	test_words();
 	CHECK_DONE();
 }

@@ -12,7 +12,9 @@
 #include <unistd.h>
 
 #include "capture/hangrec.h"
+#include "capture/crc32.h"
 #include "loader/efivar.h"
+#include "loader/hangcanary.h"
 #include "loader/hangrec_build.h"
 #include "tests/unit/check.h"
 
@@ -56,13 +58,49 @@ static uint64_t at64(const void *b, size_t off)
 	return v;
 }
 
+static struct cc_hang_canary can[2];
+
+/* canary_make and canary_find on bytes: the boot id in a fake bss, a
+ * VMCOREINFO page's first bytes. */
+static void test_canaries(void)
+{
+	static uint8_t bss[3 * 4096], page[4096];
+	size_t off[4];
+
+	for (unsigned i = 0; i < sizeof(bss); i++)
+		bss[i] = (uint8_t)(i * 13 + 5);
+	memcpy(bss + 4096 + 0x230, boot_id, 16);
+	memcpy(bss + 2 * 4096 + 4080, boot_id, 16);   /* a second copy, at a page's last 16 bytes */
+	CHECK_EQ(canary_find(bss, sizeof(bss), boot_id, off, 4), 2);
+	CHECK_EQ(off[0], 4096 + 0x230);
+	CHECK_EQ(off[1], 2 * 4096 + 4080);
+	CHECK_EQ(canary_find(bss, sizeof(bss), boot_id, off, 1), 1);
+	CHECK_EQ(canary_find(bss, 4096 + 0x230 + 15, boot_id, off, 4), 0); /* cut one byte short */
+	CHECK_EQ(canary_find(bss, 10, boot_id, off, 4), 0);
+
+	CHECK_EQ(canary_make(&can[0], CC_CANARY_BOOTID, 0x2d0f230, bss + 4096 + 0x230, 16), 0);
+	CHECK_EQ(can[0].paddr, 0x2d0f230);
+	CHECK_EQ(can[0].len, 16);
+	CHECK_EQ(can[0].kind, CC_CANARY_BOOTID);
+	CHECK(!memcmp(can[0].head, boot_id, 16));
+	CHECK_EQ(can[0].crc, crc32_update(0, boot_id, 16));
+	memcpy(page, "VMCOREINFO\0\0OSRELEASE=6.1.0", 28);
+	CHECK_EQ(canary_make(&can[1], CC_CANARY_VMCOREINFO, 0x3ffd2800, page, 2048), 0);
+	CHECK_EQ(can[1].crc, crc32_update(0, page, 2048));
+	CHECK(!memcmp(can[1].head, "VMCOREINFO\0\0OSRE", 16));
+	struct cc_hang_canary x;
+	CHECK_EQ(canary_make(&x, CC_CANARY_VMCOREINFO, 0x3ffd2800, page, 2049), -1); /* past the page */
+	CHECK_EQ(canary_make(&x, CC_CANARY_BOOTID, 0x1000, page, 15), -1);
+	CHECK_EQ(canary_make(&x, CC_CANARY_BOOTID, 0x1000, page, 4097), -1);
+}
+
 static void test_build(void)
 {
 	static struct cc_hang_record r;
 	char why[200] = "";
 
 	params();
-	CHECKF(hangrec_build(&r, &p, boot_id, 1796000000, why, sizeof(why)) == 0, "%s", why);
+	CHECKF(hangrec_build(&r, &p, boot_id, 1796000000, can, 2, why, sizeof(why)) == 0, "%s", why);
 	CHECK_EQ(hangrec_check(&r, sizeof(r), NULL), HANGREC_OK);
 	CHECK(!memcmp(r.magic, "CCHANGRC", 8));
 	CHECK_EQ(r.nr_ranges, 2);                      /* the kernel image is not a RAM range */
@@ -73,7 +111,11 @@ static void test_build(void)
 	CHECK_EQ(r.ktext_paddr, 0x1000000);
 	CHECK_EQ(r.ktext_size, 0x2a00000);
 	CHECK_EQ(r.ktext_vaddr, 0xffffffff81000000ull);
-	CHECK_EQ(r.nr_canaries, 0);
+	CHECK_EQ(r.nr_canaries, 2);
+	CHECK(!memcmp(&r.canaries[0], &can[0], sizeof(can[0])));
+	CHECK(!memcmp(&r.canaries[1], &can[1], sizeof(can[1])));
+	CHECK_EQ(at64((const uint8_t *)&r, 0x700), 0x2d0f230);
+	CHECK_EQ(at64((const uint8_t *)&r, 0x728), 0x3ffd2800);
 	CHECK(!memcmp(r.boot_id, boot_id, 16));
 	CHECK(!memcmp(&r.target, &p.target, sizeof(r.target)));
 	CHECK(!memcmp(&r.target_id, &p.target_id, sizeof(r.target_id)));
@@ -81,7 +123,7 @@ static void test_build(void)
 	/* the same at the byte offsets of docs/hangcap.md, as hangcap.efi reads them */
 	const uint8_t *b = (const uint8_t *)&r;
 	CHECK_EQ(at64(b, 0x28), 1796000000);
-	CHECK_EQ(at64(b, 0x30), 2);                    /* nr_ranges, nr_canaries 0 */
+	CHECK_EQ(at64(b, 0x30), 2 | 2ull << 32);       /* nr_ranges, nr_canaries */
 	CHECK_EQ(at64(b, 0x38), 31 | 1ull << 32);      /* dump_level, compress */
 	CHECK_EQ(at64(b, 0x40), 0x3ffd2000);
 	CHECK_EQ(at64(b, 0x50), 0x1000000);
@@ -98,28 +140,31 @@ static void test_build(void)
 
 	/* refusals, each with its sentence */
 	static const uint8_t zero[16];
-	CHECK_EQ(hangrec_build(&r, &p, zero, 1, why, sizeof(why)), -1);
+	CHECK_EQ(hangrec_build(&r, &p, zero, 1, NULL, 0, why, sizeof(why)), -1);
 	CHECK_STR(why, "the boot id is all zero");
 	p.target.flags = 0;
-	CHECK_EQ(hangrec_build(&r, &p, boot_id, 1, why, sizeof(why)), -1);
+	CHECK_EQ(hangrec_build(&r, &p, boot_id, 1, NULL, 0, why, sizeof(why)), -1);
 	CHECK_STR(why, "the target has no UUID");
 	params();
 	p.ranges[2].vaddr = 0xffffffff82000000ull;
-	CHECK_EQ(hangrec_build(&r, &p, boot_id, 1, why, sizeof(why)), -1);
+	CHECK_EQ(hangrec_build(&r, &p, boot_id, 1, NULL, 0, why, sizeof(why)), -1);
 	CHECK_STR(why, "two kernel-image ranges (2 and an earlier one)");
 	params();
 	p.nr_ranges = 66; /* the kernel image and 65 RAM ranges: one too many */
 	for (unsigned i = 1; i < 66; i++)
 		p.ranges[i] = (struct cc_mem_range){ 0x100000000ull + i * 0x200000ull, 0x1000, 0, 0 };
-	CHECK_EQ(hangrec_build(&r, &p, boot_id, 1, why, sizeof(why)), -1);
+	CHECK_EQ(hangrec_build(&r, &p, boot_id, 1, NULL, 0, why, sizeof(why)), -1);
 	CHECK_STR(why, "the record holds 64 RAM ranges and this machine has more");
 	p.nr_ranges = 65;
-	CHECKF(hangrec_build(&r, &p, boot_id, 1, why, sizeof(why)) == 0, "64 RAM ranges: %s", why);
+	CHECKF(hangrec_build(&r, &p, boot_id, 1, NULL, 0, why, sizeof(why)) == 0, "64 RAM ranges: %s", why);
 	CHECK_EQ(r.nr_ranges, 64);
 	params();
 	p.ranges[1].size = 0x9f800; /* not whole pages: the record's own check refuses it */
-	CHECK_EQ(hangrec_build(&r, &p, boot_id, 1, why, sizeof(why)), -1);
+	CHECK_EQ(hangrec_build(&r, &p, boot_id, 1, NULL, 0, why, sizeof(why)), -1);
 	CHECK_STR(why, "the record made is not valid: bad RAM range (entry 0)");
+	params();
+	CHECK_EQ(hangrec_build(&r, &p, boot_id, 1, can, 9, why, sizeof(why)), -1);
+	CHECK_STR(why, "9 canaries, the record holds 8");
 }
 
 static void test_efivar(void)
@@ -191,6 +236,7 @@ static void test_efivar(void)
 
 int main(void)
 {
+	test_canaries();
 	test_build();
 	test_efivar();
 	CHECK_DONE();
