@@ -62,7 +62,7 @@ struct load_args {
 	int level_given;         /* --dump-level was on the command line */
 	int compress_given;      /* --compress was on the command line */
 	uint16_t qemu_exit;      /* --qemu-exit PORT, 0 = none */
-	int no_hang_record;      /* --no-hang-record */
+	int hang_record;         /* --hang-record (off until hangcap.efi captures) */
 };
 
 enum { SEG_PURGATORY, SEG_PAYLOAD, SEG_PARAMS, SEG_BACKUP, NR_SEGS };
@@ -142,7 +142,7 @@ static int parse_port(const char *s, uint16_t *port)
 static int parse_args(int argc, char **argv, struct load_args *a)
 {
 	enum { O_ACTION = 256, O_DRY_RUN, O_ROOT, O_TEST_PCI, O_BAD_DIGEST, O_QEMU_EXIT, O_TEST_EXC, O_KEEP_ZEROS,
-	       O_DUMP_LEVEL, O_COMPRESS, O_CONFIG, O_NO_HANG };
+	       O_DUMP_LEVEL, O_COMPRESS, O_CONFIG, O_HANG };
 	static const struct option longopts[] = {
 		{ "target", required_argument, NULL, 't' },
 		{ "force", no_argument, NULL, 'f' },
@@ -158,7 +158,7 @@ static int parse_args(int argc, char **argv, struct load_args *a)
 		{ "compress", required_argument, NULL, O_COMPRESS },
 		{ "help", no_argument, NULL, 'h' },
 		{ "config", required_argument, NULL, O_CONFIG },
-		{ "no-hang-record", no_argument, NULL, O_NO_HANG },
+		{ "hang-record", no_argument, NULL, O_HANG },
 		{ NULL, 0, NULL, 0 },
 	};
 	static char root[SYSFILE_PATH_MAX];
@@ -202,8 +202,8 @@ static int parse_args(int argc, char **argv, struct load_args *a)
 		case O_CONFIG:
 			a->config = optarg;
 			break;
-		case O_NO_HANG:
-			a->no_hang_record = 1;
+		case O_HANG:
+			a->hang_record = 1;
 			break;
 		case O_DRY_RUN:
 			a->dry_run = optarg;
@@ -261,7 +261,7 @@ static int parse_args(int argc, char **argv, struct load_args *a)
 	if (optind != argc) {
 		warnx("usage: crashcap load [--target DEV] [--dump-level 0..31] [--compress lz4|none] "
 		      "[--action reboot|poweroff|halt] [--keep-zeros] [--force] [--dry-run FILE] [--config FILE] "
-		      "[--no-hang-record]");
+		      "[--hang-record]");
 		return -1;
 	}
 	/* --keep-zeros is about the raw ELF core only: it chooses that format
@@ -636,8 +636,12 @@ static void hang_record(const struct load_args *a)
 	char why[400], text[64], words[700];
 	uint8_t boot_id[16];
 
-	if (a->no_hang_record) {
-		snprintf(hang_line, sizeof(hang_line), "record not written (--no-hang-record): a hang is not captured");
+	/* Opt-in until hangcap.efi captures: a record nothing uses would
+	 * only wear flash and, after an unplanned reset, leave this boot's
+	 * kernel addresses in a variable efivarfs shows 0644. */
+	if (!a->hang_record) {
+		snprintf(hang_line, sizeof(hang_line), "record not written: hang capture is not built yet "
+			 "(--hang-record writes it, to test hangcap.efi)");
 		return;
 	}
 	if (!efivar_available(a->root, why, sizeof(why))) {

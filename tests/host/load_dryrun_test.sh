@@ -164,14 +164,18 @@ check "summary names the action" grep -q "^then *poweroff" out
 check "dry run left the target untouched" [ "$(head -c 4096 disk.img | tr -d '\0' | wc -c)" -eq 0 ]
 
 # ---- the hang record line (docs/hangcap.md): a dry run writes no variable ----
+check "summary: hang line, not asked for" \
+	grep -q "^hang  *record not written: hang capture is not built yet (--hang-record writes it, to test hangcap.efi)$" out
+load sys hang.dry disk.img --hang-record
 check "summary: hang line, the fake root has no UEFI" \
 	grep -q "^hang  *record not written: no sys/sys/firmware/efi: the system was not booted through UEFI$" out
+rm -f hang.dry
 cp -r sys efi && mkdir -p efi/sys/firmware/efi/efivars efi/proc/sys/kernel/random
-load efi efi.dry disk.img
+load efi efi.dry disk.img --hang-record
 check "with efivarfs but no boot id: the hang line says so, the load does not fail" \
 	eval '[ "$rc" -eq 0 ] && grep -q "^hang  *record not written: no boot id in /proc/sys/kernel/random/boot_id$" out'
 echo 5e1f0c3d-8821-4a0b-9c11-223344556677 >efi/proc/sys/kernel/random/boot_id
-load efi efi.dry disk.img
+load efi efi.dry disk.img --hang-record
 check "with efivarfs: the record is built from the staged ranges (iomem's System RAM less the crash region: 4, as the dump line says) and not written" \
 	eval '[ "$rc" -eq 0 ] && grep -q "^hang  *record not written (dry run): 2112 bytes for efivarfs CrashcapHang-d7497578-f1ca-48bb-b56b-fd5c2fa5b66e, 4 RAM ranges, " out'
 check "... no canaries where /proc/kcore has none of the kernel's bss or of the VMCOREINFO page" \
@@ -181,19 +185,19 @@ head -c $((0x2ffffff - 0x2d0e000 + 1)) /dev/zero >bss.bin
 printf '\x5e\x1f\x0c\x3d\x88\x21\x4a\x0b\x9c\x11\x22\x33\x44\x55\x66\x77' | dd of=bss.bin bs=1 seek=$((0x1230)) conv=notrunc status=none
 { note VMCOREINFO 0 "$VMCOREINFO_TEXT"; head -c 4096 /dev/zero; } | head -c 4096 >vmci.bin
 make_kcore efi/proc/kcore "$VMCOREINFO_TEXT" bss.bin vmci.bin
-load efi efi.dry disk.img
+load efi efi.dry disk.img --hang-record
 check "with the bss and the VMCOREINFO page in /proc/kcore: both canaries, at their physical addresses" \
 	grep -q "4 RAM ranges, 2 canaries: boot id found at 0x2d0f230, VMCOREINFO found at 0x7f71c000$" out
 printf '\x5e' | dd of=bss.bin bs=1 seek=$((0x1230 + 15)) conv=notrunc status=none
 make_kcore efi/proc/kcore "$VMCOREINFO_TEXT" bss.bin vmci.bin
-load efi efi.dry disk.img
+load efi efi.dry disk.img --hang-record
 check "a boot id one byte different is not taken for it" \
 	grep -q "1 canaries: boot id not found (efi/proc/kcore: no PT_LOAD holds physical 0x2600000+3538944), VMCOREINFO found at 0x7f71c000$" out
 rm -f bss.bin vmci.bin
 check "... and the fake efivarfs is still empty" [ -z "$(ls -A efi/sys/firmware/efi/efivars)" ]
-load efi efi.dry disk.img --no-hang-record
-check "--no-hang-record: the hang line says so" \
-	eval '[ "$rc" -eq 0 ] && grep -q "^hang  *record not written (--no-hang-record): a hang is not captured$" out'
+load efi efi.dry disk.img
+check "without --hang-record, even with efivarfs: the hang line says it was not asked for" \
+	eval '[ "$rc" -eq 0 ] && grep -q "^hang  *record not written: hang capture is not built yet " out'
 rm -rf efi efi.dry
 
 D=good.dry
