@@ -157,7 +157,8 @@ $(B)/check-free.ok: $(B)/capture-all.elf
 
 # Includes go one way: include/ <- boot/ <- drivers/ <- capture/, and
 # include/ <- boot/ <- purgatory/ (scripts/check-layers.sh, docs/README.md).
-LAYER_SRC := $(wildcard include/crashcap/*.h boot/*.[ch] drivers/*.[ch] capture/*.[ch] purgatory/*.[ch])
+LAYER_SRC := $(wildcard include/crashcap/*.h boot/*.[ch] drivers/*.[ch] capture/*.[ch] purgatory/*.[ch] \
+	boot/efi/*.[ch] drivers/efi/*.[ch] capture/efi/*.[ch])
 $(B)/check-layers.ok: scripts/check-layers.sh $(LAYER_SRC)
 	@mkdir -p $(@D)
 	$(Q)scripts/check-layers.sh || { echo "an include goes against the layers (above): move the code down a layer, or pass it in at run time"; exit 1; }
@@ -166,7 +167,7 @@ $(B)/check-layers.ok: scripts/check-layers.sh $(LAYER_SRC)
 # Only where objects are built: build/ also holds whole root trees (the
 # system drill's image and run directories), with files such as
 # /etc/rc2.d and /usr/sbin/invoke-rc.d.
--include $(shell find $(addprefix $(B)/,payload host purg fuzz gen qemu unit) -type f -name '*.d' 2>/dev/null)
+-include $(shell find $(addprefix $(B)/,payload host purg fuzz gen qemu unit efi) -type f -name '*.d' 2>/dev/null)
 
 # ---- host side: the crashcap command and host tools -----------------------------------
 -include loader/loader.mk
@@ -176,6 +177,7 @@ $(B)/check-layers.ok: scripts/check-layers.sh $(LAYER_SRC)
 -include tests/qemu/drill.mk
 -include tests/fuzz/fuzz.mk
 -include loader/dist/dist.mk
+-include capture/efi/hangcap.mk
 
 host: $(HOST_TARGETS)
 

@@ -11,6 +11,11 @@ int cmd_save(int argc, char **argv);
 int cmd_load(int argc, char **argv);
 int cmd_unload(int argc, char **argv);
 int cmd_config(int argc, char **argv);
+int cmd_hangrec(int argc, char **argv);
+
+/* Delete the hang record below root (loader/load.c): one line on stdout
+ * saying what was done; 0, or -1 after one line on stderr. */
+int hang_record_clear(const char *root);
 
 /* crashcap status without DEV: the configured target and the last saved
  * dump (loader/config_cmd.c); *dev = the target's device, or NULL. */

@@ -18,6 +18,7 @@
 #include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "capture/dumphdr.h"
@@ -28,6 +29,9 @@
 #include "loader/config.h"
 #include "loader/dryrun.h"
 #include "loader/dumplevel.h"
+#include "loader/efivar.h"
+#include "loader/hangcanary.h"
+#include "loader/hangrec_build.h"
 #include "loader/images.h"
 #include "loader/iomem.h"
 #include "loader/kexec.h"
@@ -64,6 +68,7 @@ struct load_args {
 	int syscall;             /* SYSCALL_*: --syscall, or chosen in cmd_load */
 	const char *image;       /* --image FILE, or NULL: the built-in capture.efi */
 	char why[160];           /* which syscall, and why (one line of the summary) */
+	int hang_record;         /* --hang-record (off until hangcap.efi captures) */
 };
 
 enum { SYSCALL_AUTO, SYSCALL_LOAD, SYSCALL_FILE };
@@ -151,7 +156,7 @@ static int parse_port(const char *s, uint16_t *port)
 static int parse_args(int argc, char **argv, struct load_args *a)
 {
 	enum { O_ACTION = 256, O_DRY_RUN, O_ROOT, O_TEST_PCI, O_BAD_DIGEST, O_QEMU_EXIT, O_TEST_EXC, O_KEEP_ZEROS,
-	       O_DUMP_LEVEL, O_COMPRESS, O_CONFIG, O_SYSCALL, O_IMAGE };
+	       O_DUMP_LEVEL, O_COMPRESS, O_CONFIG, O_SYSCALL, O_IMAGE, O_HANG };
 	static const struct option longopts[] = {
 		{ "target", required_argument, NULL, 't' },
 		{ "force", no_argument, NULL, 'f' },
@@ -169,6 +174,7 @@ static int parse_args(int argc, char **argv, struct load_args *a)
 		{ "config", required_argument, NULL, O_CONFIG },
 		{ "syscall", required_argument, NULL, O_SYSCALL },
 		{ "image", required_argument, NULL, O_IMAGE },
+		{ "hang-record", no_argument, NULL, O_HANG },
 		{ NULL, 0, NULL, 0 },
 	};
 	static char root[SYSFILE_PATH_MAX];
@@ -211,6 +217,9 @@ static int parse_args(int argc, char **argv, struct load_args *a)
 			break;
 		case O_CONFIG:
 			a->config = optarg;
+			break;
+		case O_HANG:
+			a->hang_record = 1;
 			break;
 		case O_DRY_RUN:
 			a->dry_run = optarg;
@@ -285,7 +294,7 @@ static int parse_args(int argc, char **argv, struct load_args *a)
 	if (optind != argc) {
 		warnx("usage: crashcap load [--target DEV] [--dump-level 0..31] [--compress lz4|none] "
 		      "[--action reboot|poweroff|halt] [--keep-zeros] [--force] [--dry-run FILE] [--config FILE] "
-		      "[--syscall file|load] [--image FILE]");
+		      "[--syscall file|load] [--image FILE] [--hang-record]");
 		return -1;
 	}
 	if (a->image && a->syscall == SYSCALL_LOAD) {
@@ -749,6 +758,58 @@ static int stage(const struct load_args *a)
 	return (int)nsegs;
 }
 
+/* The hang record (docs/hangcap.md): after the crash image is loaded, a
+ * record of this load in the UEFI variable hangcap.efi reads.  It is an
+ * addition: failing to write it leaves the panic capture armed, says so
+ * in one line, and the load still succeeds.  hang_line gets the summary's
+ * line either way. */
+#define HANG_FILE CC_HANG_VAR_NAME "-" CC_HANG_VAR_GUID
+static char hang_line[1400];
+
+static void hang_record(const struct load_args *a)
+{
+	static struct cc_hang_record rec;
+	static struct cc_hang_canary can[CC_HANG_MAX_CANARIES];
+	char why[400], text[64], words[700];
+	uint8_t boot_id[16];
+
+	/* Opt-in until hangcap.efi captures: a record nothing uses would
+	 * only wear flash and, after an unplanned reset, leave this boot's
+	 * kernel addresses in a variable efivarfs shows 0644. */
+	if (!a->hang_record) {
+		snprintf(hang_line, sizeof(hang_line), "record not written: hang capture is not built yet "
+			 "(--hang-record writes it, to test hangcap.efi)");
+		return;
+	}
+	if (!efivar_available(a->root, why, sizeof(why))) {
+		snprintf(hang_line, sizeof(hang_line), "record not written: %s", why);
+		return;
+	}
+	if (sysfile_read_line(a->root, "/proc/sys/kernel/random/boot_id", text, sizeof(text)) < 0 ||
+	    uuid_parse(text, boot_id) < 0) {
+		snprintf(hang_line, sizeof(hang_line), "record not written: no boot id in /proc/sys/kernel/random/boot_id");
+		return;
+	}
+	unsigned nc = canary_collect(a->root, &L.mem, L.page_offset, boot_id, L.params.vmcoreinfo_paddr,
+				     L.params.vmcoreinfo_size, can, CC_HANG_MAX_CANARIES, words, sizeof(words));
+	if (hangrec_build(&rec, &L.params, boot_id, (uint64_t)time(NULL), can, nc, why, sizeof(why)) < 0) {
+		snprintf(hang_line, sizeof(hang_line), "record not written: %s", why);
+		return;
+	}
+	if (a->dry_run) {
+		snprintf(hang_line, sizeof(hang_line), "record not written (dry run): %zu bytes for efivarfs %s, "
+			 "%u RAM ranges, %u canaries: %s", sizeof(rec), HANG_FILE, rec.nr_ranges, nc, words);
+		return;
+	}
+	if (efivar_write(a->root, HANG_FILE, CC_HANG_VAR_ATTRS, &rec, sizeof(rec), why, sizeof(why)) < 0) {
+		warnx("note: hang record not written: %s (a panic is still captured)", why);
+		snprintf(hang_line, sizeof(hang_line), "record not written (the note above says why)");
+		return;
+	}
+	snprintf(hang_line, sizeof(hang_line), "record written to efivarfs %s (%zu bytes, %u RAM ranges, %u canaries: "
+		 "%s); hangcap.efi checks it but does not capture yet", HANG_FILE, sizeof(rec), rec.nr_ranges, nc, words);
+}
+
 static void print_summary(const struct load_args *a, unsigned nsegs, int replaced)
 {
 	char uuid[UUID_TEXT_LEN + 1];
@@ -820,6 +881,7 @@ static void print_summary(const struct load_args *a, unsigned nsegs, int replace
 	printf("%-10s %s, also after a failure%s%s\n", "then", action_names[a->action],
 	       a->bad_digest ? "; TEST: wrong digest staged" : "",
 	       a->test_exception ? "; TEST: payload raises #UD" : "");
+	printf("%-10s %s\n", "hang", hang_line);
 }
 
 /* A memfd holding len bytes at buf, readable through the fd only (no
@@ -955,6 +1017,7 @@ int cmd_load(int argc, char **argv)
 	} else if (commit(&a, (unsigned)nsegs, &replaced) < 0) {
 		goto out;
 	}
+	hang_record(&a);
 	print_summary(&a, (unsigned)nsegs, replaced);
 	rc = 0;
 out:
@@ -963,6 +1026,24 @@ out:
 	free(L.efi_copy);
 	iomem_free(&L.mem);
 	return rc;
+}
+
+/* Remove the hang record, as every clean stop must (crashcap.service's
+ * ExecStop): one line saying what was done.  0, or -1 after one line. */
+int hang_record_clear(const char *root)
+{
+	char why[400];
+	if (!efivar_available(root, why, sizeof(why))) {
+		printf("crashcap: no hang record to remove (%s)\n", why);
+		return 0;
+	}
+	int r = efivar_delete(root, HANG_FILE, why, sizeof(why));
+	if (r < 0) {
+		warnx("hang record not removed: %s", why);
+		return -1;
+	}
+	printf("crashcap: %s\n", r ? "hang record removed" : "no hang record");
+	return 0;
 }
 
 int cmd_unload(int argc, char **argv)
@@ -977,6 +1058,8 @@ int cmd_unload(int argc, char **argv)
 	}
 	if (kexec_check_privileges("unload") < 0)
 		return 1;
+	/* the record first: a clean stop must not leave one behind, whatever kexec says */
+	int hang_rc = hang_record_clear("");
 	int was = kexec_crash_loaded("");
 	const char *lock = kexec_lockdown_mode(""); /* kexec_load is refused there, unloading too */
 	if (lock ? kexec_file_unload_crash() < 0 : kexec_unload_crash() < 0) {
@@ -989,5 +1072,5 @@ int cmd_unload(int argc, char **argv)
 		return 1;
 	}
 	printf("crashcap: %s\n", was == 0 ? "nothing was loaded" : "crash image unloaded");
-	return 0;
+	return hang_rc < 0 ? 1 : 0;
 }

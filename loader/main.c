@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "crashcap/hangrec.h"
 #include "loader/commands.h"
 
 struct command {
@@ -16,6 +17,7 @@ static const struct command commands[] = {
 	{ "load", cmd_load },
 	{ "unload", cmd_unload },
 	{ "config", cmd_config },
+	{ "hangrec", cmd_hangrec },
 };
 
 static const char usage_head[] =
@@ -63,6 +65,10 @@ static const char usage_load[] =
 	"      --config FILE  read FILE instead of /etc/crashcap.conf (read when it\n"
 	"                 exists): TARGET, DUMP_LEVEL, COMPRESS, ACTION, IMAGE\n"
 	"                 there are used for what the command line does not give.\n"
+	"      --hang-record  on a system booted through UEFI, also write the hang\n"
+	"                 record (below) to the UEFI variable hangcap.efi reads\n"
+	"                 (docs/hangcap.md); off by default until hangcap.efi\n"
+	"                 captures hangs.\n"
 	"      Test only: --root DIR (read proc/ and sys/ below DIR; needs --dry-run),\n"
 	"      --test-target-pci BB:DD.F (DEV is a plain file standing in for a\n"
 	"      virtio-blk disk at that PCI address; needs --dry-run),\n"
@@ -74,7 +80,16 @@ static const char usage_load[] =
 static const char usage_unload[] =
 	"  crashcap unload\n"
 	"      Unload the crash image (crashcap's or any other kexec -p one),\n"
-	"      through kexec_file_load when the kernel is locked down.\n";
+	"      through kexec_file_load when the kernel is locked down, and remove\n"
+	"      the hang record: crashcap.service does it at every clean stop.\n";
+
+static const char usage_hangrec[] =
+	"  crashcap hangrec show|clear\n"
+	"      The hang record crashcap load leaves in a UEFI variable, efivarfs'\n"
+	"      CrashcapHang-" CC_HANG_VAR_GUID " (docs/hangcap.md):\n"
+	"      show checks and prints it (exit 1 if it is not valid), clear\n"
+	"      removes it.\n"
+	"      Test only: --root DIR after the action (read sys/ and proc/ below DIR).\n";
 
 static const char usage_config[] =
 	"  crashcap config [--config FILE] [--has-target]\n"
@@ -127,7 +142,7 @@ static const struct {
 	const char *text;
 } usages[] = {
 	{ "load", usage_load }, { "unload", usage_unload }, { "config", usage_config }, { "status", usage_status },
-	{ "save", usage_save },
+	{ "save", usage_save }, { "hangrec", usage_hangrec },
 };
 
 void usage_print(const char *command)

@@ -188,6 +188,43 @@ fail:
 	return -1;
 }
 
+int sysinfo_kcore_read_phys(const char *root, uint64_t page_offset, uint64_t paddr, void *buf, size_t len,
+			    char *why, size_t size)
+{
+	char path[SYSFILE_PATH_MAX];
+	Elf64_Ehdr eh;
+	uint64_t va = page_offset + paddr;
+	int fd;
+
+	if (va < page_offset || va + len < va) {
+		snprintf(why, size, "physical 0x%llx+%zu: outside the direct map", (unsigned long long)paddr, len);
+		return -1;
+	}
+	if ((fd = kcore_open(root, path, &eh, why, size)) < 0)
+		return -1;
+	for (unsigned i = 0; i < eh.e_phnum; i++) {
+		Elf64_Phdr ph;
+		if (read_at(fd, &ph, sizeof(ph), (off_t)(eh.e_phoff + i * sizeof(ph))) < 0) {
+			snprintf(why, size, "%s: reading program header %u: %s", path, i, strerror(errno));
+			break;
+		}
+		if (ph.p_type != PT_LOAD || va < ph.p_vaddr || va - ph.p_vaddr > ph.p_filesz ||
+		    len > ph.p_filesz - (va - ph.p_vaddr))
+			continue;
+		if (read_at(fd, buf, len, (off_t)(ph.p_offset + (va - ph.p_vaddr))) < 0) {
+			snprintf(why, size, "%s: reading physical 0x%llx+%zu: %s", path, (unsigned long long)paddr, len,
+				 strerror(errno));
+			break;
+		}
+		close(fd);
+		return 0;
+	}
+	if (!why[0] || !strstr(why, path))
+		snprintf(why, size, "%s: no PT_LOAD holds physical 0x%llx+%zu", path, (unsigned long long)paddr, len);
+	close(fd);
+	return -1;
+}
+
 static uint64_t note_pad(uint64_t n) { return (n + 3) & ~3ull; }
 
 /* The VMCOREINFO note's text in the notes buf[0, len): a pointer into buf

@@ -56,6 +56,12 @@ int sysinfo_page_offset(const char *root, uint64_t *page_offset, char *why, size
  * checked against the PT_NOTE's size before it is read. */
 char *sysinfo_kcore_vmcoreinfo(const char *root, size_t *len, char *why, size_t size);
 
+/* len bytes of physical memory at paddr, read through /proc/kcore's
+ * direct map (page_offset + paddr), from the one PT_LOAD that holds them
+ * all.  0, or -1 with a reason in why (no such PT_LOAD, a short read). */
+int sysinfo_kcore_read_phys(const char *root, uint64_t page_offset, uint64_t paddr, void *buf, size_t len,
+			    char *why, size_t size);
+
 /* From /proc/kallsyms: the kernel image's first virtual address (_text,
  * else _stext rounded down to 2 MiB) and its end (_end, 0 if absent).
  * 0, or -1 with a reason in why (missing, or addresses hidden). */

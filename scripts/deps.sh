@@ -19,6 +19,8 @@ PACKAGES=(
 	"libxxhash-dev:/usr/include/xxhash.h"
 	"dpkg-dev:/usr/bin/dpkg-source"
 	"gnu-efi:/usr/include/efi/efi.h"
+	# hangcap's QEMU check makes its ESP images without loop mounts
+	"mtools:/usr/bin/mformat"
 	"busybox-static:/bin/busybox"
 	"kexec-tools:/usr/sbin/vmcore-dmesg"
 	"makedumpfile:/usr/bin/makedumpfile"

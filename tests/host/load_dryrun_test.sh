@@ -55,8 +55,8 @@ note() {
 # A /proc/kcore: ELF header, program headers, and at 0x1000 the PT_NOTE as
 # the kernel builds it: a CORE note (prstatus, zeros here), then VMCOREINFO
 # with the text of the file $2 (none if $2 is empty).
-make_kcore() {
-	local out=$1 notes=$W/kcore-notes.$$
+make_kcore() { # make_kcore OUT [VMCOREINFO_TEXT [BSS_FILE VMCOREINFO_PAGE_FILE]]
+	local out=$1 notes=$W/kcore-notes.$$ bssf=${3:-} vmcif=${4:-}
 	head -c 336 /dev/zero >"$notes.prstatus"
 	{ note CORE 1 "$notes.prstatus"; [ -n "${2:-}" ] && note VMCOREINFO 0 "$2"; } >"$notes"
 	local nsize=$(stat -c %s "$notes")
@@ -68,6 +68,10 @@ make_kcore() {
 		"1 0xffff9b4d00000000"        # direct map: RAM from 2 GiB
 		"1 0xffffe2a340000000"        # vmemmap
 	)
+	# with BSS_FILE: the direct map of "Kernel bss" (0x2d0e000) and of the
+	# VMCOREINFO page (0x7f71c000) hold those files' bytes (the hang record's canaries)
+	[ -n "$bssf" ] && phdrs+=("1 0xffff9b4c82d0e000 0x100000 $(stat -c %s "$bssf")"
+		"1 0xffff9b4cff71c000 0x400000 4096")
 	{
 		printf '\x7fELF\x02\x01\x01\x00'; le 8 0
 		le 2 4; le 2 62; le 4 1; le 8 0; le 8 64; le 8 0; le 4 0
@@ -75,11 +79,15 @@ make_kcore() {
 		local p
 		for p in "${phdrs[@]}"; do
 			set -- $p
-			local size=$(($1 == 4 ? nsize : 0x1000)) align=$(($1 == 4 ? 4 : 0x1000))
-			le 4 "$1"; le 4 7; le 8 0x1000; le 8 "$2"; le 8 0; le 8 $size; le 8 $size; le 8 $align
+			local size=$(($1 == 4 ? nsize : ${4:-0x1000})) align=$(($1 == 4 ? 4 : 0x1000))
+			le 4 "$1"; le 4 7; le 8 ${3:-0x1000}; le 8 "$2"; le 8 0; le 8 $size; le 8 $size; le 8 $align
 		done
 	} >"$out"
 	dd if="$notes" of="$out" bs=4096 seek=1 conv=notrunc status=none
+	if [ -n "$bssf" ]; then
+		dd if="$bssf" of="$out" bs=4096 seek=256 conv=notrunc status=none
+		dd if="$vmcif" of="$out" bs=4096 seek=1024 conv=notrunc status=none
+	fi
 	rm -f "$notes" "$notes.prstatus"
 }
 
@@ -161,6 +169,43 @@ check "summary: region, segments, target, dump lines" \
 check "summary says the target is large enough" grep -q "target large enough" out
 check "summary names the action" grep -q "^then *poweroff" out
 check "dry run left the target untouched" [ "$(head -c 4096 disk.img | tr -d '\0' | wc -c)" -eq 0 ]
+
+# ---- the hang record line (docs/hangcap.md): a dry run writes no variable ----
+check "summary: hang line, not asked for" \
+	grep -q "^hang  *record not written: hang capture is not built yet (--hang-record writes it, to test hangcap.efi)$" out
+load sys hang.dry disk.img --hang-record
+check "summary: hang line, the fake root has no UEFI" \
+	grep -q "^hang  *record not written: no sys/sys/firmware/efi: the system was not booted through UEFI$" out
+rm -f hang.dry
+cp -r sys efi && mkdir -p efi/sys/firmware/efi/efivars efi/proc/sys/kernel/random
+load efi efi.dry disk.img --hang-record
+check "with efivarfs but no boot id: the hang line says so, the load does not fail" \
+	eval '[ "$rc" -eq 0 ] && grep -q "^hang  *record not written: no boot id in /proc/sys/kernel/random/boot_id$" out'
+echo 5e1f0c3d-8821-4a0b-9c11-223344556677 >efi/proc/sys/kernel/random/boot_id
+load efi efi.dry disk.img --hang-record
+check "with efivarfs: the record is built from the staged ranges (iomem's System RAM less the crash region: 4, as the dump line says) and not written" \
+	eval '[ "$rc" -eq 0 ] && grep -q "^hang  *record not written (dry run): 2112 bytes for efivarfs CrashcapHang-d7497578-f1ca-48bb-b56b-fd5c2fa5b66e, 4 RAM ranges, " out'
+check "... no canaries where /proc/kcore has none of the kernel's bss or of the VMCOREINFO page" \
+	grep -q "0 canaries: boot id not found (efi/proc/kcore: no PT_LOAD holds physical 0x2600000+3538944), VMCOREINFO not read (efi/proc/kcore: no PT_LOAD holds physical 0x7f71c000+4096)$" out
+# the kernel's bss with the boot id at 0x2d0e000 + 0x1230, the VMCOREINFO page: canaries
+head -c $((0x2ffffff - 0x2d0e000 + 1)) /dev/zero >bss.bin
+printf '\x5e\x1f\x0c\x3d\x88\x21\x4a\x0b\x9c\x11\x22\x33\x44\x55\x66\x77' | dd of=bss.bin bs=1 seek=$((0x1230)) conv=notrunc status=none
+{ note VMCOREINFO 0 "$VMCOREINFO_TEXT"; head -c 4096 /dev/zero; } | head -c 4096 >vmci.bin
+make_kcore efi/proc/kcore "$VMCOREINFO_TEXT" bss.bin vmci.bin
+load efi efi.dry disk.img --hang-record
+check "with the bss and the VMCOREINFO page in /proc/kcore: both canaries, at their physical addresses" \
+	grep -q "4 RAM ranges, 2 canaries: boot id found at 0x2d0f230, VMCOREINFO found at 0x7f71c000$" out
+printf '\x5e' | dd of=bss.bin bs=1 seek=$((0x1230 + 15)) conv=notrunc status=none
+make_kcore efi/proc/kcore "$VMCOREINFO_TEXT" bss.bin vmci.bin
+load efi efi.dry disk.img --hang-record
+check "a boot id one byte different is not taken for it" \
+	grep -q "1 canaries: boot id not found (efi/proc/kcore: no PT_LOAD holds physical 0x2600000+3538944), VMCOREINFO found at 0x7f71c000$" out
+rm -f bss.bin vmci.bin
+check "... and the fake efivarfs is still empty" [ -z "$(ls -A efi/sys/firmware/efi/efivars)" ]
+load efi efi.dry disk.img
+check "without --hang-record, even with efivarfs: the hang line says it was not asked for" \
+	eval '[ "$rc" -eq 0 ] && grep -q "^hang  *record not written: hang capture is not built yet " out'
+rm -rf efi efi.dry
 
 D=good.dry
 check "head: format line" [ "$(head -n1 "$D")" = "crashcap-dry-run 1" ]

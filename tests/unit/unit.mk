@@ -22,6 +22,11 @@ UNIT_DEPS_test_ostream  := capture/ostream.c
 # (boot/timer.h deadlines) and cc_log itself
 UNIT_DEPS_test_blkq     := capture/blkq.c capture/stream.c capture/dumphdr.c capture/crc32.c
 UNIT_DEPS_test_dumphdr := capture/dumphdr.c capture/crc32.c
+# the record written by byte offsets and sealed with zlib crc32 (the oracle)
+UNIT_DEPS_test_hangrec := capture/hangrec.c capture/crc32.c
+UNIT_LIBS_test_hangrec := -lz
+UNIT_DEPS_test_hangrec_build := loader/hangrec_build.c loader/efivar.c loader/sysfile.c loader/hangcanary.c \
+	loader/sysinfo.c loader/iomem.c capture/hangrec.c capture/crc32.c
 UNIT_DEPS_test_iomem   := loader/iomem.c
 UNIT_DEPS_test_layout  := loader/layout.c
 UNIT_DEPS_test_stage   := loader/stage.c loader/iomem.c loader/layout.c capture/ranges.c \
