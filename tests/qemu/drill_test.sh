@@ -36,6 +36,8 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 # vmcores in crash and drgn (--crash-drgn: ~35-45 s more each, the debug
 # vmlinux downloaded once into ~/.cache/crashcap/vmlinux); k612-level31
 # boots bookworm-security's 6.12 (--kernel-package linux-image-6.12-amd64).
+# kexec-file-ovmf and ovmf-q35-2cpu boot the kernel through OVMF (Secure
+# Boot off): both syscalls on a UEFI machine.
 # secure-boot: q35 with OVMF's Secure Boot firmware and Debian's snakeoil
 # key, the kernel re-signed with it (tests/qemu/secboot.sh): lockdown
 # refuses kexec_load and an unsigned image, the signed build/capture.efi
@@ -43,6 +45,8 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 CASES=(
 	"pc-1cpu|--machine pc --smp 1 --crash-drgn"
 	"kexec-file|--machine pc --smp 1 --syscall file"
+	"kexec-file-ovmf|--machine q35 --smp 1 --syscall file --firmware ovmf"
+	"ovmf-q35-2cpu|--machine q35 --smp 2 --cpu 1 --firmware ovmf"
 	"level0|--machine pc --smp 1 --dump-level 0 --compress none --crash-drgn"
 	"level0-lz4|--machine pc --smp 1 --dump-level 0 --compress lz4"
 	"k612-level31|--kernel-package linux-image-6.12-amd64 --machine pc --smp 1"
