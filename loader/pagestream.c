@@ -278,7 +278,10 @@ static int skim_frame(struct pagestream *ps, uint64_t off, size_t content, uint6
 
 	uint64_t bound = CC_LZ4F_FRAME_MAX((uint64_t)content);
 	uint64_t pos = off + n;
-	for (;;) {
+	for (;;) { /* the bound checked where decode_frame checks it: before each block */
+		if (pos - off > bound)
+			return fail(ps, off, 0, "%s: longer than any frame of %zu bytes can be (%llu bytes)",
+				    what, content, (unsigned long long)bound);
 		if (read_at(ps, &bsize, sizeof(bsize), pos, what) < 0)
 			return -1;
 		if (bsize == 0) { /* the end mark, then the content checksum */
@@ -290,13 +293,7 @@ static int skim_frame(struct pagestream *ps, uint64_t off, size_t content, uint6
 			return fail(ps, pos, 0, "%s (starts at byte %llu), the block here: %u bytes, more than a block of %u can be",
 				    what, (unsigned long long)off, len, CC_LZ4F_BLOCK_MAX);
 		pos += sizeof(bsize) + len + 4; /* 4: the block checksum */
-		if (pos - off > bound)
-			return fail(ps, off, 0, "%s: longer than any frame of %zu bytes can be (%llu bytes)",
-				    what, content, (unsigned long long)bound);
 	}
-	if (pos - off > bound)
-		return fail(ps, off, 0, "%s: longer than any frame of %zu bytes can be (%llu bytes)",
-			    what, content, (unsigned long long)bound);
 	if (pos > ps->src.len)
 		return fail(ps, ps->src.len, 1, "%s is cut off: the stream ends at byte %llu (data_written)",
 			    what, (unsigned long long)ps->src.len);
