@@ -243,6 +243,64 @@ static int decode_frame(struct pagestream *ps, uint64_t off, size_t content, uin
 	return 0;
 }
 
+/* Skimming (pagestream.h): walk the LZ4 frame at off, whose content is
+ * content bytes, to its end without decoding it; *frame_len = its length.
+ * The frame format (lz4_Frame_format.md): the header, then blocks, each a
+ * 32-bit little-endian size (the top bit: stored, not compressed; 0: the
+ * end mark) then the block's bytes and its 4-byte checksum, then after the
+ * end mark the 4-byte content checksum. */
+static int skim_frame(struct pagestream *ps, uint64_t off, size_t content, uint64_t *frame_len,
+		      const char *what)
+{
+	LZ4F_dctx *d = ps->dctx;
+	LZ4F_frameInfo_t fi;
+	uint32_t magic, bsize;
+	size_t n;
+
+	LZ4F_resetDecompressionContext(d);
+	if (read_at(ps, &magic, sizeof(magic), off, what) < 0)
+		return -1;
+	if (magic != CC_LZ4F_MAGIC)
+		return fail(ps, off, 0, "%s: bad magic 0x%08x (an LZ4 frame starts with 0x%08x)", what,
+			    magic, CC_LZ4F_MAGIC);
+	n = ps->src.len - off < LZ4F_HEADER_SIZE_MAX ? (size_t)(ps->src.len - off) : LZ4F_HEADER_SIZE_MAX;
+	if (read_at(ps, ps->in, n, off, what) < 0)
+		return -1;
+	memset(&fi, 0, sizeof(fi));
+	size_t r = LZ4F_getFrameInfo(d, &fi, ps->in, &n); /* checks the header's checksum */
+	if (LZ4F_isError(r))
+		return fail(ps, off, n < LZ4F_HEADER_SIZE_MAX && off + n == ps->src.len,
+			    "%s: frame header: %s", what, LZ4F_getErrorName(r));
+	const char *wrong = frame_params_wrong(&fi, content);
+	if (wrong)
+		return fail(ps, off, 0, "%s: %s (content size %llu, %zu bytes of pages)", what, wrong,
+			    (unsigned long long)fi.contentSize, content);
+
+	uint64_t bound = CC_LZ4F_FRAME_MAX((uint64_t)content);
+	uint64_t pos = off + n;
+	for (;;) { /* the bound checked where decode_frame checks it: before each block */
+		if (pos - off > bound)
+			return fail(ps, off, 0, "%s: longer than any frame of %zu bytes can be (%llu bytes)",
+				    what, content, (unsigned long long)bound);
+		if (read_at(ps, &bsize, sizeof(bsize), pos, what) < 0)
+			return -1;
+		if (bsize == 0) { /* the end mark, then the content checksum */
+			pos += sizeof(bsize) + 4;
+			break;
+		}
+		uint32_t len = bsize & 0x7fffffffu;
+		if (len > CC_LZ4F_BLOCK_MAX)
+			return fail(ps, pos, 0, "%s (starts at byte %llu), the block here: %u bytes, more than a block of %u can be",
+				    what, (unsigned long long)off, len, CC_LZ4F_BLOCK_MAX);
+		pos += sizeof(bsize) + len + 4; /* 4: the block checksum */
+	}
+	if (pos > ps->src.len)
+		return fail(ps, ps->src.len, 1, "%s is cut off: the stream ends at byte %llu (data_written)",
+			    what, (unsigned long long)ps->src.len);
+	*frame_len = pos - off;
+	return 0;
+}
+
 /* The chunk record at off: check it against the tiling so far, decode its
  * frame, hand it on. */
 static int read_chunk(struct pagestream *ps, uint64_t off, const struct ps_visitor *v)
@@ -281,10 +339,11 @@ static int read_chunk(struct pagestream *ps, uint64_t off, const struct ps_visit
 	uint64_t frame_off = off + sizeof(struct cc_skip_hdr) + sizeof(c);
 	if (c.nkept) {
 		snprintf(what, sizeof(what), "chunk %llu LZ4 frame", (unsigned long long)ps->chunks);
-		if (decode_frame(ps, frame_off, (size_t)c.nkept * CC_PAGE_BYTES, &frame_len, what) < 0)
+		if ((ps->skim ? skim_frame : decode_frame)(ps, frame_off, (size_t)c.nkept * CC_PAGE_BYTES,
+							   &frame_len, what) < 0)
 			return -1;
 	}
-	if (v && v->chunk && v->chunk(v->ctx, &c, ps->buf)) {
+	if (v && v->chunk && v->chunk(v->ctx, &c, ps->skim ? NULL : ps->buf)) {
 		ps->stopped = 1;
 		return -1;
 	}

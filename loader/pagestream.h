@@ -53,8 +53,8 @@ struct ps_head {
 };
 
 /* What a walk hands on.  chunk() gets each chunk whose frame decoded, with
- * its nkept pages in address order; a non-zero return stops the walk
- * (ps->stopped is set, no stream error is recorded). */
+ * its nkept pages in address order (NULL when the walk skims); a non-zero
+ * return stops the walk (ps->stopped is set, no stream error is recorded). */
 struct ps_visitor {
 	int (*chunk)(void *ctx, const struct cc_rec_chunk *c, const unsigned char *pages);
 	void *ctx;
@@ -63,6 +63,15 @@ struct ps_visitor {
 struct pagestream {
 	struct ps_source src;
 	struct ps_head head;
+	/* Set by the caller before ps_walk: every record is read and checked,
+	 * but each LZ4 frame is only walked, block header by block header, to
+	 * its end (its frame header checked, every block no larger than the
+	 * format allows, the frame no longer than its bound): its pages are
+	 * not decoded and its checksums not verified.  A skimming walk finds
+	 * everything wrong with the records and the frames' shape, nothing
+	 * wrong inside a block: a reader that skims must decode the same
+	 * chunks afterwards before it trusts a byte of them. */
+	int skim;
 	/* progress of the walk */
 	uint64_t pos;           /* data-area offset of the next record */
 	uint64_t good_bytes;    /* stream bytes up to the end of the last complete chunk (or the HEAD) */

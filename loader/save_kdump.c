@@ -240,6 +240,11 @@ static int write_chunk(void *ctx, const struct cc_rec_chunk *c, const unsigned c
 		w->why = "interrupted";
 		return 1;
 	}
+	if (!pages_same_record(w->p, c)) {
+		w->why = "a chunk record is not the one the first reading had (the target changed between the readings)";
+		w->why_paddr = c->paddr;
+		return 1;
+	}
 	for (unsigned i = 0; i < c->npages; i++) {
 		if (!((c->kept[i >> 3] >> (i & 7)) & 1))
 			continue;
@@ -373,7 +378,7 @@ int pages_write_kdump(struct pages_plan *p, struct kdump_save *k, const struct c
 	if (w.why) {
 		warnx("%s: %s (at 0x%llx)", name, w.why, (unsigned long long)w.why_paddr);
 	} else if (ps.chunks != p->chunks) {
-		warnx("%s: the second reading does not decode: %s", p->t->path, ps.error);
+		pages_short(p, &ps);
 	} else if (w.placed != k->map.ndumped) {
 		warnx("%s: the second reading placed %llu pages, the first counted %llu", p->t->path,
 		      (unsigned long long)w.placed, (unsigned long long)k->map.ndumped);

@@ -33,20 +33,46 @@ static int source_read(void *ctx, void *buf, size_t len, uint64_t off)
 
 struct plan_walk {
 	struct pages_plan *p;
+	size_t marks_cap;
 	struct progress prog;
 	volatile sig_atomic_t *stop;
 	const struct ps_visitor *also;
 	int nomem, also_stopped;
 };
 
+/* A chunk record's fingerprint: 64-bit FNV-1a of its bytes. */
+static uint64_t record_mark(const struct cc_rec_chunk *c)
+{
+	const unsigned char *b = (const unsigned char *)c;
+	uint64_t h = 0xcbf29ce484222325ull;
+	for (size_t i = 0; i < sizeof(*c); i++)
+		h = (h ^ b[i]) * 0x100000001b3ull;
+	return h;
+}
+
+int pages_same_record(const struct pages_plan *p, const struct cc_rec_chunk *c)
+{
+	return c->seq < p->chunks && p->marks[c->seq] == record_mark(c);
+}
+
 static int plan_chunk(void *ctx, const struct cc_rec_chunk *c, const unsigned char *pages)
 {
 	struct plan_walk *w = ctx;
+	struct pages_plan *p = w->p;
 	struct loadsplit *l = &w->p->ls;
 	const struct ps_head *hd = &w->p->ps.head;
 
 	if (*w->stop)
 		return 1;
+	if (c->seq == w->marks_cap) { /* the walk hands chunks on in sequence */
+		size_t cap = w->marks_cap ? 2 * w->marks_cap : 1024;
+		uint64_t *m = realloc(p->marks, cap * sizeof(*m));
+		if (!m)
+			goto nomem;
+		p->marks = m;
+		w->marks_cap = cap;
+	}
+	p->marks[c->seq] = record_mark(c);
 	if (!l->open || l->range != c->range) {
 		if (l->open && ls_end_range(l, hd->ranges[l->range].paddr + hd->ranges[l->range].size) < 0)
 			goto nomem;
@@ -122,6 +148,7 @@ int pages_plan(struct pages_plan *p, int force, const struct ps_visitor *also, v
 	struct plan_walk w = { .p = p, .stop = stop, .also = also };
 
 	progress_start(&w.prog, "checking", p->src.len);
+	p->ps.skim = !force;
 	struct ps_visitor v = { .chunk = plan_chunk, .ctx = &w };
 	int rc = ps_walk(&p->ps, &v, UINT64_MAX);
 	progress_end(&w.prog, p->ps.pos);
@@ -188,8 +215,22 @@ uint64_t pages_need_elf(const struct pages_plan *p)
 	return need;
 }
 
+void pages_short(const struct pages_plan *p, const struct pagestream *second)
+{
+	if (p->ps.skim && second->error[0]) /* the first reading of these frames */
+		warnx("%s: dump does not decode: %s; --force saves the %llu chunks before it; nothing saved",
+		      p->t->path, second->error, (unsigned long long)second->chunks);
+	else if (second->error[0])
+		warnx("%s: the second reading does not decode: %s", p->t->path, second->error);
+	else
+		warnx("%s: the second reading stopped at chunk %llu of %llu", p->t->path,
+		      (unsigned long long)second->chunks, (unsigned long long)p->chunks);
+}
+
 void pages_plan_free(struct pages_plan *p)
 {
+	free(p->marks);
+	p->marks = NULL;
 	ps_close(&p->ps);
 	ls_free(&p->ls);
 }
@@ -282,6 +323,11 @@ static int write_chunk(void *ctx, const struct cc_rec_chunk *c, const unsigned c
 		w->why = "interrupted";
 		return 1;
 	}
+	if (!pages_same_record(w->p, c)) {
+		w->why = "a chunk record is not the one the first reading had (the target changed between the readings)";
+		w->why_paddr = c->paddr;
+		return 1;
+	}
 	for (unsigned i = 0; i < c->npages; i++) {
 		if (!((c->kept[i >> 3] >> (i & 7)) & 1))
 			continue;
@@ -346,7 +392,7 @@ int pages_write_elf(struct pages_plan *p, int fd, const char *name, volatile sig
 	if (w.why) {
 		warnx("%s: %s (at 0x%llx)", name, w.why, (unsigned long long)w.why_paddr);
 	} else if (ps.chunks != p->chunks) {
-		warnx("%s: the second reading does not decode: %s", p->t->path, ps.error);
+		pages_short(p, &ps);
 	} else if (ftruncate(fd, (off_t)p->file_len) < 0) { /* trailing holes */
 		warn("%s: setting length %llu", name, (unsigned long long)p->file_len);
 	} else {

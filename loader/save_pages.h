@@ -2,11 +2,19 @@
  * the stream (loader/pagestream.h) and write a sparse ELF vmcore whose
  * PT_LOADs follow the kept pages (loader/loadsplit.h).
  *
- * Two passes over the stream: the first decodes and checks every chunk
- * and lays out the PT_LOADs (the program headers come first in the file);
- * the second decodes again and writes the kept pages in place.  A stream
- * that does not decode is refused, or with force saved up to its last
- * complete chunk, with what is missing said on stderr. */
+ * Two passes over the stream.  The first reads and checks every record
+ * and lays out the PT_LOADs (the program headers come first in the file)
+ * from the chunk records' bitmaps alone: it skims the LZ4 frames
+ * (pagestream.h), and keeps a fingerprint of every chunk record.  The
+ * second decodes every frame, verifying its checksums, and writes the
+ * kept pages in place, each chunk only if its record is the one the first
+ * pass read.  So the stream is decoded once, and every byte written is a
+ * byte that decoded and verified in the same reading.  A stream that does
+ * not decode is refused (the second pass finds a bad frame, the file is
+ * never linked), or with force saved up to its last complete chunk, with
+ * what is missing said on stderr: with force the first pass decodes and
+ * verifies every frame too, to know where the stream stops decoding
+ * before the file is laid out. */
 #ifndef LOADER_SAVE_PAGES_H
 #define LOADER_SAVE_PAGES_H
 
@@ -22,6 +30,7 @@ struct pages_plan {
 	struct ps_source src;
 	struct pagestream ps;   /* the first pass: HEAD, how far the stream decodes */
 	struct loadsplit ls;
+	uint64_t *marks;        /* a fingerprint of every chunk record the first pass read */
 	uint64_t chunks;        /* complete chunks the file gets */
 	int incomplete;         /* the file lacks memory the HEAD describes */
 	uint64_t missing_bytes; /* memory the HEAD describes that is not in the file */
@@ -42,6 +51,10 @@ int pages_plan(struct pages_plan *p, int force, const struct ps_visitor *also, v
  * ELF head, every kept page (all-zero ones become holes), and the
  * kernel-image views whole. */
 uint64_t pages_need_elf(const struct pages_plan *p);
+/* For a second pass: is c the record the first pass read as chunk c->seq? */
+int pages_same_record(const struct pages_plan *p, const struct cc_rec_chunk *c);
+/* For a second pass that stopped short of p->chunks: say why on stderr. */
+void pages_short(const struct pages_plan *p, const struct pagestream *second);
 /* The second pass: write the ELF vmcore to fd.  0, or -1 after one line. */
 int pages_write_elf(struct pages_plan *p, int fd, const char *name, volatile sig_atomic_t *stop);
 /* After pages_open, whatever it returned. */

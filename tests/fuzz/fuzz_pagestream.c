@@ -52,6 +52,15 @@ static int on_chunk(void *ctx, const struct cc_rec_chunk *c, const unsigned char
 	return 0;
 }
 
+static int on_skimmed(void *ctx, const struct cc_rec_chunk *c, const unsigned char *pages)
+{
+	(void)ctx;
+	(void)c;
+	if (pages)
+		abort(); /* a skimming walk decodes nothing */
+	return 0;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct mem m = { data, size };
@@ -60,7 +69,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct walk w = { .ps = &ps };
 
 	ls_init(&w.ls);
-	if (ps_open(&ps, &src) == 0) {
+	int opened = ps_open(&ps, &src) == 0;
+	if (opened) {
 		struct ps_visitor v = { .chunk = on_chunk, .ctx = &w };
 		int rc = ps_walk(&ps, &v, UINT64_MAX);
 		if (rc == 0 && (!ps.complete || ps.error[0]))
@@ -75,7 +85,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else if (!ps.error[0]) {
 		abort();
 	}
+	/* A skimming walk (save's first reading) refuses nothing the decoding
+	 * walk takes: it hands on at least the chunks that decode, and reaches
+	 * the END record whenever the decoding walk does. */
+	uint64_t decoded = ps.chunks;
+	int complete = ps.complete;
 	ps_close(&ps);
+	struct pagestream sk;
+	if (ps_open(&sk, &src) == 0) {
+		sk.skim = 1;
+		struct ps_visitor v = { .chunk = on_skimmed, .ctx = NULL };
+		int rc = ps_walk(&sk, &v, UINT64_MAX);
+		if (sk.chunks < decoded || (complete && (rc < 0 || !sk.complete)))
+			abort(); /* the skim refused what decodes */
+		if (rc < 0 && !sk.error[0])
+			abort();
+	} else if (opened) {
+		abort();
+	}
+	ps_close(&sk);
 	ls_free(&w.ls);
 	return 0;
 }

@@ -178,11 +178,50 @@ check "flipped content checksum refused, named" \
 cp good.img bad3.img && flip bad3.img $f3
 run "$CRASHCAP" save bad3.img -o bad3.core
 check "frame magic refused, with its byte" err_has "data byte $f3: chunk 3 LZ4 frame: bad magic"
+# the first block's size (after the 15-byte frame header) 128 KiB: the
+# first reading, which skims the frames, refuses it before a byte is written
+cp good.img bad4.img && poke bad4.img $((f3 + 15)) 00000200
+run "$CRASHCAP" save bad4.img -o bad4.core
+check "block larger than 64 KiB refused by the first reading, with its byte" \
+	eval 'failed_one_line && err_has "data byte $((f3 + 15)): chunk 3 LZ4 frame (starts at byte $f3), the block here: 131072 bytes, more than a block of 65536 can be"'
+check "block larger than 64 KiB: no output" no_output_left bad4.core
 
 "$MKPAGES" extra.img "${CSRC[@]}" --chunk-pages 64 --extra-page 2 >/dev/null || exit 1
 run "$CRASHCAP" save extra.img -o extra.core
 check "frame with a page more than the chunk keeps refused" \
 	eval 'failed_one_line && err_has "chunk 2 LZ4 frame: content size is not the chunk.s kept pages"'
+
+# --- the target changed between the two readings ------------------------------------
+# The first reading lays the file out from the chunk records (the frames
+# skimmed, not decoded); the second decodes and writes.  A record changed
+# in between (here: kept bits of pages 15 and 16 swapped, the count the
+# same, both places inside one PT_LOAD: written unchecked, page 15's bytes
+# would land at page 16) is refused, and nothing is left.  The change
+# is made while save is stopped after the first reading (--test-stop checked).
+# stopped PID: wait (at most 30 s) until PID has stopped itself (state T)
+stopped() {
+	for _ in $(seq 300); do
+		[ "$(ps -o stat= -p "$1" 2>/dev/null | cut -c1)" = T ] && return 0
+		kill -0 "$1" 2>/dev/null || return 1
+		sleep 0.1
+	done
+	return 1
+}
+"$MKPAGES" chg.img --range 0x0:0x100000 --exclude 0x10000:1 --chunk-pages 64 --map >chg.map || exit 1
+r0=$(map_field chg.map chunk 0 3)
+"$CRASHCAP" save chg.img -o chg.core --test-stop checked >out 2>err &
+S=$!
+if stopped $S; then
+	poke chg.img $((r0 + 40 + 1)) 7fff   # kept: byte 1 0xff -> 0x7f, byte 2 0xfe -> 0xff
+	kill -CONT $S
+else
+	fail "save did not stop at --test-stop checked ($(cat err))"
+fi
+wait $S; rc=$?
+check "record changed between the readings: refused in one line ($(cat err))" \
+	eval 'failed_one_line && err_has "a chunk record is not the one the first reading had"'
+check "record changed between the readings: no output" no_output_left chg.core
+check "record changed between the readings: the target stays unsaved" [ "$(state_of chg.img)" != saved ]
 
 # --- bad record fields ----------------------------------------------------------------
 r2=$(map_field cut.map chunk 2 3)
