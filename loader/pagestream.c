@@ -176,27 +176,29 @@ static const char *frame_params_wrong(const LZ4F_frameInfo_t *fi, uint64_t conte
 	return NULL;
 }
 
-/* Decode the LZ4 frame at off whose content is content bytes into
- * ps->buf; *frame_len = its length.  what names it for messages. */
-static int decode_frame(struct pagestream *ps, uint64_t off, size_t content, uint64_t *frame_len,
+/* The header of the LZ4 frame at off, whose content is content bytes:
+ * magic, LZ4F_getFrameInfo (which checks the header's checksum) and the
+ * payload's parameters.  Resets ps->dctx and leaves it past the header;
+ * *hdr_len = the header's length, *hint = liblz4's size of what to feed
+ * it next (the first block).  Shared by decoding and skimming, so
+ * both refuse the same headers. */
+static int frame_header(struct pagestream *ps, uint64_t off, size_t content, size_t *hdr_len, size_t *hint,
 			const char *what)
 {
-	LZ4F_dctx *d = ps->dctx;
 	LZ4F_frameInfo_t fi;
 	uint32_t magic;
-	size_t n, r;
 
-	LZ4F_resetDecompressionContext(d);
+	LZ4F_resetDecompressionContext(ps->dctx);
 	if (read_at(ps, &magic, sizeof(magic), off, what) < 0)
 		return -1;
 	if (magic != CC_LZ4F_MAGIC)
 		return fail(ps, off, 0, "%s: bad magic 0x%08x (an LZ4 frame starts with 0x%08x)", what,
 			    magic, CC_LZ4F_MAGIC);
-	n = ps->src.len - off < LZ4F_HEADER_SIZE_MAX ? (size_t)(ps->src.len - off) : LZ4F_HEADER_SIZE_MAX;
+	size_t n = ps->src.len - off < LZ4F_HEADER_SIZE_MAX ? (size_t)(ps->src.len - off) : LZ4F_HEADER_SIZE_MAX;
 	if (read_at(ps, ps->in, n, off, what) < 0)
 		return -1;
 	memset(&fi, 0, sizeof(fi));
-	r = LZ4F_getFrameInfo(d, &fi, ps->in, &n);
+	size_t r = LZ4F_getFrameInfo(ps->dctx, &fi, ps->in, &n);
 	if (LZ4F_isError(r))
 		return fail(ps, off, n < LZ4F_HEADER_SIZE_MAX && off + n == ps->src.len,
 			    "%s: frame header: %s", what, LZ4F_getErrorName(r));
@@ -204,6 +206,21 @@ static int decode_frame(struct pagestream *ps, uint64_t off, size_t content, uin
 	if (wrong)
 		return fail(ps, off, 0, "%s: %s (content size %llu, %zu bytes of pages)", what, wrong,
 			    (unsigned long long)fi.contentSize, content);
+	*hdr_len = n;
+	*hint = r;
+	return 0;
+}
+
+/* Decode the LZ4 frame at off whose content is content bytes into
+ * ps->buf; *frame_len = its length.  what names it for messages. */
+static int decode_frame(struct pagestream *ps, uint64_t off, size_t content, uint64_t *frame_len,
+			const char *what)
+{
+	LZ4F_dctx *d = ps->dctx;
+	size_t n, r;
+
+	if (frame_header(ps, off, content, &n, &r, what) < 0)
+		return -1;
 
 	/* Compressed or stored, a frame of content bytes is at most this long
 	 * in blocks of CC_LZ4F_BLOCK_BYTES, the payload's (dumpfmt.h). */
@@ -252,29 +269,11 @@ static int decode_frame(struct pagestream *ps, uint64_t off, size_t content, uin
 static int skim_frame(struct pagestream *ps, uint64_t off, size_t content, uint64_t *frame_len,
 		      const char *what)
 {
-	LZ4F_dctx *d = ps->dctx;
-	LZ4F_frameInfo_t fi;
-	uint32_t magic, bsize;
-	size_t n;
+	uint32_t bsize;
+	size_t n, hint;
 
-	LZ4F_resetDecompressionContext(d);
-	if (read_at(ps, &magic, sizeof(magic), off, what) < 0)
+	if (frame_header(ps, off, content, &n, &hint, what) < 0)
 		return -1;
-	if (magic != CC_LZ4F_MAGIC)
-		return fail(ps, off, 0, "%s: bad magic 0x%08x (an LZ4 frame starts with 0x%08x)", what,
-			    magic, CC_LZ4F_MAGIC);
-	n = ps->src.len - off < LZ4F_HEADER_SIZE_MAX ? (size_t)(ps->src.len - off) : LZ4F_HEADER_SIZE_MAX;
-	if (read_at(ps, ps->in, n, off, what) < 0)
-		return -1;
-	memset(&fi, 0, sizeof(fi));
-	size_t r = LZ4F_getFrameInfo(d, &fi, ps->in, &n); /* checks the header's checksum */
-	if (LZ4F_isError(r))
-		return fail(ps, off, n < LZ4F_HEADER_SIZE_MAX && off + n == ps->src.len,
-			    "%s: frame header: %s", what, LZ4F_getErrorName(r));
-	const char *wrong = frame_params_wrong(&fi, content);
-	if (wrong)
-		return fail(ps, off, 0, "%s: %s (content size %llu, %zu bytes of pages)", what, wrong,
-			    (unsigned long long)fi.contentSize, content);
 
 	uint64_t bound = CC_LZ4F_FRAME_MAX((uint64_t)content);
 	uint64_t pos = off + n;
