@@ -14,15 +14,8 @@
 # namespace), so nothing is mounted on the host and nothing needs cleaning
 # up if the test dies.  Without either, skipped, and says why.
 set -u
-if [ -z "${ROOM_NS:-}" ]; then
-	if [ "$(id -u)" -eq 0 ]; then ns=(unshare --mount --propagation private)
-	else ns=(unshare --user --map-root-user --mount --propagation private); fi
-	if ! "${ns[@]}" true 2>/dev/null; then
-		echo "skip - '${ns[*]}' does not work here (no user namespaces?): the room check not tested"
-		exit 0
-	fi
-	ROOM_NS=1 exec "${ns[@]}" bash "$0" "$@"
-fi
+. "$(dirname "$0")/mountns.sh"
+own_mount_ns "the room check" "$@"
 
 . "$(dirname "$0")/lib.sh"
 MKPAGES=$ROOT/build/mkpages

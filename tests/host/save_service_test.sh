@@ -19,15 +19,8 @@
 # a tmpfs: the host's /dev and /etc are never touched.  Without a mount
 # namespace, skipped, and says why.
 set -u
-if [ -z "${SERVICE_NS:-}" ]; then
-	if [ "$(id -u)" -eq 0 ]; then ns=(unshare --mount --propagation private)
-	else ns=(unshare --user --map-root-user --mount --propagation private); fi
-	if ! "${ns[@]}" true 2>/dev/null; then
-		echo "skip - '${ns[*]}' does not work here (no user namespaces?): the boot-time save not tested"
-		exit 0
-	fi
-	SERVICE_NS=1 exec "${ns[@]}" bash "$0" "$@"
-fi
+. "$(dirname "$0")/mountns.sh"
+own_mount_ns "the boot-time save" "$@"
 
 . "$(dirname "$0")/lib.sh"
 MKPAGES=$ROOT/build/mkpages
