@@ -45,7 +45,6 @@
 
 #define MIB (1ull << 20)
 #define KIB 1024ull
-#define CRASHKERNEL_STEP_MIB 16 /* suggest crashkernel= sizes in these steps */
 
 struct load_args {
 	const char *target;      /* what is opened: --target or TARGET, symlinks resolved */
@@ -715,7 +714,8 @@ static int stage(const struct load_args *a)
 	L.slack = layout_slack(iomem_ram_bytes(&L.mem));
 	int rc = layout_place(L.region_start, L.region_end, L.segs, nsegs, L.slack, &need);
 	if (rc == LAYOUT_TOO_SMALL) {
-		unsigned long long suggest = (mib_up(need) + CRASHKERNEL_STEP_MIB - 1) / CRASHKERNEL_STEP_MIB * CRASHKERNEL_STEP_MIB;
+		/* whole MiB, the smallest that fits: drill/ck2m-2cpu shows 2M is enough on a 1 GiB guest */
+		unsigned long long suggest = mib_up(need);
 		warnx("the crash region 0x%llx-0x%llx is %llu KiB, crashcap needs %llu KiB (%llu KiB of segments and "
 		      "%llu KiB for the kernel's page tables): use crashkernel=%lluM",
 		      (unsigned long long)L.region_start, (unsigned long long)L.region_end - 1,
