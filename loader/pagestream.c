@@ -179,8 +179,8 @@ static const char *frame_params_wrong(const LZ4F_frameInfo_t *fi, uint64_t conte
 /* The header of the LZ4 frame at off, whose content is content bytes:
  * magic, LZ4F_getFrameInfo (which checks the header's checksum) and the
  * payload's parameters.  Resets ps->dctx and leaves it past the header;
- * *hdr_len = the header's length, *hint = liblz4's size of what to feed
- * it next (the first block).  Shared by decoding and skimming, so
+ * *hdr_len = the header's length, *hint (unless NULL) = liblz4's size of
+ * what to feed it next (the first block).  Shared by decoding and skimming, so
  * both refuse the same headers. */
 static int frame_header(struct pagestream *ps, uint64_t off, size_t content, size_t *hdr_len, size_t *hint,
 			const char *what)
@@ -207,7 +207,8 @@ static int frame_header(struct pagestream *ps, uint64_t off, size_t content, siz
 		return fail(ps, off, 0, "%s: %s (content size %llu, %zu bytes of pages)", what, wrong,
 			    (unsigned long long)fi.contentSize, content);
 	*hdr_len = n;
-	*hint = r;
+	if (hint)
+		*hint = r;
 	return 0;
 }
 
@@ -270,9 +271,9 @@ static int skim_frame(struct pagestream *ps, uint64_t off, size_t content, uint6
 		      const char *what)
 {
 	uint32_t bsize;
-	size_t n, hint;
+	size_t n;
 
-	if (frame_header(ps, off, content, &n, &hint, what) < 0)
+	if (frame_header(ps, off, content, &n, NULL, what) < 0)
 		return -1;
 
 	uint64_t bound = CC_LZ4F_FRAME_MAX((uint64_t)content);

@@ -153,6 +153,17 @@ static int kcore_open(const char *root, char *path, Elf64_Ehdr *eh, char *why, s
 	return fd;
 }
 
+/* Program header i of the open /proc/kcore at path; why says what failed. */
+static int kcore_phdr(int fd, const Elf64_Ehdr *eh, unsigned i, Elf64_Phdr *ph, const char *path, char *why,
+		      size_t size)
+{
+	if (read_at(fd, ph, sizeof(*ph), (off_t)(eh->e_phoff + i * sizeof(*ph))) < 0) {
+		snprintf(why, size, "%s: reading program header %u: %s", path, i, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 int sysinfo_page_offset(const char *root, uint64_t *page_offset, char *why, size_t size)
 {
 	char path[SYSFILE_PATH_MAX];
@@ -164,10 +175,8 @@ int sysinfo_page_offset(const char *root, uint64_t *page_offset, char *why, size
 		return -1;
 	for (unsigned i = 0; i < eh.e_phnum; i++) {
 		Elf64_Phdr ph;
-		if (read_at(fd, &ph, sizeof(ph), (off_t)(eh.e_phoff + i * sizeof(ph))) < 0) {
-			snprintf(why, size, "%s: reading program header %u: %s", path, i, strerror(errno));
+		if (kcore_phdr(fd, &eh, i, &ph, path, why, size) < 0)
 			goto fail;
-		}
 		if (ph.p_type != PT_LOAD || ph.p_vaddr < 0x8000000000000000ull)
 			continue;
 		if (!found || ph.p_vaddr < lowest)
@@ -204,10 +213,8 @@ int sysinfo_kcore_read_phys(const char *root, uint64_t page_offset, uint64_t pad
 		return -1;
 	for (unsigned i = 0; i < eh.e_phnum; i++) {
 		Elf64_Phdr ph;
-		if (read_at(fd, &ph, sizeof(ph), (off_t)(eh.e_phoff + i * sizeof(ph))) < 0) {
-			snprintf(why, size, "%s: reading program header %u: %s", path, i, strerror(errno));
+		if (kcore_phdr(fd, &eh, i, &ph, path, why, size) < 0)
 			break;
-		}
 		if (ph.p_type != PT_LOAD || va < ph.p_vaddr || va - ph.p_vaddr > ph.p_filesz ||
 		    len > ph.p_filesz - (va - ph.p_vaddr))
 			continue;

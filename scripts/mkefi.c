@@ -51,7 +51,11 @@ int main(int argc, char **argv)
 	int more = fgetc(in) != EOF;
 	fclose(in);
 	struct cc_image_header ih;
-	if (len < sizeof(ih) || more) {
+	if (more) {
+		fprintf(stderr, "mkefi: %s: larger than %zu bytes, more than a payload image can be\n", argv[1], sizeof(bin));
+		return 1;
+	}
+	if (len < sizeof(ih)) {
 		fprintf(stderr, "mkefi: %s: %zu bytes: not a payload image\n", argv[1], len);
 		return 1;
 	}

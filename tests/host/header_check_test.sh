@@ -90,7 +90,6 @@ check "incomplete dump without its whole ELF head: refused even with --force" \
 	eval 'failed_one_line && err_has "the ELF program headers end at byte 176"'
 
 # A filtered dump said complete whose END record is not at data_total.
-MKPAGES=$ROOT/build/mkpages
 "$MKPAGES" pg.img --range 0x0:0x40000 --exclude-zero >/dev/null || exit 1
 t=$(od -An -tu8 -j $((0x38)) -N8 pg.img | tr -d ' ')
 patch pg.img data_total=$((t + 4096)) data_written=$((t + 4096))

@@ -11,11 +11,7 @@
 set -u
 
 . "$(dirname "$0")/lib.sh"
-MKPAGES=$ROOT/build/mkpages
-KREAD=$ROOT/build/kdump-read
-for bin in "$MKPAGES" "$KREAD"; do
-	[ -x "$bin" ] || { echo "FAIL - $bin missing: run make host"; exit 1; }
-done
+need_built "$MKPAGES" "$KREAD"
 
 no_output_left() { [ ! -e "$1" ] && [ ! -e "$1.tmp" ]; }
 state_of() { "$CRASHCAP" status "$1" 2>/dev/null | sed -n 's/^state *//p'; }

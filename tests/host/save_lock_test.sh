@@ -18,15 +18,6 @@ DATA_OFFSET=65536
 BIG=$((64 << 20))
 state_of() { "$CRASHCAP" status "$1" 2>/dev/null | sed -n 's/^state *//p'; }
 same_as_data() { [ "$(stat -c %s "$1")" -eq "$3" ] && cmp -s -n "$3" -i "0:$DATA_OFFSET" "$1" "$2"; }
-# stopped PID: wait (at most 30 s) until PID has stopped itself (state T)
-stopped() {
-	for _ in $(seq 300); do
-		[ "$(ps -o stat= -p "$1" 2>/dev/null | cut -c1)" = T ] && return 0
-		kill -0 "$1" 2>/dev/null || return 1
-		sleep 0.1
-	done
-	return 1
-}
 # files DIR: what is in DIR, to see that nothing was left behind
 files() { ls -A1 "$1"; }
 
@@ -131,7 +122,6 @@ for point in checked copied linked; do
 done
 
 # A filtered dump (CC_ENC_PAGES), killed once FILE is in place.
-MKPAGES=$ROOT/build/mkpages
 "$MKPAGES" pg.img --range 0x0:0x800000 --exclude-zero >/dev/null || exit 1
 head -c 4096 pg.img >pg.hdr
 "$CRASHCAP" save pg.img -o k/pg.core --test-stop linked >/dev/null 2>&1 & K=$!

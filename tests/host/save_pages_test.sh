@@ -9,9 +9,8 @@
 set -u
 
 . "$(dirname "$0")/lib.sh"
-MKPAGES=$ROOT/build/mkpages
 VMCORE_PROBE=$ROOT/build/vmcore-probe
-[ -x "$MKPAGES" ] || { echo "FAIL - $MKPAGES missing: run make host"; exit 1; }
+need_built "$MKPAGES"
 DATA_OFFSET=65536  # CC_DATA_OFFSET
 
 no_output_left() { [ ! -e "$1" ] && [ ! -e "$1.tmp" ]; }
@@ -198,15 +197,6 @@ check "frame with a page more than the chunk keeps refused" \
 # same, both places inside one PT_LOAD: written unchecked, page 15's bytes
 # would land at page 16) is refused, and nothing is left.  The change
 # is made while save is stopped after the first reading (--test-stop checked).
-# stopped PID: wait (at most 30 s) until PID has stopped itself (state T)
-stopped() {
-	for _ in $(seq 300); do
-		[ "$(ps -o stat= -p "$1" 2>/dev/null | cut -c1)" = T ] && return 0
-		kill -0 "$1" 2>/dev/null || return 1
-		sleep 0.1
-	done
-	return 1
-}
 "$MKPAGES" chg.img --range 0x0:0x100000 --exclude 0x10000:1 --chunk-pages 64 --map >chg.map || exit 1
 r0=$(map_field chg.map chunk 0 3)
 "$CRASHCAP" save chg.img -o chg.core --test-stop checked >out 2>err &

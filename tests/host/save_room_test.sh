@@ -18,11 +18,7 @@ set -u
 own_mount_ns "the room check" "$@"
 
 . "$(dirname "$0")/lib.sh"
-MKPAGES=$ROOT/build/mkpages
-KREAD=$ROOT/build/kdump-read
-for bin in "$MKPAGES" "$KREAD"; do
-	[ -x "$bin" ] || { echo "FAIL - $bin missing: run make host"; exit 1; }
-done
+need_built "$MKPAGES" "$KREAD"
 DATA_OFFSET=65536
 trap 'umount "$W/small" 2>/dev/null; rm -rf "$W"' EXIT
 state_of() { "$CRASHCAP" status "$1" 2>/dev/null | sed -n 's/^state *//p'; }
@@ -36,14 +32,6 @@ small() {
 		{ echo "FAIL - mount tmpfs size=$1"; exit 1; }
 }
 free_bytes() { echo $(( $(stat -f -c '%a * %S' small) )); }
-stopped() {
-	for _ in $(seq 300); do
-		[ "$(ps -o stat= -p "$1" 2>/dev/null | cut -c1)" = T ] && return 0
-		kill -0 "$1" 2>/dev/null || return 1
-		sleep 0.1
-	done
-	return 1
-}
 
 # edge NAME IMG NEED SAVE-OPTIONS...: with NEED - 4096 free, refused (one line
 # that gives both figures, exit 1, target unsaved, nothing left); with NEED

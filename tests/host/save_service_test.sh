@@ -23,11 +23,7 @@ set -u
 own_mount_ns "the boot-time save" "$@"
 
 . "$(dirname "$0")/lib.sh"
-MKPAGES=$ROOT/build/mkpages
-KREAD=$ROOT/build/kdump-read
-for bin in "$MKPAGES" "$KREAD"; do
-	[ -x "$bin" ] || { echo "FAIL - $bin missing: run make host"; exit 1; }
-done
+need_built "$MKPAGES" "$KREAD"
 trap 'umount "$W/crash" 2>/dev/null; rm -rf "$W"' EXIT
 state_of() { "$CRASHCAP" status "$1" 2>/dev/null | sed -n 's/^state *//p'; }
 LINK=/dev/disk/by-id/crashcap-test
