@@ -7,7 +7,7 @@
 #include "boot/x86.h"
 #include "boot/pit.h"
 
-#define CALIBRATE_MS        50
+#define CALIBRATE_MS        10 /* 11,932 PIT ticks: a poll (~1 us) is 0.01% of it */
 #define TSC_HZ_BEFORE_INIT  8000000000ull /* upper bound on real TSC rates */
 #define TSC_HZ_MIN          200000000ull  /* below this a calibration is wrong */
 
