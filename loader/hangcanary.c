@@ -213,6 +213,7 @@ unsigned canary_collect(const struct canary_src *s, struct cc_hang_canary *c, un
 	else
 		add(words, words_len, "ptr_key not found (%s)", have_sym == 0 ? why : why_sym);
 
+	why[0] = 0;
 	if (n < max && s->region && canary_make(&c[n], CC_CANARY_REGION, s->region_paddr, s->region, CC_HANG_PAGE) == 0)
 		add(words, words_len, "region page at 0x%llx", (unsigned long long)c[n++].paddr);
 	else
@@ -223,12 +224,14 @@ unsigned canary_collect(const struct canary_src *s, struct cc_hang_canary *c, un
 	static uint8_t page[CC_HANG_PAGE];
 	if (!s->vmcoreinfo_paddr || len < CC_CANARY_MIN_LEN)
 		add(words, words_len, "VMCOREINFO not read (no VMCOREINFO note)");
-	else if (n < max && sysinfo_kcore_read_phys(s->root, s->page_offset, s->vmcoreinfo_paddr, page, len, why,
+	else if (n >= max)
+		add(words, words_len, "VMCOREINFO not read (no slot left)");
+	else if (sysinfo_kcore_read_phys(s->root, s->page_offset, s->vmcoreinfo_paddr, page, len, why,
 						    sizeof(why)) == 0 &&
 		 canary_make(&c[n], CC_CANARY_VMCOREINFO, s->vmcoreinfo_paddr, page, len) == 0)
 		add(words, words_len, "VMCOREINFO found at 0x%llx", (unsigned long long)c[n++].paddr);
 	else
-		add(words, words_len, "VMCOREINFO not read (%s)", why);
+		add(words, words_len, "VMCOREINFO not read (%s)", why[0] ? why : "the page crosses its end");
 
 	unsigned r = n < max && have_sym == 0 ? find_roinit(s, sym, c + n, max - n, why, sizeof(why)) : 0;
 	if (r)

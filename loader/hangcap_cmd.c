@@ -152,6 +152,7 @@ static int find_esp(const struct args *a, char *esp, size_t size, int quiet)
 			warn("hangcap: the EFI system partition %s", esp);
 		return -1;
 	}
+	/* FAT, as every ESP is; a test's --root (a fake efivarfs) takes any directory */
 	if ((uint32_t)sf.f_type != MSDOS_MAGIC && !*a->root) {
 		if (!quiet)
 			warnx("hangcap: %s is not a FAT file system: not an EFI system partition", esp);
