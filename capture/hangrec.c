@@ -142,17 +142,40 @@ int hangrec_canary_matches(const struct cc_hang_canary *c, const volatile uint8_
 	return crc == c->crc;
 }
 
-int hangrec_ram_survived(const struct cc_hang_record *r, uint32_t matched)
+int hangrec_kind_unique(uint32_t kind)
+{
+	return kind == CC_CANARY_BOOTID || kind == CC_CANARY_KEY || kind == CC_CANARY_REGION;
+}
+
+int hangrec_type_counts(uint32_t efi_type)
+{
+	return efi_type == CC_EFI_CONVENTIONAL;
+}
+
+int hangrec_ram_verdict(const struct cc_hang_record *r, uint32_t matched, uint32_t counted)
 {
 	unsigned n = 0, unique = 0;
 	for (unsigned i = 0; i < r->nr_canaries && i < CC_HANG_MAX_CANARIES; i++) {
-		if (!(matched & (1u << i)))
+		if (!(matched & counted & (1u << i)))
 			continue;
 		n++;
-		if (r->canaries[i].kind == CC_CANARY_BOOTID || r->canaries[i].kind == CC_CANARY_REGION)
-			unique++;
+		unique += hangrec_kind_unique(r->canaries[i].kind);
 	}
-	return n >= HANGREC_MIN_MATCH && unique > 0;
+	if (n < HANGREC_MIN_MATCH)
+		return HANGREC_RAM_TOO_FEW;
+	return unique ? HANGREC_RAM_SURVIVED : HANGREC_RAM_NO_UNIQUE;
+}
+
+_Static_assert(HANGREC_MIN_MATCH == 2, "hangrec_verdict_words says 2");
+
+const char *hangrec_verdict_words(int verdict)
+{
+	switch (verdict) {
+	case HANGREC_RAM_SURVIVED:  return "RAM survived";
+	case HANGREC_RAM_TOO_FEW:   return "RAM did not survive (fewer than 2 canaries in free memory match)";
+	case HANGREC_RAM_NO_UNIQUE: return "RAM did not survive (no canary unique to the boot matches in free memory)";
+	}
+	return "RAM did not survive (unknown verdict)";
 }
 
 const char *hangrec_error(int code)

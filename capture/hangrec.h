@@ -33,11 +33,27 @@ int hangrec_check(const void *buf, size_t len, unsigned *at);
  * bytes and the CRC-32 of all), else 0.  mem: the canary's physical
  * address as hangcap.efi sees RAM (identity mapped). */
 int hangrec_canary_matches(const struct cc_hang_canary *c, const volatile uint8_t *mem);
-/* The rule of docs/hangcap.md: RAM survived the reset if at least
- * HANGREC_MIN_MATCH canaries match (bit i of matched: canary i) and one
- * of them is unique to the boot (CC_CANARY_BOOTID or CC_CANARY_REGION). */
+/* 1 if a canary of this kind is unique to the boot (or to the arming):
+ * CC_CANARY_BOOTID, CC_CANARY_KEY, CC_CANARY_REGION. */
+int hangrec_kind_unique(uint32_t kind);
+/* 1 if a canary in memory of this EFI type counts for the rule (only
+ * CC_EFI_CONVENTIONAL: the firmware owns every other type when hangcap
+ * runs, and what it holds there says nothing about the reset). */
+int hangrec_type_counts(uint32_t efi_type);
+
+/* The rule of docs/hangcap.md.  Bit i of matched: canary i matches RAM;
+ * bit i of counted: canary i lies in memory the firmware does not own
+ * (hangrec_type_counts of the memory map's type at its address).  Only
+ * counted canaries are looked at, matching or not.  RAM survived the reset
+ * if at least HANGREC_MIN_MATCH counted canaries match and one of those is
+ * unique to the boot.  Bits past nr_canaries are ignored. */
 #define HANGREC_MIN_MATCH 2
-int hangrec_ram_survived(const struct cc_hang_record *r, uint32_t matched);
+#define HANGREC_RAM_SURVIVED   0
+#define HANGREC_RAM_TOO_FEW   -1 /* fewer than HANGREC_MIN_MATCH counted canaries match */
+#define HANGREC_RAM_NO_UNIQUE -2 /* enough match, none of them unique to the boot */
+int hangrec_ram_verdict(const struct cc_hang_record *r, uint32_t matched, uint32_t counted);
+/* The verdict in words: "RAM survived", "RAM did not survive (...)". */
+const char *hangrec_verdict_words(int verdict);
 
 /* A few words for a code, for one-line messages ("checksum wrong"). */
 const char *hangrec_error(int code);

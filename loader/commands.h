@@ -12,6 +12,7 @@ int cmd_load(int argc, char **argv);
 int cmd_unload(int argc, char **argv);
 int cmd_config(int argc, char **argv);
 int cmd_hangrec(int argc, char **argv);
+int cmd_hangcap(int argc, char **argv);
 
 /* Delete the hang record below root (loader/load.c): one line on stdout
  * saying what was done; 0, or -1 after one line on stderr. */

@@ -34,6 +34,7 @@ static const char *const key_names[CFG_NKEYS] = {
 	[CFG_SAVE_FORMAT] = "SAVE_FORMAT",
 	[CFG_KEEP] = "KEEP",
 	[CFG_IMAGE] = "IMAGE",
+	[CFG_HANG_RECORD] = "HANG_RECORD",
 };
 
 static const char *const action_names[] = {
@@ -201,6 +202,16 @@ static int set_value(struct config *c, enum config_key k, const char *v, const c
 				    "IMAGE=%s: give the absolute path of a signed capture.efi (docs/secure-boot.md)", v);
 		strcpy(c->image, v);
 		return 0;
+	case CFG_HANG_RECORD:
+		if (!strcmp(v, "yes"))
+			c->hang_record = 1;
+		else if (!strcmp(v, "no"))
+			c->hang_record = 0;
+		else
+			return fail(err, errlen, name, line,
+				    "HANG_RECORD=%s: use yes (load writes the hang record hangcap.efi reads, "
+				    "docs/hangcap.md) or no", v);
+		return 0;
 	case CFG_NKEYS:
 		break;
 	}
@@ -236,7 +247,7 @@ static int parse_line(struct config *c, const char *s, size_t len, const char *n
 	}
 	if (k >= sizeof(key))
 		return fail(err, errlen, name, line, "unknown key (known: TARGET, DUMP_LEVEL, COMPRESS, ACTION, "
-			    "SAVE_DIR, SAVE_FORMAT, KEEP, IMAGE)");
+			    "SAVE_DIR, SAVE_FORMAT, KEEP, IMAGE, HANG_RECORD)");
 	key[k] = '\0';
 	i++; /* '=' */
 
@@ -246,7 +257,7 @@ static int parse_line(struct config *c, const char *s, size_t len, const char *n
 			ck = (enum config_key)n;
 	if (ck == CFG_NKEYS)
 		return fail(err, errlen, name, line, "unknown key %s (known: TARGET, DUMP_LEVEL, COMPRESS, ACTION, "
-			    "SAVE_DIR, SAVE_FORMAT, KEEP, IMAGE)", key);
+			    "SAVE_DIR, SAVE_FORMAT, KEEP, IMAGE, HANG_RECORD)", key);
 	if (c->line[ck])
 		return fail(err, errlen, name, line, "%s is set twice (first on line %u)", key, c->line[ck]);
 

@@ -14,7 +14,7 @@
 #define CONFIG_KEEP_MAX 10000
 
 enum config_key { CFG_TARGET, CFG_DUMP_LEVEL, CFG_COMPRESS, CFG_ACTION, CFG_SAVE_DIR, CFG_SAVE_FORMAT, CFG_KEEP,
-		  CFG_IMAGE, CFG_NKEYS };
+		  CFG_IMAGE, CFG_HANG_RECORD, CFG_NKEYS };
 
 enum { CONFIG_FORMAT_ELF, CONFIG_FORMAT_KDUMP };
 
@@ -27,10 +27,11 @@ struct config {
 	int save_format;                     /* CONFIG_FORMAT_*, default elf */
 	unsigned keep;                       /* saved dumps to keep, 0 = all */
 	char image[CONFIG_VALUE_MAX + 1];    /* a signed capture.efi (load --image); "" = the built-in one */
+	int hang_record;                     /* HANG_RECORD=yes: load writes the hang record; default no */
 	unsigned line[CFG_NKEYS];            /* where each key was set, 0 = default */
 };
 
-/* The defaults: no target, level 31, lz4, reboot, /var/crash, elf, keep 0, no image. */
+/* The defaults: no target, level 31, lz4, reboot, /var/crash, elf, keep 0, no image, no hang record. */
 void config_defaults(struct config *c);
 
 /* Parses text (len bytes, need not end in NUL or newline) over c (which

@@ -75,6 +75,7 @@ int cmd_config(int argc, char **argv)
 	printf("SAVE_FORMAT=%s\n", config_format_name(c.save_format));
 	printf("KEEP=%u\n", c.keep);
 	printf("IMAGE='%s'\n", c.image);
+	printf("HANG_RECORD=%s\n", c.hang_record ? "yes" : "no");
 	return 0;
 }
 

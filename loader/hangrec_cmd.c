@@ -83,23 +83,90 @@ static int show(const char *root)
 	return 0;
 }
 
+/* clear --stale: remove the record only when it is valid and of an
+ * earlier boot (hangcap.efi did not consume it: RAM did not survive, or
+ * hangcap.efi is not installed); one line in every case. */
+static int clear_stale(const char *root)
+{
+	static union {
+		struct cc_hang_record r;
+		uint8_t b[CC_HANG_RECORD_SIZE + 1];
+	} u;
+	char why[400], text[64], id[UUID_TEXT_LEN + 1];
+	uint32_t attrs;
+	uint8_t now_id[16];
+
+	if (!efivar_available(root, why, sizeof(why))) {
+		printf("crashcap: no hang record (%s)\n", why);
+		return 0;
+	}
+	ssize_t n = efivar_read(root, HANG_FILE, &attrs, u.b, sizeof(u.b), why, sizeof(why));
+	if (n == -2) {
+		printf("crashcap: no hang record\n");
+		return 0;
+	}
+	if (n < 0) {
+		warnx("hang record: %s", why);
+		return 1;
+	}
+	unsigned at;
+	int rc = hangrec_check(u.b, (size_t)n, &at);
+	if (rc != HANGREC_OK) {
+		printf("crashcap: the hang record is not valid (%s): kept (crashcap hangrec clear removes it)\n",
+		       hangrec_error(rc));
+		return 0;
+	}
+	if (sysfile_read_line(root, "/proc/sys/kernel/random/boot_id", text, sizeof(text)) < 0 ||
+	    uuid_parse(text, now_id) < 0) {
+		warnx("hang record: no boot id in /proc/sys/kernel/random/boot_id: cannot tell whose it is, kept");
+		return 1;
+	}
+	if (!memcmp(now_id, u.r.boot_id, 16)) {
+		printf("crashcap: the hang record is this boot's: kept\n");
+		return 0;
+	}
+	int d = efivar_delete(root, HANG_FILE, why, sizeof(why));
+	if (d < 0) {
+		warnx("hang record of an earlier boot not removed: %s", why);
+		return 1;
+	}
+	time_t t = (time_t)u.r.armed_time;
+	struct tm tm;
+	char when[32] = "?";
+	if (gmtime_r(&t, &tm))
+		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm);
+	uuid_format(u.r.boot_id, id);
+	printf("crashcap: removed the hang record of an earlier boot (%s, armed %s), which hangcap.efi did not "
+	       "consume\n", id, when);
+	return 0;
+}
+
 int cmd_hangrec(int argc, char **argv)
 {
-	const char *root = "";
+	const char *root = "", *action = NULL;
+	int stale = 0;
 	if (argc == 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
 		usage_print("hangrec");
 		return 0;
 	}
-	if (argc == 4 && !strcmp(argv[2], "--root"))
-		root = argv[3];
-	else if (argc != 2) {
-		warnx("usage: crashcap hangrec show|clear");
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--root") && i + 1 < argc)
+			root = argv[++i];
+		else if (!strcmp(argv[i], "--stale") && !stale)
+			stale = 1;
+		else if (argv[i][0] != '-' && !action)
+			action = argv[i];
+		else
+			action = NULL, i = argc + 1, argc = -1;
+	}
+	if (!action || argc < 0) {
+		warnx("usage: crashcap hangrec show|clear [--stale]");
 		return EXIT_USAGE;
 	}
-	if (!strcmp(argv[1], "show"))
+	if (!strcmp(action, "show") && !stale)
 		return show(root);
-	if (!strcmp(argv[1], "clear"))
-		return hang_record_clear(root) < 0 ? 1 : 0;
-	warnx("hangrec: %s: use show or clear", argv[1]);
+	if (!strcmp(action, "clear"))
+		return stale ? clear_stale(root) : hang_record_clear(root) < 0 ? 1 : 0;
+	warnx("hangrec: %s: use show or clear [--stale]", action);
 	return EXIT_USAGE;
 }

@@ -74,6 +74,9 @@ enum { SYSCALL_AUTO, SYSCALL_LOAD, SYSCALL_FILE };
 #define FILE_CMDLINE "" /* kexec_file_load: nothing beyond the kernel's elfcorehdr= */
 
 enum { SEG_PURGATORY, SEG_PAYLOAD, SEG_PARAMS, SEG_BACKUP, NR_SEGS };
+/* The hang record's crash-region canary (docs/hangcap.md): one more
+ * segment after the last of those, only with --hang-record on kexec_load. */
+#define MAX_SEGS (NR_SEGS + 1)
 
 /* Everything a load is made of; static storage: cc_params alone is 8 KiB. */
 static struct {
@@ -90,7 +93,9 @@ static struct {
 	void *purg_copy;                     /* the purgatory image, patched */
 	struct cc_params params;
 	struct cc_purgatory_info info;
-	struct segment segs[NR_SEGS];
+	struct segment segs[MAX_SEGS];
+	int canary_seg;                      /* index of the "canary" segment, -1: none */
+	uint8_t canary_page[LAYOUT_PAGE];    /* its bytes: fresh random */
 	uint64_t entry;
 	uint64_t slack;
 	struct cc_dump_header hdr;
@@ -345,6 +350,8 @@ static int apply_config(struct load_args *a)
 		a->compress = c.compress;
 	if (!a->action_given)
 		a->action = c.action;
+	if (c.hang_record)
+		a->hang_record = 1;
 	static char image[CONFIG_VALUE_MAX + 1];
 	if (!a->image && c.image[0] && a->syscall != SYSCALL_LOAD) { /* --syscall load: the built-in image */
 		strcpy(image, c.image);
@@ -657,6 +664,7 @@ static int stage(const struct load_args *a)
 	uint64_t backup_size, need;
 	int file = a->syscall == SYSCALL_FILE;
 
+	L.canary_seg = -1;
 	if (stage_check_purgatory(purg.data, purg.size, &L.purg, why, sizeof(why)) < 0 ||
 	    stage_check_payload(pay.data, pay.size, &L.img, why, sizeof(why)) < 0) {
 		warnx("built-in %s (rebuild crashcap)", why);
@@ -710,6 +718,18 @@ static int stage(const struct load_args *a)
 	L.segs[SEG_PARAMS] = (struct segment){ "params", &L.params, sizeof(L.params), sizeof(L.params), LAYOUT_PAGE, 0, 1 };
 	L.segs[SEG_BACKUP] = (struct segment){ "backup", NULL, 0, backup_size, LAYOUT_PAGE, 0, 0 }; /* loads no bytes */
 	unsigned nsegs = backup_size ? NR_SEGS : NR_SEGS - 1;
+	/* The crash-region canary: random bytes the kernel never writes after
+	 * kexec_load.  Not hashed: a stray write to it must not cost the
+	 * panic dump, and the payload never reads it. */
+	L.canary_seg = -1;
+	if (a->hang_record) {
+		if (getrandom(L.canary_page, sizeof(L.canary_page), 0) != (ssize_t)sizeof(L.canary_page)) {
+			warn("getrandom (the hang record's crash-region canary)");
+			return -1;
+		}
+		L.canary_seg = (int)nsegs;
+		L.segs[nsegs++] = (struct segment){ "canary", L.canary_page, LAYOUT_PAGE, LAYOUT_PAGE, LAYOUT_PAGE, 0, 0 };
+	}
 
 	L.slack = layout_slack(iomem_ram_bytes(&L.mem));
 	int rc = layout_place(L.region_start, L.region_end, L.segs, nsegs, L.slack, &need);
@@ -764,13 +784,13 @@ static int stage(const struct load_args *a)
  * in one line, and the load still succeeds.  hang_line gets the summary's
  * line either way. */
 #define HANG_FILE CC_HANG_VAR_NAME "-" CC_HANG_VAR_GUID
-static char hang_line[1400];
+static char hang_line[2000];
 
 static void hang_record(const struct load_args *a)
 {
 	static struct cc_hang_record rec;
 	static struct cc_hang_canary can[CC_HANG_MAX_CANARIES];
-	char why[400], text[64], words[700];
+	char why[400], text[64], words[1400];
 	uint8_t boot_id[16];
 
 	/* Opt-in until hangcap.efi captures: a record nothing uses would
@@ -778,7 +798,7 @@ static void hang_record(const struct load_args *a)
 	 * kernel addresses in a variable efivarfs shows 0644. */
 	if (!a->hang_record) {
 		snprintf(hang_line, sizeof(hang_line), "record not written: hang capture is not built yet "
-			 "(--hang-record writes it, to test hangcap.efi)");
+			 "(--hang-record or HANG_RECORD=yes writes it, to test hangcap.efi)");
 		return;
 	}
 	if (!efivar_available(a->root, why, sizeof(why))) {
@@ -790,8 +810,16 @@ static void hang_record(const struct load_args *a)
 		snprintf(hang_line, sizeof(hang_line), "record not written: no boot id in /proc/sys/kernel/random/boot_id");
 		return;
 	}
-	unsigned nc = canary_collect(a->root, &L.mem, L.page_offset, boot_id, L.params.vmcoreinfo_paddr,
-				     L.params.vmcoreinfo_size, can, CC_HANG_MAX_CANARIES, words, sizeof(words));
+	struct canary_src src = {
+		.root = a->root, .mem = &L.mem, .page_offset = L.page_offset, .boot_id = boot_id,
+		.text_vaddr = L.kt.valid ? L.kt.vaddr : 0, .text_paddr = L.kt.valid ? L.kt.paddr : 0,
+		.text_size = L.kt.valid ? L.kt.size : 0,
+		.vmcoreinfo_paddr = L.params.vmcoreinfo_paddr, .vmcoreinfo_size = L.params.vmcoreinfo_size,
+		.region = L.canary_seg >= 0 ? L.canary_page : NULL,
+		.region_paddr = L.canary_seg >= 0 ? L.segs[L.canary_seg].mem : 0,
+		.no_region = a->syscall == SYSCALL_FILE ? "kexec_file_load places the segments itself" : "not staged",
+	};
+	unsigned nc = canary_collect(&src, can, CC_HANG_MAX_CANARIES, words, sizeof(words));
 	if (hangrec_build(&rec, &L.params, boot_id, (uint64_t)time(NULL), can, nc, why, sizeof(why)) < 0) {
 		snprintf(hang_line, sizeof(hang_line), "record not written: %s", why);
 		return;

@@ -18,6 +18,7 @@ static const struct command commands[] = {
 	{ "unload", cmd_unload },
 	{ "config", cmd_config },
 	{ "hangrec", cmd_hangrec },
+	{ "hangcap", cmd_hangcap },
 };
 
 static const char usage_head[] =
@@ -84,12 +85,25 @@ static const char usage_unload[] =
 	"      the hang record: crashcap.service does it at every clean stop.\n";
 
 static const char usage_hangrec[] =
-	"  crashcap hangrec show|clear\n"
+	"  crashcap hangrec show|clear [--stale]\n"
 	"      The hang record crashcap load leaves in a UEFI variable, efivarfs'\n"
 	"      CrashcapHang-" CC_HANG_VAR_GUID " (docs/hangcap.md):\n"
 	"      show checks and prints it (exit 1 if it is not valid), clear\n"
-	"      removes it.\n"
+	"      removes it; clear --stale only a valid one of an earlier boot,\n"
+	"      which hangcap.efi did not consume (crashcap-save does it).\n"
 	"      Test only: --root DIR after the action (read sys/ and proc/ below DIR).\n";
+
+static const char usage_hangcap[] =
+	"  crashcap hangcap install [--esp DIR] [--image FILE] | remove [--esp DIR]\n"
+	"      install: copy hangcap.efi (the one make install put in\n"
+	"      PREFIX/lib/crashcap, or FILE: a signed copy under Secure Boot,\n"
+	"      docs/secure-boot.md) to \\EFI\\crashcap\\hangcap.efi on the EFI\n"
+	"      system partition (DIR, else the one mounted at /boot/efi or /efi)\n"
+	"      and make it the SysPrep option \"crashcap hangcap\" first in\n"
+	"      SysPrepOrder with efibootmgr: the firmware then starts it at every\n"
+	"      boot, before the operating system (docs/hangcap.md).  An option of\n"
+	"      that name made before is replaced.  remove: delete the option, its\n"
+	"      SysPrepOrder entry and the file.\n";
 
 static const char usage_config[] =
 	"  crashcap config [--config FILE] [--has-target]\n"
@@ -142,7 +156,7 @@ static const struct {
 	const char *text;
 } usages[] = {
 	{ "load", usage_load }, { "unload", usage_unload }, { "config", usage_config }, { "status", usage_status },
-	{ "save", usage_save }, { "hangrec", usage_hangrec },
+	{ "save", usage_save }, { "hangrec", usage_hangrec }, { "hangcap", usage_hangcap },
 };
 
 void usage_print(const char *command)

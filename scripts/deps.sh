@@ -21,6 +21,9 @@ PACKAGES=(
 	"gnu-efi:/usr/include/efi/efi.h"
 	# hangcap's QEMU check makes its ESP images without loop mounts
 	"mtools:/usr/bin/mformat"
+	# crashcap hangcap install makes the SysPrep option with it (and its
+	# QEMU check runs it in the guest)
+	"efibootmgr:/bin/efibootmgr"
 	"busybox-static:/bin/busybox"
 	"kexec-tools:/usr/sbin/vmcore-dmesg"
 	"makedumpfile:/usr/bin/makedumpfile"

@@ -21,53 +21,62 @@ static UINT8 var_buf[CC_HANG_RECORD_SIZE + 1] __attribute__((aligned(8)));
 
 enum verdict { NO_RECORD, READ_FAILED, INVALID, VALID };
 
-static const char *const kind_words[] = { "?", "bootid", "region", "vmcoreinfo" };
+static const char *const kind_words[] = { "?", "bootid", "region", "vmcoreinfo", "key", "roinit" };
 
 static const char *const mem_types[] = {
 	"Reserved", "LoaderCode", "LoaderData", "BootServicesCode", "BootServicesData", "RuntimeServicesCode",
 	"RuntimeServicesData", "Conventional", "Unusable", "ACPIReclaim", "ACPINVS", "MMIO", "MMIOPort", "PalCode",
 	"Persistent",
 };
+#define TYPE_NOT_IN_MAP 0xffffffffu
 
-/* What the firmware's memory map says is at paddr now. */
-static const char *mem_type_at(EFI_MEMORY_DESCRIPTOR *map, UINTN n, UINTN dsize, UINT64 paddr)
+/* The memory map's type at paddr now, or TYPE_NOT_IN_MAP. */
+static UINT32 mem_type_at(EFI_MEMORY_DESCRIPTOR *map, UINTN n, UINTN dsize, UINT64 paddr)
 {
 	for (UINTN i = 0; map && i < n; i++) {
 		EFI_MEMORY_DESCRIPTOR *d = (EFI_MEMORY_DESCRIPTOR *)((UINT8 *)map + i * dsize);
 		if (paddr >= d->PhysicalStart && paddr - d->PhysicalStart < d->NumberOfPages * 4096)
-			return d->Type < sizeof(mem_types) / sizeof(mem_types[0]) ? mem_types[d->Type] : "other";
+			return d->Type;
 	}
-	return "not in the map";
+	return TYPE_NOT_IN_MAP;
 }
 
-/* One line per canary that does not match: where it is, and what the
- * firmware has there now (the memory map is read only on this path). */
-static void name_misses(const struct cc_hang_record *r, UINT32 matched)
+static const char *type_words(UINT32 t)
+{
+	if (t == TYPE_NOT_IN_MAP)
+		return "not in the map";
+	return t < sizeof(mem_types) / sizeof(mem_types[0]) ? mem_types[t] : "other";
+}
+
+/* Compare every canary with RAM (bits of *matched), and ask the memory
+ * map (read only on this path) which of them lie in memory the firmware
+ * does not own (bits of *counted); types[i] what the map says there. */
+static void check_canaries(const struct cc_hang_record *r, UINT32 *matched, UINT32 *counted, UINT32 *types)
 {
 	UINTN n = 0, key, dsize = 0;
 	UINT32 dver;
-	EFI_MEMORY_DESCRIPTOR *map = NULL;
+	EFI_MEMORY_DESCRIPTOR *map = LibMemoryMap(&n, &key, &dsize, &dver);
+	*matched = *counted = 0;
 	for (unsigned i = 0; i < r->nr_canaries; i++) {
-		if (matched & (1u << i))
-			continue;
-		if (!map)
-			map = LibMemoryMap(&n, &key, &dsize, &dver);
-		Print(L"hangcap: canary %d (%a, %d bytes at 0x%lx) differs; the firmware's memory map has %a there\n", i,
-		      kind_words[r->canaries[i].kind], r->canaries[i].len, r->canaries[i].paddr,
-		      mem_type_at(map, n, dsize, r->canaries[i].paddr));
+		const struct cc_hang_canary *c = &r->canaries[i];
+		types[i] = mem_type_at(map, n, dsize, c->paddr);
+		if (types[i] != TYPE_NOT_IN_MAP && hangrec_type_counts(types[i]))
+			*counted |= 1u << i;
+		if (hangrec_canary_matches(c, (const volatile UINT8 *)(UINTN)c->paddr))
+			*matched |= 1u << i;
 	}
 	if (map)
 		FreePool(map);
 }
 
-/* Compare every canary with RAM: the bit mask of those that match. */
-static UINT32 check_canaries(const struct cc_hang_record *r)
+/* One line per canary: matches or differs, and the memory type there. */
+static void name_canaries(const struct cc_hang_record *r, UINT32 matched, UINT32 counted, const UINT32 *types)
 {
-	UINT32 matched = 0;
 	for (unsigned i = 0; i < r->nr_canaries; i++)
-		if (hangrec_canary_matches(&r->canaries[i], (const volatile UINT8 *)(UINTN)r->canaries[i].paddr))
-			matched |= 1u << i;
-	return matched;
+		Print(L"hangcap: canary %d (%a, %d bytes at 0x%lx) %a; %a memory there%a\n", i,
+		      kind_words[r->canaries[i].kind], r->canaries[i].len, r->canaries[i].paddr,
+		      matched & (1u << i) ? "matches" : "differs", type_words(types[i]),
+		      counted & (1u << i) ? "" : ", not counted");
 }
 
 /* Read and check the record; why gets the reason's words, detail a number. */
@@ -117,7 +126,9 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 	InitializeLib(image, systab);
 	enum verdict v = look(&why, &detail, &attrs);
 	const struct cc_hang_record *r = (const struct cc_hang_record *)var_buf;
-	UINT32 matched = v == VALID ? check_canaries(r) : 0;
+	UINT32 matched = 0, counted = 0, types[CC_HANG_MAX_CANARIES];
+	if (v == VALID)
+		check_canaries(r, &matched, &counted, types);
 	UINT64 t1 = efi_rdtsc();
 
 	UINT64 us = efi_tsc_us(t1 - t0, efi_tsc_per_ms());
@@ -134,25 +145,16 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 		      why, detail, us);
 		break;
 	case VALID: {
-		char list[64];
-		unsigned n = 0, len = 0;
-		list[0] = 0;
+		unsigned nm = 0, nc = 0, ncm = 0;
 		for (unsigned i = 0; i < r->nr_canaries; i++) {
-			if (!(matched & (1u << i)))
-				continue;
-			n++;
-			for (const char *w = kind_words[r->canaries[i].kind]; *w && len + 2 < sizeof(list); w++)
-				list[len++] = *w;
-			if (len + 1 < sizeof(list))
-				list[len++] = ' ';
-			list[len] = 0;
+			nm += !!(matched & (1u << i));
+			nc += !!(counted & (1u << i));
+			ncm += !!(matched & counted & (1u << i));
 		}
-		if (len)
-			list[len - 1] = 0;
-		Print(L"hangcap: hang record valid; canaries %d of %d match (%a): %a; capture not built yet, "
-		      L"nothing captured, left in place, back after %ld us\n", n, r->nr_canaries, len ? list : "none",
-		      hangrec_ram_survived(r, matched) ? "RAM survived" : "RAM did not survive", us);
-		name_misses(r, matched);
+		Print(L"hangcap: hang record valid; canaries %d of %d match, %d of %d in free memory: %a; "
+		      L"capture not built yet, nothing captured, left in place, back after %ld us\n", nm, r->nr_canaries,
+		      ncm, nc, hangrec_verdict_words(hangrec_ram_verdict(r, matched, counted)), us);
+		name_canaries(r, matched, counted, types);
 		break;
 	}
 	}

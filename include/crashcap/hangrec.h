@@ -36,11 +36,22 @@
 #define CC_HANG_DEVPATH_MAX  256
 #define CC_HANG_PAGE         4096u
 
-/* Canary kinds (docs/hangcap.md, "What proves RAM survived"). */
-#define CC_CANARY_BOOTID     1 /* the kernel's boot id, in the kernel image's data: unique to the boot */
-#define CC_CANARY_REGION     2 /* random bytes the loader staged in the crash region: unique to the boot */
+/* Canary kinds (docs/hangcap.md, "What proves RAM survived").  "Unique":
+ * random bytes made once for this boot or this arming, which no other
+ * boot's RAM holds at that place (capture/hangrec.c, hangrec_kind_unique). */
+#define CC_CANARY_BOOTID     1 /* the kernel's boot id, in the kernel image's bss or data: unique */
+#define CC_CANARY_REGION     2 /* a page of random bytes the loader staged in the crash region: unique */
 #define CC_CANARY_VMCOREINFO 3 /* the VMCOREINFO note as it was when armed */
-#define CC_CANARY_KIND_MAX   3
+#define CC_CANARY_KEY        4 /* a random key the kernel made once this boot and keeps in its image
+                                * (ptr_key, /proc/kallsyms): unique */
+#define CC_CANARY_ROINIT     5 /* a page of the kernel's read-only-after-init data, which the kernel
+                                * write-protects once booted */
+#define CC_CANARY_KIND_MAX   5
+
+/* The one EFI memory type (UEFI 2.10, 7.2, EFI_MEMORY_TYPE) in which a
+ * canary counts for the rule: free memory.  Every other type at hangcap's
+ * time is the firmware's (loader, boot-services, runtime, ACPI) or not RAM. */
+#define CC_EFI_CONVENTIONAL  7
 
 #define CC_CANARY_MIN_LEN    16
 #define CC_CANARY_HEAD       16

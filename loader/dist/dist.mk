@@ -10,7 +10,9 @@
 # The payload and the purgatory are built into the command (loader/images.c).
 # capture.efi (the payload as a kexec_file_load image, unsigned) is also
 # installed as a file, $(LIBEXECDIR)/capture.efi, for users to sign with
-# their own key and load with --image (docs/secure-boot.md).
+# their own key and load with --image (docs/secure-boot.md).  hangcap.efi,
+# when built (gnu-efi), goes beside it: `crashcap hangcap install` copies
+# it from there to the ESP (docs/hangcap.md).
 
 PREFIX     ?= /usr/local
 DESTDIR    ?=
@@ -46,6 +48,8 @@ install: $(B)/crashcap $(B)/capture.efi
 		$(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(COMPLDIR) $(DESTDIR)$(DOCDIR) $(DESTDIR)$(SYSCONFDIR)
 	$(Q)install -m 0755 $(B)/crashcap $(DESTDIR)$(SBINDIR)/crashcap
 	$(Q)install -m 0644 $(B)/capture.efi $(DESTDIR)$(LIBEXECDIR)/capture.efi
+	$(Q)if [ -e $(B)/hangcap.efi ]; then install -m 0644 $(B)/hangcap.efi $(DESTDIR)$(LIBEXECDIR)/hangcap.efi; \
+		else echo "  SKIP    hangcap.efi (not built: gnu-efi missing)"; fi
 	$(Q)$(DIST_SED) $(DIST)/crashcap-save.in >$(DESTDIR)$(LIBEXECDIR)/crashcap-save
 	$(Q)chmod 0755 $(DESTDIR)$(LIBEXECDIR)/crashcap-save
 	$(Q)$(DIST_SED) $(DIST)/crashcap-generator.in >$(DESTDIR)$(GENDIR)/crashcap-generator

@@ -55,8 +55,8 @@ note() {
 # A /proc/kcore: ELF header, program headers, and at 0x1000 the PT_NOTE as
 # the kernel builds it: a CORE note (prstatus, zeros here), then VMCOREINFO
 # with the text of the file $2 (none if $2 is empty).
-make_kcore() { # make_kcore OUT [VMCOREINFO_TEXT [BSS_FILE VMCOREINFO_PAGE_FILE]]
-	local out=$1 notes=$W/kcore-notes.$$ bssf=${3:-} vmcif=${4:-}
+make_kcore() { # make_kcore OUT [VMCOREINFO_TEXT [BSS_FILE VMCOREINFO_PAGE_FILE [DATA_PAGE_FILE RO_FILE]]]
+	local out=$1 notes=$W/kcore-notes.$$ bssf=${3:-} vmcif=${4:-} dataf=${5:-} rof=${6:-}
 	head -c 336 /dev/zero >"$notes.prstatus"
 	{ note CORE 1 "$notes.prstatus"; [ -n "${2:-}" ] && note VMCOREINFO 0 "$2"; } >"$notes"
 	local nsize=$(stat -c %s "$notes")
@@ -72,6 +72,10 @@ make_kcore() { # make_kcore OUT [VMCOREINFO_TEXT [BSS_FILE VMCOREINFO_PAGE_FILE]
 	# VMCOREINFO page (0x7f71c000) hold those files' bytes (the hang record's canaries)
 	[ -n "$bssf" ] && phdrs+=("1 0xffff9b4c82d0e000 0x100000 $(stat -c %s "$bssf")"
 		"1 0xffff9b4cff71c000 0x400000 4096")
+	# with DATA_PAGE_FILE: the first page of "Kernel data" (0x2600000, ptr_key
+	# at 0x100 in it) and 40 KiB of "Kernel rodata" from 0x23f0000 (the
+	# ro_after_init data of the fake kallsyms)
+	[ -n "$dataf" ] && phdrs+=("1 0xffff9b4c82600000 0x500000 4096" "1 0xffff9b4c823f0000 0x600000 0xa000")
 	{
 		printf '\x7fELF\x02\x01\x01\x00'; le 8 0
 		le 2 4; le 2 62; le 4 1; le 8 0; le 8 64; le 8 0; le 4 0
@@ -87,6 +91,10 @@ make_kcore() { # make_kcore OUT [VMCOREINFO_TEXT [BSS_FILE VMCOREINFO_PAGE_FILE]
 	if [ -n "$bssf" ]; then
 		dd if="$bssf" of="$out" bs=4096 seek=256 conv=notrunc status=none
 		dd if="$vmcif" of="$out" bs=4096 seek=1024 conv=notrunc status=none
+	fi
+	if [ -n "$dataf" ]; then
+		dd if="$dataf" of="$out" bs=4096 seek=1280 conv=notrunc status=none
+		dd if="$rof" of="$out" bs=4096 seek=1536 conv=notrunc status=none
 	fi
 	rm -f "$notes" "$notes.prstatus"
 }
@@ -172,7 +180,7 @@ check "dry run left the target untouched" [ "$(head -c 4096 disk.img | tr -d '\0
 
 # ---- the hang record line (docs/hangcap.md): a dry run writes no variable ----
 check "summary: hang line, not asked for" \
-	grep -q "^hang  *record not written: hang capture is not built yet (--hang-record writes it, to test hangcap.efi)$" out
+	grep -q "^hang  *record not written: hang capture is not built yet (--hang-record or HANG_RECORD=yes writes it, to test hangcap.efi)$" out
 load sys hang.dry disk.img --hang-record
 check "summary: hang line, the fake root has no UEFI" \
 	grep -q "^hang  *record not written: no sys/sys/firmware/efi: the system was not booted through UEFI$" out
@@ -185,22 +193,36 @@ echo 5e1f0c3d-8821-4a0b-9c11-223344556677 >efi/proc/sys/kernel/random/boot_id
 load efi efi.dry disk.img --hang-record
 check "with efivarfs: the record is built from the staged ranges (iomem's System RAM less the crash region: 4, as the dump line says) and not written" \
 	eval '[ "$rc" -eq 0 ] && grep -q "^hang  *record not written (dry run): 2112 bytes for efivarfs CrashcapHang-d7497578-f1ca-48bb-b56b-fd5c2fa5b66e, 4 RAM ranges, " out'
-check "... no canaries where /proc/kcore has none of the kernel's bss or of the VMCOREINFO page" \
-	grep -q "0 canaries: boot id not found (efi/proc/kcore: no PT_LOAD holds physical 0x2600000+3538944), VMCOREINFO not read (efi/proc/kcore: no PT_LOAD holds physical 0x7f71c000+4096)$" out
-# the kernel's bss with the boot id at 0x2d0e000 + 0x1230, the VMCOREINFO page: canaries
+check "... only the region page where /proc/kcore has none of the kernel's bss or of the VMCOREINFO page, and kallsyms no symbol" \
+	grep -q "1 canaries: boot id not found (efi/proc/kcore: no PT_LOAD holds physical 0x2600000+3538944), ptr_key not found (not in /proc/kallsyms), region page at 0x2f[0-9a-f]*, VMCOREINFO not read (efi/proc/kcore: no PT_LOAD holds physical 0x7f71c000+4096), no ro_after_init pages (no __start_ro_after_init or __end_ro_after_init in /proc/kallsyms)$" out
+region=$(sed -n 's/.*, canary \(0x[0-9a-f]*\)+4 KiB; entry.*/\1/p' out)
+check "the region canary is a segment of its own, the last, 4 KiB ($region), not hashed" \
+	eval '[ -n "$region" ] && grep -q "^segments .*, backup 0x[0-9a-f]*+636 KiB, canary $region+4 KiB; entry" out && grep -q "region page at $region," out'
+check "... and the dry-run file has it: 5 segments, the canary at $region, 4096 bytes, not hashed" \
+	eval 'D=efi.dry; [ "$(head_field segments)" = 5 ] && [ "$(seg_field canary mem)" = "$region" ] && [ "$(seg_field canary bufsz)" = 0x1000 ] && [ "$(seg_field canary hashed)" = 0 ]'
+# the kernel's bss with the boot id at 0x2d0e000 + 0x1230, the VMCOREINFO page,
+# ptr_key (16 bytes at 0x2600100) and ro_after_init 0x23f0800-0x23f9400: canaries
 head -c $((0x2ffffff - 0x2d0e000 + 1)) /dev/zero >bss.bin
 printf '\x5e\x1f\x0c\x3d\x88\x21\x4a\x0b\x9c\x11\x22\x33\x44\x55\x66\x77' | dd of=bss.bin bs=1 seek=$((0x1230)) conv=notrunc status=none
 { note VMCOREINFO 0 "$VMCOREINFO_TEXT"; head -c 4096 /dev/zero; } | head -c 4096 >vmci.bin
-make_kcore efi/proc/kcore "$VMCOREINFO_TEXT" bss.bin vmci.bin
+head -c 4096 /dev/zero >data.bin
+head -c $((0xa000)) /dev/urandom >ro.bin
+printf 'ffffffff9b3f0800 D __start_ro_after_init\nffffffff9b3f9400 D __end_ro_after_init\nffffffff9b600100 d ptr_key\n' >>efi/proc/kallsyms
+make_kcore efi/proc/kcore "$VMCOREINFO_TEXT" bss.bin vmci.bin data.bin ro.bin
 load efi efi.dry disk.img --hang-record
-check "with the bss and the VMCOREINFO page in /proc/kcore: both canaries, at their physical addresses" \
-	grep -q "4 RAM ranges, 2 canaries: boot id found at 0x2d0f230, VMCOREINFO found at 0x7f71c000$" out
+check "a ptr_key still all zero (the RNG not ready) is not taken; 5 ro_after_init pages fill the slots" \
+	grep -q "4 RAM ranges, 8 canaries: boot id found at 0x2d0f230, ptr_key not found (all zero at 0x2600100: not made yet), region page at 0x2f[0-9a-f]*, VMCOREINFO found at 0x7f71c000, 5 ro_after_init pages at 0x23f1000-0x23f8000$" out
+printf '\x9f\x31\x20\x06\x5d\x7e\x11\xc4\x02\x88\xa1\x3b\x6c\xd0\x45\xe9' | dd of=data.bin bs=1 seek=$((0x100)) conv=notrunc status=none
+make_kcore efi/proc/kcore "$VMCOREINFO_TEXT" bss.bin vmci.bin data.bin ro.bin
+load efi efi.dry disk.img --hang-record
+check "with the bss, ptr_key, the region, the VMCOREINFO page and ro_after_init in /proc/kcore: 8 canaries at their physical addresses" \
+	grep -q "4 RAM ranges, 8 canaries: boot id found at 0x2d0f230, ptr_key found at 0x2600100, region page at 0x2f[0-9a-f]*, VMCOREINFO found at 0x7f71c000, 4 ro_after_init pages at 0x23f1000-0x23f8000$" out
 printf '\x5e' | dd of=bss.bin bs=1 seek=$((0x1230 + 15)) conv=notrunc status=none
-make_kcore efi/proc/kcore "$VMCOREINFO_TEXT" bss.bin vmci.bin
+make_kcore efi/proc/kcore "$VMCOREINFO_TEXT" bss.bin vmci.bin data.bin ro.bin
 load efi efi.dry disk.img --hang-record
-check "a boot id one byte different is not taken for it" \
-	grep -q "1 canaries: boot id not found (efi/proc/kcore: no PT_LOAD holds physical 0x2600000+3538944), VMCOREINFO found at 0x7f71c000$" out
-rm -f bss.bin vmci.bin
+check "a boot id one byte different is not taken for it (a fifth ro_after_init page takes its slot)" \
+	grep -q "8 canaries: boot id not found (efi/proc/kcore: no PT_LOAD holds physical 0x2600000+3538944), ptr_key found at 0x2600100, region page at 0x2f[0-9a-f]*, VMCOREINFO found at 0x7f71c000, 5 ro_after_init pages at 0x23f1000-0x23f8000$" out
+rm -f bss.bin vmci.bin data.bin ro.bin
 check "... and the fake efivarfs is still empty" [ -z "$(ls -A efi/sys/firmware/efi/efivars)" ]
 load efi efi.dry disk.img
 check "without --hang-record, even with efivarfs: the hang line says it was not asked for" \
@@ -739,7 +761,7 @@ check "config IMAGE= with --syscall load: kexec_load, the image unused" \
 # ---- crashcap config: the file over the defaults, as shell assignments ----
 run "$CRASHCAP" config --config c1.conf
 check "config: prints every key, the file's values over the defaults" \
-	[ "$rc" -eq 0 -a "$(grep -v '^#' out | tr '\n' ' ')" = "TARGET='' TARGET_DEV='' DUMP_LEVEL=17 COMPRESS=none ACTION=halt SAVE_DIR='/var/crash' SAVE_FORMAT=elf KEEP=0 IMAGE='' " ]
+	[ "$rc" -eq 0 -a "$(grep -v '^#' out | tr '\n' ' ')" = "TARGET='' TARGET_DEV='' DUMP_LEVEL=17 COMPRESS=none ACTION=halt SAVE_DIR='/var/crash' SAVE_FORMAT=elf KEEP=0 IMAGE='' HANG_RECORD=no " ]
 check "config: its output is shell that sets them" \
 	[ "$(sh -c '. ./out; echo "$DUMP_LEVEL $ACTION $SAVE_DIR"')" = "17 halt /var/crash" ]
 run "$CRASHCAP" config --config c1.conf --has-target

@@ -22,11 +22,20 @@
 #              Linux (Debian's cloud kernel, EFI stub, from the UEFI shell's
 #              startup.nsh) with tests/qemu/hangcap-init.  Boot 1: `crashcap
 #              load` replaces the junk variable (immutable in efivarfs) with
-#              the record, 0600, and resets by sysrq b (a warm reset);
-#              hangcap.efi finds the canaries: RAM survived.  Boot 2 arms
+#              the record (8 canaries), 0600, and resets by sysrq b (a
+#              warm reset); hangcap.efi compares the canaries and asks the
+#              memory map which lie in free memory: RAM survived.  Boot 2 arms
 #              again and powers off without a clean stop; a new QEMU (a cold
 #              boot) starts: hangcap.efi finds no canary: RAM did not
 #              survive.  Boot 3: `crashcap unload` removes the record.
+#              docs/hangcap.md counts the `hangcap: canary` lines of runs.
+#   install    `crashcap hangcap install` from Linux, as a user runs it, with
+#              the real efibootmgr in the guest: fresh firmware variables, the
+#              ESP holds Linux and startup.nsh only.  Boot 1 installs
+#              (hangcap.efi from /lib/crashcap beside /bin/crashcap) and
+#              reboots; hangcap.efi must run at the next boot (its line on the
+#              serial console), boot 2 removes it and reboots; it must not run
+#              again before boot 3, and the file must be gone from the ESP.
 #
 # Every wait is bounded (tests/qemu/qemu-lib.sh phases); the ESPs are GPT
 # disk images made with sgdisk and mtools (no loop mounts), the variables a
@@ -43,8 +52,8 @@ HANGCAP_GOAL_US=50000 # issue 11: under 50 ms from its start to the return
 case=${1:-} keep=0
 [ "${2:-}" = --keep ] && keep=1
 case $case in
-bootorder|sysprep|linux) ;;
-*) echo "usage: tests/qemu/hangcap_test.sh bootorder|sysprep|linux [--keep]" >&2; exit 2 ;;
+bootorder|sysprep|linux|install) ;;
+*) echo "usage: tests/qemu/hangcap_test.sh bootorder|sysprep|linux|install [--keep]" >&2; exit 2 ;;
 esac
 for f in "$OVMF_CODE" "$OVMF_VARS" "$B/hangcap.efi" "$B/bootprobe.efi"; do
 	[ -e "$f" ] || { echo "FAIL - $f missing (scripts/deps.sh installs ovmf and gnu-efi; make hangcap)"; exit 1; }
@@ -103,6 +112,28 @@ elif [ $case = sysprep ]; then
 		"bootprobe: reached@@60@@boot 3: the boot option after the SysPrep application")
 	qemu_args "$RUN/a.img"
 	qs_run "$RUN" 600 "$QEMU" "${QARGS[@]}"
+elif [ $case = install ]; then
+	. "$ROOT/tests/qemu/kernel.sh"
+	kernel_fetch --driver CONFIG_VIRTIO_PCI:virtio_pci --driver CONFIG_VIRTIO_BLK:virtio_blk \
+		--driver CONFIG_EFIVAR_FS:efivarfs --driver CONFIG_VFAT_FS:vfat --driver CONFIG_NLS_CODEPAGE_437:nls_cp437 \
+		--driver CONFIG_NLS_ASCII:nls_ascii || { echo "FAIL - no kernel (tests/qemu/kernel.sh)"; exit 1; }
+	EBM=$(command -v efibootmgr) || { echo "FAIL - efibootmgr missing (scripts/deps.sh)"; exit 1; }
+	"$ROOT/tests/qemu/initramfs.sh" --out "$RUN/initrd.img" --modules "$KERNEL_MODULES" \
+		--init "$ROOT/tests/qemu/hangcap-init" --bin "$EBM:efibootmgr" \
+		--file "$B/hangcap.efi:/lib/crashcap/hangcap.efi" || { echo "FAIL - initramfs"; exit 1; }
+	printf 'fs0:\r\n\\vmlinuz.efi initrd=\\initrd.img console=ttyS0 panic=0 hcmode=install\r\n' >"$RUN/startup.nsh"
+	make_esp "$RUN/a.img" "$KERNEL_IMAGE:/vmlinuz.efi" "$RUN/initrd.img:/initrd.img" "$RUN/startup.nsh:/startup.nsh" ||
+		{ echo "FAIL - making the ESP"; exit 1; }
+	truncate -s 1M "$RUN/state.img"
+	QS_SHOW='hangcap:|hcguest:'
+	QS_PHASES=("hcguest: boot 1@@400@@Linux boot 1 (UEFI shell, startup.nsh)"
+		"hcguest: rebooting@@120@@crashcap hangcap install in boot 1"
+		"hcguest: boot 2@@400@@Linux boot 2, after hangcap.efi as SysPrep"
+		"hcguest: rebooting@@120@@crashcap hangcap remove in boot 2"
+		"hcguest: boot 3@@400@@Linux boot 3"
+		"hcguest: powering off@@60@@boot 3's power off")
+	qemu_args "$RUN/a.img" "$RUN/state.img"
+	qs_run "$RUN" 1500 "$QEMU" "${QARGS[@]}"
 else
 	. "$ROOT/tests/qemu/kernel.sh"
 	kernel_fetch --driver CONFIG_VIRTIO_PCI:virtio_pci --driver CONFIG_VIRTIO_BLK:virtio_blk \
@@ -143,6 +174,31 @@ else
 	qs_run "$RUN" 900 "$QEMU" "${QARGS[@]}"
 	cp "$RUN/console.log" "$RUN/cold.log"
 fi
+if [ $case = install ]; then
+	[ -z "$QS_EXPIRED" ] && ok "every phase within its bound" || fail "timed out waiting for $QS_EXPIRED"
+	check "QEMU ended by boot 3's power off, exit 0 (was $QS_RC)" test "$QS_RC" = 0
+	l() { sed 's/\x1b\[[0-9;?=]*[a-zA-Z]//g' "$RUN/console.log" | tr -d '\r' | grep -a "$@"; }
+	# part N: the console from "hcguest: boot N" up to the next boot's line
+	part() { sed 's/\x1b\[[0-9;?=]*[a-zA-Z]//g' "$RUN/console.log" | tr -d '\r' |
+		awk -v n="$1" '/^hcguest: boot [0-9]/ { b = $3 } b == n' | grep -a "${@:2}"; }
+	check "boot 1: install says where, which SysPrep option, first in SysPrepOrder, from /lib/crashcap" \
+		l -q '^hcguest: install: crashcap: hangcap.efi installed: /boot/efi/EFI/crashcap/hangcap.efi ('"$(stat -c %s "$B/hangcap.efi")"' bytes, from /bin/../lib/crashcap/hangcap.efi), SysPrep[0-9A-F]\{4\} "crashcap hangcap" first in SysPrepOrder (/dev/vda partition 1): the firmware starts it at every boot$'
+	check "boot 1: install exit 0" l -q '^hcguest: install exit 0$'
+	ebm_ours() { part 1 '^hcguest: efibootmgr: SysPrep[0-9A-F]\{4\}\* crashcap hangcap' | grep -cF 'File(\EFI\crashcap\hangcap.efi)'; }
+	check "boot 1: efibootmgr lists SysPrepOrder and the option, active, with its file" \
+		test "$(part 1 -c '^hcguest: efibootmgr: SysPrepOrder: [0-9A-F]\{4\}')" = 1 -a "$(ebm_ours)" = 1
+	check "before boot 1 (fresh variables): hangcap.efi did not run" test "$(l -B100000 -m1 '^hcguest: boot 1$' | grep -c '^hangcap:')" = 0
+	check "between boot 1 and boot 2: hangcap.efi ran once, found no record" \
+		test "$(part 1 -c '^hangcap: ')" = 1 -a "$(part 1 -c '^hangcap: no hang record: nothing to capture, back to the boot manager after [0-9]* us$')" = 1
+	check "boot 2: remove deleted the option and its order entry, and the file" \
+		eval "l -q '^hcguest: remove: crashcap: removed SysPrep[0-9A-F]\{4\} \"crashcap hangcap\" and its SysPrepOrder entry$' && l -q '^hcguest: remove: crashcap: removed /boot/efi/EFI/crashcap/hangcap.efi$' && l -q '^hcguest: remove exit 0$' && l -q '^hcguest: file: gone$'"
+	check "boot 2: efibootmgr lists no crashcap option" test "$(part 2 -c '^hcguest: efibootmgr: .*crashcap')" = 0
+	check "between boot 2 and boot 3: hangcap.efi did not run" test "$(part 2 -c '^hangcap:')" = 0
+	check "the ESP image has no EFI/crashcap/hangcap.efi left" bash -c "! mdir -i '$RUN/a.img@@1M' ::/EFI/crashcap/hangcap.efi >/dev/null 2>&1"
+	l '^hcguest: \(install\|remove\|efibootmgr\|boot\|file\)\|^hangcap:' | sed 's/^/  | /'
+	[ $FAILS = 0 ] && echo "hangcap/$case: passed" || echo "hangcap/$case: $FAILS checks failed"
+	exit $((FAILS > 0))
+fi
 if [ $case = linux ]; then
 	[ -z "$WARM_EXPIRED" ] && ok "warm part: every phase within its bound" || fail "warm part: timed out waiting for $WARM_EXPIRED"
 	check "warm part: QEMU ended by the guest's power off, exit 0 (was $WARM_RC)" test "$WARM_RC" = 0
@@ -153,30 +209,46 @@ if [ $case = linux ]; then
 	check "boot 1: the junk variable, as efivarfs shows a variable it found: 0644, immutable" \
 		w -q '^hcguest: variable: mode 644, 20 bytes, immutable$'
 	check "boot 1: hangrec show refuses it (no magic) before the load" w -q '^hcguest: show: .*not valid: no magic'
-	check "boot 1: load's hang line: written, with the boot id and VMCOREINFO canaries" \
-		w -q '^hcguest: load: hang  *record written to efivarfs CrashcapHang-d7497578-f1ca-48bb-b56b-fd5c2fa5b66e (2112 bytes, [0-9]* RAM ranges, 2 canaries: boot id found at 0x[0-9a-f]*, VMCOREINFO found at 0x[0-9a-f]*)'
+	# ptr_key is made at the kernel's first hashed %p after its RNG is ready: some boots have
+	# printed one before the load, some not; then its slot goes to a fifth ro_after_init page
+	HANG_WORDS='^hcguest: load: hang  *record written to efivarfs CrashcapHang-d7497578-f1ca-48bb-b56b-fd5c2fa5b66e (2112 bytes, [0-9]* RAM ranges, 8 canaries: boot id found at 0x[0-9a-f]*, '
+	check "boot 1: load's hang line: written, 8 canaries: the boot id, ptr_key (or not made yet), the region page, VMCOREINFO, 4 ro_after_init pages (5 without ptr_key)" \
+		eval "w -q '${HANG_WORDS}ptr_key found at 0x[0-9a-f]*, region page at 0x[0-9a-f]*, VMCOREINFO found at 0x[0-9a-f]*, 4 ro_after_init pages at 0x[0-9a-f]*-0x[0-9a-f]*)' ||
+		      w -q '${HANG_WORDS}ptr_key not found (all zero at 0x[0-9a-f]*: not made yet), region page at 0x[0-9a-f]*, VMCOREINFO found at 0x[0-9a-f]*, 5 ro_after_init pages at 0x[0-9a-f]*-0x[0-9a-f]*)'"
+	check "boot 1: the load staged the region canary as a segment of its own" \
+		w -q '^hcguest: load: segments .*, canary 0x[0-9a-f]*+4 KiB; entry'
 	check "boot 1: the record replaced it: mode 600, 4 + 2112 bytes (immutable again: efivarfs sets it)" \
 		w -q '^hcguest: variable: mode 600, 2116 bytes, immutable$'
 	check "boot 1: hangrec show: valid, this boot" w -q '^hcguest: show after load: boot  *[0-9a-f-]* (this boot)$'
-	# The boot id lives in the kernel's bss, low in RAM: it must survive a warm reset.  The
-	# VMCOREINFO page sits near the top of low memory, where OVMF puts its own: it may not.
-	check "after the warm reset: the boot id canary (kernel bss) matches" \
-		w -q '^hangcap: hang record valid; canaries [12] of 2 match (bootid[a-z ]*): RAM \(survived\|did not survive\); capture not built yet'
-	wm=$(w '^hangcap: hang record valid; canaries' | sed -n 's/.*canaries \([0-9]\) of 2 match.*/\1/p')
+	# hangcap's verdict, and the rule recomputed here from its canary lines: at least 2 that
+	# match in Conventional memory, one of them unique (bootid, key, region)
+	CANARY_LINE='^hangcap: canary [0-7] (\(bootid\|key\|region\|vmcoreinfo\|roinit\), [0-9]* bytes at 0x[0-9A-Fa-f]*) \(matches\|differs\); [A-Za-z ]* memory there\(, not counted\)\?$'
+	rule() { # rule LOG-FN: the verdict the canary lines call for
+		local m u
+		m=$($1 "$CANARY_LINE" | grep -c 'matches; Conventional memory there$')
+		u=$($1 "$CANARY_LINE" | grep 'matches; Conventional memory there$' | grep -c '(\(bootid\|key\|region\),')
+		[ "$m" -ge 2 ] && [ "$u" -ge 1 ] && echo "RAM survived" || echo "RAM did not survive"
+	}
+	check "after the warm reset: RAM survived" \
+		w -q '^hangcap: hang record valid; canaries [0-8] of 8 match, [0-8] of [0-8] in free memory: RAM survived; capture not built yet'
 	wv=$(w '^hangcap: hang record valid; canaries' | grep -o 'RAM \(survived\|did not survive\)')
-	check "after the warm reset: the verdict follows the rule (2 of 2 survived, else not; was $wm: $wv)" \
-		test "$([ "$wm" = 2 ] && echo "RAM survived" || echo "RAM did not survive")" = "$wv"
-	check "after the warm reset: each canary that differs is named, with the firmware's memory type there" \
-		test "$(w -c '^hangcap: canary [0-9] ([a-z]*, [0-9]* bytes at 0x[0-9A-Fa-f]*) differs; the firmware.s memory map has [A-Za-z ]* there$')" = $((2 - ${wm:-9}))
+	check "after the warm reset: the verdict follows the rule, recomputed from the canary lines (was: $wv)" \
+		test "$(rule w)" = "$wv"
+	check "after the warm reset: one line for each of the 8 canaries, with the firmware's memory type there" \
+		test "$(w -c "$CANARY_LINE")" = 8
+	check "after the warm reset: a canary in the firmware's memory is marked not counted, one in free memory is not" \
+		test "$(w "$CANARY_LINE" | grep -c 'Conventional memory there, \|[^l] memory there$')" = 0
 	check "boot 2: the record is boot 1's" w -q '^hcguest: show: boot  *[0-9a-f-]* (an earlier boot, which did not stop cleanly)$'
 	check "boot 2: efivarfs shows it 0644 again (mode at mount: why the loader deletes before it writes)" \
 		w -q '^hcguest: variable: mode 644, 2116 bytes, immutable$'
 	b1=$(w '^hcguest: show after load: boot ' | head -1 | awk '{print $6}') b1s=$(w '^hcguest: show: boot ' | awk '{print $4}')
 	check "boot 2's record carries boot 1's boot id ($b1)" test -n "$b1" -a "$b1" = "$b1s"
 	check "after the cold boot: no canary matches, RAM did not survive" \
-		c -q '^hangcap: hang record valid; canaries 0 of 2 match (none): RAM did not survive; capture not built yet'
-	check "after the cold boot: both canaries named as differing" \
-		test "$(c -c '^hangcap: canary [0-9] ([a-z]*, [0-9]* bytes at 0x[0-9A-Fa-f]*) differs; the firmware.s memory map has [A-Za-z ]* there$')" = 2
+		c -q '^hangcap: hang record valid; canaries 0 of 8 match, 0 of [0-8] in free memory: RAM did not survive (fewer than 2 canaries in free memory match); capture not built yet'
+	check "after the cold boot: all 8 canaries named as differing" \
+		test "$(c "$CANARY_LINE" | grep -c ' differs; ')" = 8
+	check "after the cold boot: the verdict follows the rule, recomputed from the canary lines" \
+		test "$(rule c)" = "RAM did not survive"
 	b2=$(w '^hcguest: show after load: boot ' | sed -n 2p | awk '{print $6}') b2s=$(c '^hcguest: show: boot ' | awk '{print $4}')
 	check "boot 3: the record is boot 2's ($b2), not boot 1's" test -n "$b2" -a "$b2" = "$b2s" -a "$b2" != "$b1"
 	check "boot 3: unload removed it" c -q '^hcguest: unload: crashcap: hang record removed$'

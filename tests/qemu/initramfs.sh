@@ -3,14 +3,15 @@
 #
 #   tests/qemu/initramfs.sh [--out FILE] [--modules "A.ko B.ko ..."]
 #                           [--crashcap PATH] [--patterns PATH] [--hdrtool PATH]
-#                           [--init PATH] [--file SRC:/PATH]...
+#                           [--init PATH] [--file SRC:/PATH]... [--bin SRC:NAME]...
 #
 # Contents: /init (tests/qemu/init), busybox-static with a link per applet,
 # /bin/crashcap (build/crashcap), /bin/patterns (build/qemu/patterns),
 # /bin/hdrtool (build/qemu/hdrtool, the wrong-disk scenario's) and
 # /bin/workload (build/qemu/workload) with /bin/used-guest
 # (tests/qemu/used-guest), the used guest's (each left out when it is not
-# built), each --file SRC at /PATH (mode 0644), the given kernel modules under /lib/modules/drill/
+# built), each --file SRC at /PATH (mode 0644), each --bin SRC as /bin/NAME
+# (mode 0755, with its libraries: efibootmgr for hangcap's install), the given kernel modules under /lib/modules/drill/
 # plus an "order" file (load order = the order given; tests/qemu/kernel.sh
 # computes it), and /dev/console.  A dynamically linked binary gets its
 # libraries from the host (ldd).  No root needed: /dev/console is written as
@@ -27,6 +28,7 @@ HDRTOOL=$ROOT/build/qemu/hdrtool
 WORKLOAD=$ROOT/build/qemu/workload
 INIT=$ROOT/tests/qemu/init
 FILES=()
+BINS=()
 BUSYBOX=/bin/busybox
 
 say() { echo "initramfs: $*" >&2; }
@@ -41,6 +43,7 @@ while [ $# -gt 0 ]; do
 	--hdrtool) HDRTOOL=$2; shift 2 ;;
 	--init) INIT=$2; shift 2 ;;
 	--file) FILES+=("$2"); shift 2 ;;
+	--bin) BINS+=("$2"); shift 2 ;;
 	-h|--help) sed -n '2,18s/^# \{0,1\}//p' "$0"; exit 0 ;;
 	*) die "unknown option $1 (--help)" ;;
 	esac
@@ -87,6 +90,12 @@ else
 	WORKLOAD=""
 fi
 
+for f in "${BINS[@]}"; do
+	src=${f%%:*} dst=${f#*:}
+	[ "$src" != "$f" ] && [ -n "$dst" ] && [[ $dst != */* ]] || die "--bin $f: want SRC:NAME"
+	[ -r "$src" ] || die "--bin $f: $src is missing"
+	add_binary "$src" "$dst"
+done
 for f in "${FILES[@]}"; do
 	src=${f%%:*} dst=${f#*:}
 	[ "$src" != "$f" ] && [[ $dst == /* ]] || die "--file $f: want SRC:/PATH"
@@ -121,4 +130,4 @@ mkdir -p "$(dirname "$OUT")"
 } | gzip -n -6 >"$OUT.tmp"
 mv "$OUT.tmp" "$OUT"
 
-say "$(du -k "$OUT" | cut -f1) KiB ${OUT#"$ROOT"/}: busybox $("$BUSYBOX" | head -n1 | awk '{print $2}'), crashcap, patterns${HDRTOOL:+, hdrtool}${WORKLOAD:+, workload}${FILES[*]:+, files ${FILES[*]##*:}}${MODULES:+, modules $(tr '\n' ' ' <"$STAGE/lib/modules/drill/order")}"
+say "$(du -k "$OUT" | cut -f1) KiB ${OUT#"$ROOT"/}: busybox $("$BUSYBOX" | head -n1 | awk '{print $2}'), crashcap, patterns${HDRTOOL:+, hdrtool}${WORKLOAD:+, workload}${FILES[*]:+, files ${FILES[*]##*:}}${BINS[*]:+, binaries ${BINS[*]##*:}}${MODULES:+, modules $(tr '\n' ' ' <"$STAGE/lib/modules/drill/order")}"

@@ -85,6 +85,12 @@ int main(void)
 	CHECK_EQ(parse("IMAGE=/etc/crashcap/capture.signed.efi\n", &c), 0);
 	CHECK_STR(c.image, "/etc/crashcap/capture.signed.efi");
 	CHECK_EQ(c.line[CFG_IMAGE], 1);
+	CHECK_EQ(c.hang_record, 0); /* the default: no hang record */
+	CHECK_EQ(parse("HANG_RECORD=yes\n", &c), 0);
+	CHECK_EQ(c.hang_record, 1);
+	CHECK_EQ(c.line[CFG_HANG_RECORD], 1);
+	CHECK_EQ(parse("HANG_RECORD=no\n", &c), 0);
+	CHECK_EQ(c.hang_record, 0);
 
 	/* Refusals: one line, naming the file and the line. */
 	refused(__LINE__, "FOO=1\n", "crashcap.conf:1: unknown key FOO", "known: TARGET");
@@ -117,6 +123,9 @@ int main(void)
 	refused(__LINE__, "IMAGE=capture.signed.efi\n", "crashcap.conf:1: IMAGE=capture.signed.efi: give the absolute path", NULL);
 	refused(__LINE__, "IMAGE=/etc/crashcap/\n", "crashcap.conf:1: IMAGE=/etc/crashcap/: give the absolute path", NULL);
 	refused(__LINE__, "IMAGE=\n", "crashcap.conf:1: IMAGE: empty value", NULL);
+	refused(__LINE__, "HANG_RECORD=1\n", "crashcap.conf:1: HANG_RECORD=1: use yes (load writes the hang record", NULL);
+	refused(__LINE__, "HANG_RECORD=YES\n", "crashcap.conf:1: HANG_RECORD=YES: use yes", NULL);
+	refused(__LINE__, "HANG_RECORD=\n", "crashcap.conf:1: HANG_RECORD: empty value", NULL);
 	refused(__LINE__, "just words\n", "crashcap.conf:1: not a KEY=VALUE line", NULL);
 	refused(__LINE__, "=1\n", "crashcap.conf:1: not a KEY=VALUE line", NULL);
 	refused(__LINE__, "export KEEP=1\n", "crashcap.conf:1: write KEY=VALUE without 'export'", NULL);

@@ -178,7 +178,7 @@ static const struct edit edits[] = {
 	{ "nr_canaries 9",           0x34, 4, 9, HANGREC_BAD_CANARY, 0 },
 	{ "nr_canaries 3 (one zero)",0x34, 4, 3, HANGREC_BAD_CANARY, 2 },
 	{ "canary 1 kind 0",         0x734, 4, 0, HANGREC_BAD_CANARY, 1 },
-	{ "canary 1 kind 4",         0x734, 4, 4, HANGREC_BAD_CANARY, 1 },
+	{ "canary 1 kind 6",         0x734, 4, 6, HANGREC_BAD_CANARY, 1 },
 	{ "canary 0 len 15",         0x708, 4, 15, HANGREC_BAD_CANARY, 0 },
 	{ "canary 1 len 4097",       0x730, 4, 4097, HANGREC_BAD_CANARY, 1 },
 	{ "canary 0 crosses a page", 0x700, 8, 0x1c3aff8, HANGREC_BAD_CANARY, 0 },
@@ -228,12 +228,10 @@ static void test_edits(void)
 	CHECKF(got == HANGREC_OK, "full record: %d (%s) at %u", got, hangrec_error(got), at);
 }
 
-/* The canary comparison on bytes, and the rule. */
+/* The canary comparison on bytes. */
 static void test_canaries(void)
 {
 	static uint8_t ram[4096];
-	static uint8_t b[REC];
-	struct cc_hang_record r;
 	struct cc_hang_canary c;
 
 	for (unsigned i = 0; i < sizeof(ram); i++)
@@ -258,21 +256,66 @@ static void test_canaries(void)
 	static const uint8_t zeros[4096];
 	CHECK_EQ(hangrec_canary_matches(&c, zeros), 0); /* a cold boot's zeroed RAM */
 
-	/* the rule: 2 matches, one of them unique to the boot (good(): 0 boot id, 1 vmcoreinfo) */
+}
+
+/* The rule on exact cases: bit i of matched / counted is canary i.  A
+ * record with the loader's order: 0 boot id, 1 ptr_key, 2 region page,
+ * 3 VMCOREINFO, 4..7 ro_after_init pages. */
+static void test_rule(void)
+{
+	static uint8_t b[REC];
+	struct cc_hang_record r;
+	static const uint32_t kinds[8] = { CC_CANARY_BOOTID, CC_CANARY_KEY, CC_CANARY_REGION, CC_CANARY_VMCOREINFO,
+					   CC_CANARY_ROINIT, CC_CANARY_ROINIT, CC_CANARY_ROINIT, CC_CANARY_ROINIT };
+	const uint32_t all = 0xff;
 	good(b);
 	memcpy(&r, b, REC);
-	CHECK_EQ(hangrec_ram_survived(&r, 0x3), 1);
-	CHECK_EQ(hangrec_ram_survived(&r, 0x1), 0);    /* one is not enough */
-	CHECK_EQ(hangrec_ram_survived(&r, 0x2), 0);
-	CHECK_EQ(hangrec_ram_survived(&r, 0x0), 0);
-	CHECK_EQ(hangrec_ram_survived(&r, 0x7), 1);    /* bits past nr_canaries do not count */
-	r.nr_canaries = 3;
-	r.canaries[2] = r.canaries[1];                 /* two VMCOREINFO-kind matches: nothing unique */
-	CHECK_EQ(hangrec_ram_survived(&r, 0x6), 0);
-	r.canaries[2].kind = CC_CANARY_REGION;
-	CHECK_EQ(hangrec_ram_survived(&r, 0x6), 1);
+	r.nr_canaries = 8;
+	for (unsigned i = 0; i < 8; i++)
+		r.canaries[i].kind = kinds[i];
+
+	CHECK_EQ(hangrec_kind_unique(CC_CANARY_BOOTID), 1);
+	CHECK_EQ(hangrec_kind_unique(CC_CANARY_KEY), 1);
+	CHECK_EQ(hangrec_kind_unique(CC_CANARY_REGION), 1);
+	CHECK_EQ(hangrec_kind_unique(CC_CANARY_VMCOREINFO), 0);
+	CHECK_EQ(hangrec_kind_unique(CC_CANARY_ROINIT), 0);
+	CHECK_EQ(hangrec_kind_unique(0), 0);
+	/* EFI_MEMORY_TYPE: only EfiConventionalMemory (7) counts */
+	for (uint32_t t = 0; t < 16; t++)
+		CHECKF(hangrec_type_counts(t) == (t == 7), "type %u", t);
+	CHECK_EQ(hangrec_type_counts(0xffffffffu), 0);
+
+	/* everything in free memory */
+	CHECK_EQ(hangrec_ram_verdict(&r, all, all), HANGREC_RAM_SURVIVED);
+	CHECK_EQ(hangrec_ram_verdict(&r, 0x00, all), HANGREC_RAM_TOO_FEW);      /* a cold boot */
+	CHECK_EQ(hangrec_ram_verdict(&r, 0x01, all), HANGREC_RAM_TOO_FEW);      /* one is not enough */
+	CHECK_EQ(hangrec_ram_verdict(&r, 0x03, all), HANGREC_RAM_SURVIVED);     /* two unique ones */
+	CHECK_EQ(hangrec_ram_verdict(&r, 0x11, all), HANGREC_RAM_SURVIVED);     /* boot id + one page */
+	CHECK_EQ(hangrec_ram_verdict(&r, 0x14, all), HANGREC_RAM_SURVIVED);     /* region + one page */
+	CHECK_EQ(hangrec_ram_verdict(&r, 0xf8, all), HANGREC_RAM_NO_UNIQUE);    /* five, none unique */
+	CHECK_EQ(hangrec_ram_verdict(&r, 0x18, all), HANGREC_RAM_NO_UNIQUE);
+	/* what the measurement saw before: VMCOREINFO in boot-services memory, differing */
+	CHECK_EQ(hangrec_ram_verdict(&r, 0xf7, 0xf7), HANGREC_RAM_SURVIVED);
+	/* a match in the firmware's memory does not count for it */
+	CHECK_EQ(hangrec_ram_verdict(&r, 0x03, 0xfe), HANGREC_RAM_TOO_FEW);
+	CHECK_EQ(hangrec_ram_verdict(&r, 0x11, 0xfe), HANGREC_RAM_TOO_FEW);
+	CHECK_EQ(hangrec_ram_verdict(&r, 0x17, 0xf8), HANGREC_RAM_TOO_FEW);     /* only page 4 counted and matching */
+	CHECK_EQ(hangrec_ram_verdict(&r, 0x37, 0xf8), HANGREC_RAM_NO_UNIQUE);   /* pages 4, 5: no unique one counted */
+	CHECK_EQ(hangrec_ram_verdict(&r, all, 0x00), HANGREC_RAM_TOO_FEW);      /* all the firmware's: cannot tell */
+	/* bits past nr_canaries are ignored */
+	r.nr_canaries = 2;
+	CHECK_EQ(hangrec_ram_verdict(&r, 0x11, all), HANGREC_RAM_TOO_FEW);
+	CHECK_EQ(hangrec_ram_verdict(&r, 0x03, all), HANGREC_RAM_SURVIVED);
 	r.nr_canaries = 1;
-	CHECK_EQ(hangrec_ram_survived(&r, 0x3), 0);    /* a record with one canary never proves it */
+	CHECK_EQ(hangrec_ram_verdict(&r, all, all), HANGREC_RAM_TOO_FEW);       /* one canary never proves it */
+	r.nr_canaries = 0;
+	CHECK_EQ(hangrec_ram_verdict(&r, all, all), HANGREC_RAM_TOO_FEW);
+
+	CHECK_STR(hangrec_verdict_words(HANGREC_RAM_SURVIVED), "RAM survived");
+	CHECK_STR(hangrec_verdict_words(HANGREC_RAM_TOO_FEW),
+		  "RAM did not survive (fewer than 2 canaries in free memory match)");
+	CHECK_STR(hangrec_verdict_words(HANGREC_RAM_NO_UNIQUE),
+		  "RAM did not survive (no canary unique to the boot matches in free memory)");
 }
 
 static void test_words(void)
@@ -292,6 +335,7 @@ int main(void)
 	test_lengths();
 	test_edits();
 	test_canaries();
+	test_rule();
 	test_words();
 	CHECK_DONE();
 }

@@ -94,6 +94,28 @@ static void test_canaries(void)
 	CHECK_EQ(canary_make(&x, CC_CANARY_BOOTID, 0x1000, page, 4097), -1);
 }
 
+/* Whole pages spread over a range, first and last among them. */
+static void test_spread(void)
+{
+	uint64_t at[8];
+	/* 0x2e00100-0x2e0a800: whole pages 0x2e01000..0x2e09000, nine of them */
+	CHECK_EQ(canary_spread(0x2e00100, 0x2e0a800, 4, at), 4);
+	CHECK_EQ(at[0], 0x2e01000);
+	CHECK_EQ(at[1], 0x2e03000);                    /* 1 * 8 / 3 = 2 */
+	CHECK_EQ(at[2], 0x2e06000);                    /* 2 * 8 / 3 = 5 */
+	CHECK_EQ(at[3], 0x2e09000);
+	CHECK_EQ(canary_spread(0x2e00000, 0x2e03000, 5, at), 3); /* fewer pages than asked */
+	CHECK_EQ(at[0], 0x2e00000);
+	CHECK_EQ(at[1], 0x2e01000);
+	CHECK_EQ(at[2], 0x2e02000);
+	CHECK_EQ(canary_spread(0x2e00000, 0x2e03000, 1, at), 1);
+	CHECK_EQ(at[0], 0x2e00000);
+	CHECK_EQ(canary_spread(0x2e00100, 0x2e01fff, 4, at), 0);  /* no whole page */
+	CHECK_EQ(canary_spread(0x2e01000, 0x2e01000, 4, at), 0);
+	CHECK_EQ(canary_spread(0x2e02000, 0x2e01000, 4, at), 0);
+	CHECK_EQ(canary_spread(0x2e00000, 0x2e03000, 0, at), 0);
+}
+
 static void test_build(void)
 {
 	static struct cc_hang_record r;
@@ -237,6 +259,7 @@ static void test_efivar(void)
 int main(void)
 {
 	test_canaries();
+	test_spread();
 	test_build();
 	test_efivar();
 	CHECK_DONE();

@@ -13,6 +13,7 @@ UNIT_DEPS_test_format  := boot/format.c
 # the payload's memcpy, memmove and memset, in place of the C library's
 UNIT_DEPS_test_string  := boot/string.c
 UNIT_DEPS_test_crc32   := capture/crc32.c
+UNIT_DEPS_test_loadopt := loader/loadopt.c
 UNIT_DEPS_test_xxh32   := capture/xxh32.c
 UNIT_LIBS_test_xxh32   := -lxxhash
 UNIT_DEPS_test_lz4frame := capture/lz4frame.c capture/xxh32.c $(LZ4_C)
