@@ -22,11 +22,19 @@
 #              Linux (Debian's cloud kernel, EFI stub, from the UEFI shell's
 #              startup.nsh) with tests/qemu/hangcap-init.  Boot 1: `crashcap
 #              load` replaces the junk variable (immutable in efivarfs) with
-#              the record, 0600, and resets by sysrq b (a warm reset);
-#              hangcap.efi finds the canaries: RAM survived.  Boot 2 arms
-#              again and powers off without a clean stop; a new QEMU (a cold
-#              boot) starts: hangcap.efi finds no canary: RAM did not
-#              survive.  Boot 3: `crashcap unload` removes the record.
+#              the record, 0600; the guest fills pipe buffers with random
+#              pattern pages, writes a random marker line to /dev/kmsg and
+#              resets by sysrq b (a warm reset); hangcap.efi finds the
+#              canaries (RAM survived), deletes the record and dumps RAM
+#              through Block I/O onto the 1 GiB target.  Boot 2: crashcap
+#              status and save of that dump in the guest; the host saves the
+#              disk image again (same sha256), and checks with the real
+#              vmcore-dmesg that the marker is in the kernel log, with
+#              vmcore-probe that every pattern page is there, and that there
+#              are no CPU notes.  Boot 2 then arms a second disk and powers
+#              off without a clean stop; a new QEMU (a cold boot) starts:
+#              hangcap.efi finds no canary: RAM did not survive, nothing is
+#              captured.  Boot 3: `crashcap unload` removes the record.
 #
 # Every wait is bounded (tests/qemu/qemu-lib.sh phases); the ESPs are GPT
 # disk images made with sgdisk and mtools (no loop mounts), the variables a
@@ -118,22 +126,26 @@ else
 	cp "$RUN/console.log" "$RUN/stage1.log"
 	grep -aq 'bootprobe: installed' "$RUN/stage1.log" || { echo "FAIL - stage 1: SysPrep0000 not installed"; exit 1; }
 	# stage 2: the ESP boots Linux through the UEFI shell (no BOOTX64.EFI: the disk's option fails)
-	printf 'fs0:\r\n\\vmlinuz.efi initrd=\\initrd.img console=ttyS0 crashkernel=16M panic=0\r\n' >"$RUN/startup.nsh"
+	SEED=$(od -An -N4 -tu4 /dev/urandom | tr -d ' ') MARK=$(od -An -N8 -tx8 /dev/urandom | tr -d ' ') PIPES=64
+	printf 'fs0:\r\n\\vmlinuz.efi initrd=\\initrd.img console=ttyS0 crashkernel=16M panic=0 hcseed=%s hcmark=%s hcpipes=%s\r\n' \
+		"$SEED" "$MARK" "$PIPES" >"$RUN/startup.nsh"
 	mdel -i "$RUN/a.img@@1M" ::/EFI/BOOT/BOOTX64.EFI &&
 		mcopy -i "$RUN/a.img@@1M" "$KERNEL_IMAGE" ::/vmlinuz.efi &&
 		mcopy -i "$RUN/a.img@@1M" "$RUN/initrd.img" ::/initrd.img &&
 		mcopy -i "$RUN/a.img@@1M" "$RUN/startup.nsh" ::/startup.nsh || { echo "FAIL - filling the ESP"; exit 1; }
 	truncate -s 1G "$RUN/target.img"
+	truncate -s 1025M "$RUN/target2.img"
 	truncate -s 1M "$RUN/state.img"
 	QS_SHOW='hangcap:|hcguest:'
 	QS_PHASES=("hangcap: hang record invalid@@180@@hangcap.efi on the junk variable"
 		"hcguest: boot 1@@300@@Linux boot 1 (UEFI shell, startup.nsh)"
 		"hcguest: resetting@@120@@crashcap load in boot 1"
 		"hangcap: hang record valid@@180@@hangcap.efi after the warm reset"
+		"hangcap: hang capture ended@@1200@@hangcap.efi capturing 512 MiB through Block I/O"
 		"hcguest: boot 2@@300@@Linux boot 2"
-		"hcguest: powering off without a clean stop@@120@@crashcap load in boot 2")
-	QEMU_MEM=512M qemu_args "$RUN/a.img" "$RUN/target.img" "$RUN/state.img"
-	qs_run "$RUN" 1200 "$QEMU" "${QARGS[@]}"
+		"hcguest: powering off without a clean stop@@300@@crashcap status, save and load in boot 2")
+	QEMU_MEM=512M qemu_args "$RUN/a.img" "$RUN/target.img" "$RUN/target2.img" "$RUN/state.img"
+	qs_run "$RUN" 2400 "$QEMU" "${QARGS[@]}"
 	cp "$RUN/console.log" "$RUN/warm.log"
 	WARM_EXPIRED=$QS_EXPIRED WARM_RC=$QS_RC
 	# a cold boot: a new QEMU, the same firmware variables and disks
@@ -150,6 +162,46 @@ if [ $case = linux ]; then
 	check "cold part: QEMU ended by the guest's power off, exit 0 (was $QS_RC)" test "$QS_RC" = 0
 	w() { sed 's/\x1b\[[0-9;?=]*[a-zA-Z]//g' "$RUN/warm.log" | tr -d '\r' | grep -a "$@"; }
 	c() { sed 's/\x1b\[[0-9;?=]*[a-zA-Z]//g' "$RUN/cold.log" | tr -d '\r' | grep -a "$@"; }
+	# check_capture: hangcap.efi's capture after the warm reset, judged by
+	# its lines, the guest's status and save, and on the host by crashcap
+	# save of the disk image, the real vmcore-dmesg and vmcore-probe.
+	check_capture() {
+		local g s h line dm
+		check "hangcap: RAM survived, so it captures (needs both canaries: see docs/hangcap.md on OVMF and the VMCOREINFO page)" \
+			test "$wv" = "RAM survived"
+		check "hangcap: the record deleted first (used once), the boot watchdog off" \
+			w -q '^hangcap: record deleted (used once), boot watchdog off; clock: TSC [0-9]* MHz'
+		check "hangcap: exactly one Block I/O disk is the armed target, the 1 GiB one" \
+			w -q '^hangcap: target: Block I/O .*, 2097152 sectors of 512 bytes'
+		check "hangcap: header committed complete, capture ended ok" \
+			bash -c "grep -aq '^hangcap: header committed: complete' '$RUN/warm.log' && grep -aq '^hangcap: hang capture ended: ok (0)' '$RUN/warm.log'"
+		line=$(w '^hangcap: 100% [0-9]* of [0-9]* MiB of memory' | tail -n1)
+		echo "  throughput (hangcap's clock, TSC calibrated against Stall): ${line#hangcap: }; load: $(cut -d' ' -f1-3 /proc/loadavg)"
+		check "boot 2: the record is gone (hangcap used it)" w -q '^hcguest: show: hang record: none$'
+		check "boot 2: status: dump complete" w -q '^hcguest: status: state  *dump complete$'
+		check "boot 2: status: origin hang capture" \
+			w -q '^hcguest: status: origin  *hang capture (watchdog or reset, no CPU registers)$'
+		check "boot 2: save exit 0, and it names the origin" \
+			bash -c "grep -aq '^hcguest: save exit 0' '$RUN/warm.log' && grep -aq '^hcguest: save: origin: hang capture (watchdog or reset, no CPU registers)$' '$RUN/warm.log'"
+		g=$(w '^hcguest: vmcore: ' | sed -n 's/.*sha256 \([0-9a-f]*\)$/\1/p')
+		"$B/crashcap" status "$RUN/target.img" >"$RUN/status.host" 2>&1
+		check "host: status of the image: saved, origin hang capture" \
+			bash -c "grep -q '^state  *saved$' '$RUN/status.host' && grep -q '^origin  *hang capture (watchdog or reset, no CPU registers)$' '$RUN/status.host'"
+		rm -f "$RUN/vmcore"
+		"$B/crashcap" save "$RUN/target.img" -o "$RUN/vmcore" >"$RUN/save.host" 2>&1
+		h=$(sha256sum <"$RUN/vmcore" 2>/dev/null | cut -c1-64)
+		check "host: crashcap save of the image gives the guest's vmcore (sha256 ${g:-none})" test -n "$g" -a "$g" = "$h"
+		dm=$(command -v vmcore-dmesg || echo /usr/sbin/vmcore-dmesg)
+		"$dm" "$RUN/vmcore" >"$RUN/dmesg.vmcore" 2>"$RUN/dmesg.err"
+		check "vmcore-dmesg: the marker line written just before the hang (hcmarker $MARK)" \
+			grep -q "hcmarker $MARK: the last line before the hang" "$RUN/dmesg.vmcore"
+		"$B/vmcore-probe" "$RUN/vmcore" --find "$SEED:$PIPES" >"$RUN/find.txt" 2>&1
+		check "vmcore-probe: all $PIPES pattern pages of kernel memory (pipe buffers, seed $SEED) by content: $(head -n1 "$RUN/find.txt")" \
+			grep -q "^find $SEED $PIPES present $PIPES " "$RUN/find.txt"
+		check "no CPU notes (NT_PRSTATUS) in the vmcore: there are no registers after a reset" \
+			test "$(readelf -nW "$RUN/vmcore" 2>/dev/null | grep -c NT_PRSTATUS)" = 0
+		check "the VMCOREINFO note is in the vmcore" bash -c "readelf -nW '$RUN/vmcore' | grep -q VMCOREINFO"
+	}
 	check "boot 1: the junk variable, as efivarfs shows a variable it found: 0644, immutable" \
 		w -q '^hcguest: variable: mode 644, 20 bytes, immutable$'
 	check "boot 1: hangrec show refuses it (no magic) before the load" w -q '^hcguest: show: .*not valid: no magic'
@@ -161,27 +213,26 @@ if [ $case = linux ]; then
 	# The boot id lives in the kernel's bss, low in RAM: it must survive a warm reset.  The
 	# VMCOREINFO page sits near the top of low memory, where OVMF puts its own: it may not.
 	check "after the warm reset: the boot id canary (kernel bss) matches" \
-		w -q '^hangcap: hang record valid; canaries [12] of 2 match (bootid[a-z ]*): RAM \(survived\|did not survive\); capture not built yet'
+		w -q '^hangcap: hang record valid; canaries [12] of 2 match (bootid[a-z ]*): RAM \(survived; capturing\|did not survive; nothing captured, left in place, back\) after [0-9]* us$'
 	wm=$(w '^hangcap: hang record valid; canaries' | sed -n 's/.*canaries \([0-9]\) of 2 match.*/\1/p')
 	wv=$(w '^hangcap: hang record valid; canaries' | grep -o 'RAM \(survived\|did not survive\)')
 	check "after the warm reset: the verdict follows the rule (2 of 2 survived, else not; was $wm: $wv)" \
 		test "$([ "$wm" = 2 ] && echo "RAM survived" || echo "RAM did not survive")" = "$wv"
 	check "after the warm reset: each canary that differs is named, with the firmware's memory type there" \
 		test "$(w -c '^hangcap: canary [0-9] ([a-z]*, [0-9]* bytes at 0x[0-9A-Fa-f]*) differs; the firmware.s memory map has [A-Za-z ]* there$')" = $((2 - ${wm:-9}))
-	check "boot 2: the record is boot 1's" w -q '^hcguest: show: boot  *[0-9a-f-]* (an earlier boot, which did not stop cleanly)$'
-	check "boot 2: efivarfs shows it 0644 again (mode at mount: why the loader deletes before it writes)" \
-		w -q '^hcguest: variable: mode 644, 2116 bytes, immutable$'
-	b1=$(w '^hcguest: show after load: boot ' | head -1 | awk '{print $6}') b1s=$(w '^hcguest: show: boot ' | awk '{print $4}')
-	check "boot 2's record carries boot 1's boot id ($b1)" test -n "$b1" -a "$b1" = "$b1s"
+	check_capture
+	check "after the cold boot: nothing captured, the second target still empty (armed)" \
+		bash -c "! grep -aq '^hangcap: \(record deleted\|target:\|hang capture\)' '$RUN/cold.log' && '$B/crashcap' status '$RUN/target2.img' | grep -q '^state  *empty'"
 	check "after the cold boot: no canary matches, RAM did not survive" \
-		c -q '^hangcap: hang record valid; canaries 0 of 2 match (none): RAM did not survive; capture not built yet'
+		c -q '^hangcap: hang record valid; canaries 0 of 2 match (none): RAM did not survive; nothing captured, left in place, back after [0-9]* us$'
 	check "after the cold boot: both canaries named as differing" \
 		test "$(c -c '^hangcap: canary [0-9] ([a-z]*, [0-9]* bytes at 0x[0-9A-Fa-f]*) differs; the firmware.s memory map has [A-Za-z ]* there$')" = 2
 	b2=$(w '^hcguest: show after load: boot ' | sed -n 2p | awk '{print $6}') b2s=$(c '^hcguest: show: boot ' | awk '{print $4}')
+	b1=$(w '^hcguest: show after load: boot ' | head -1 | awk '{print $6}')
 	check "boot 3: the record is boot 2's ($b2), not boot 1's" test -n "$b2" -a "$b2" = "$b2s" -a "$b2" != "$b1"
 	check "boot 3: unload removed it" c -q '^hcguest: unload: crashcap: hang record removed$'
 	check "boot 3: nothing left" c -q '^hcguest: show after unload: hang record: none$'
-	{ w '^hcguest: \(load: hang\|variable\|show: boot\|show after load: boot\|unload\)\|^hangcap:'
+	{ w '^hcguest: \(load: hang\|variable\|show: \|show after load: boot\|unload\|status\|save\|vmcore\|pattern\|marker\)\|^hangcap:'
 	  c '^hcguest: \(variable\|show: boot\|unload\|show after\)\|^hangcap:'; } | sed 's/^/  | /'
 	[ $FAILS = 0 ] && echo "hangcap/$case: passed" || echo "hangcap/$case: $FAILS checks failed"
 	exit $((FAILS > 0))
