@@ -6,6 +6,7 @@
 #include "boot/console.h"
 #include "boot/format.h"
 #include "boot/string.h"
+#include "boot/timer.h"
 #include "crashcap/status.h"
 
 #define PAGE 4096u
@@ -17,6 +18,8 @@ struct bio_state {
 	uint8_t *bounce;     /* BLOCKIO_MAX_BYTES of firmware memory */
 	int done, ok;        /* the result of the request in slot `slot` */
 	unsigned slot;
+	uint64_t written, write_us, writes; /* WriteBlocks: bytes, time inside the call, calls */
+	char name[40];
 };
 
 static struct bio_state state;
@@ -46,9 +49,13 @@ static int bio_submit(struct blkdev *d, unsigned s, const struct blk_req *r)
 			memcpy(b->bounce, buf, r->bytes);
 		buf = b->bounce;
 	}
-	if (r->op == BLK_OP_WRITE)
+	if (r->op == BLK_OP_WRITE) {
+		uint64_t t0 = timer_now_us();
 		st = b->bio->WriteBlocks(b->bio, b->media_id, r->lba, r->bytes, buf);
-	else if (r->op == BLK_OP_READ)
+		b->write_us += timer_now_us() - t0;
+		b->written += EFI_ERROR(st) ? 0 : r->bytes;
+		b->writes++;
+	} else if (r->op == BLK_OP_READ)
 		st = b->bio->ReadBlocks(b->bio, b->media_id, r->lba, r->bytes, buf);
 	else
 		st = b->bio->FlushBlocks(b->bio);
@@ -181,8 +188,10 @@ int blockio_find(uint32_t sector_size, uint64_t lba, uint32_t hdr_bytes, blockio
 	state.media_id = bio->Media->MediaId;
 	state.align = bio->Media->IoAlign;
 	state.done = 0;
+	state.written = state.write_us = state.writes = 0;
 	memset(bd, 0, sizeof(*bd));
 	cc_snprintf(bd->name, sizeof(bd->name), "blockio %s", where);
+	memcpy(state.name, bd->name, sizeof(state.name));
 	bd->sectors = bio->Media->LastBlock + 1;
 	bd->sector_size = bio->Media->BlockSize;
 	bd->max_bytes = BLOCKIO_MAX_BYTES / bd->sector_size * bd->sector_size;
@@ -200,6 +209,10 @@ int blockio_find(uint32_t sector_size, uint64_t lba, uint32_t hdr_bytes, blockio
 
 void blockio_release(void)
 {
+	if (state.bio && state.writes)
+		cc_log("%s: %lu MiB written in %lu WriteBlocks calls, %lu ms inside them: %lu MB/s", state.name,
+		       state.written >> 20, state.writes, state.write_us / 1000,
+		       state.write_us ? state.written / state.write_us : 0);
 	if (state.bounce)
 		BS->FreePages((EFI_PHYSICAL_ADDRESS)(UINTN)state.bounce, BLOCKIO_MAX_BYTES / PAGE);
 	state.bounce = NULL;

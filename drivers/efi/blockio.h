@@ -38,7 +38,9 @@ struct blockio_scan {
 int blockio_find(uint32_t sector_size, uint64_t lba, uint32_t hdr_bytes, blockio_match_fn *match, void *ctx,
 		 struct blkdev *bd, struct blockio_scan *scan);
 
-/* Give the bounce buffer back to the firmware; the disk is no longer used. */
+/* Give the bounce buffer back to the firmware; the disk is no longer used.
+ * Says first how many bytes WriteBlocks wrote and the time spent inside
+ * it (boot/timer.h's clock): the Block I/O throughput. */
 void blockio_release(void);
 
 #endif
