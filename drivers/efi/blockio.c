@@ -10,6 +10,7 @@
 #include "crashcap/status.h"
 
 #define PAGE 4096u
+#define PROBE_BYTES 8192u /* the header read of blockio_find: sectors up to 4 KiB, IoAlign up to 4 KiB */
 
 struct bio_state {
 	EFI_BLOCK_IO *bio;
@@ -23,6 +24,7 @@ struct bio_state {
 };
 
 static struct bio_state state;
+static uint8_t probe[PROBE_BYTES] __attribute__((aligned(PAGE)));
 
 static const char *op_name(uint32_t op)
 {
@@ -112,7 +114,7 @@ static void path_text(EFI_HANDLE h, char *out, unsigned len)
 static int candidate(const EFI_BLOCK_IO *bio, uint32_t sector_size, uint64_t lba, uint32_t hdr_bytes)
 {
 	const EFI_BLOCK_IO_MEDIA *m = bio->Media;
-	if (!m || m->LogicalPartition || !m->MediaPresent || !m->BlockSize || m->BlockSize > BLOCKIO_MAX_BYTES)
+	if (!m || m->LogicalPartition || !m->MediaPresent || !m->BlockSize || m->BlockSize > PAGE || m->IoAlign > PAGE)
 		return 0;
 	if (sector_size && m->BlockSize != sector_size)
 		return 0;
@@ -131,19 +133,11 @@ int blockio_find(uint32_t sector_size, uint64_t lba, uint32_t hdr_bytes, blockio
 	char where[96];
 
 	memset(scan, 0, sizeof(*scan));
-	if (hdr_bytes > BLOCKIO_MAX_BYTES)
+	if (hdr_bytes > PROBE_BYTES - PAGE)
 		return CC_ERR_PARAMS;
-	st = BS->AllocatePages(AllocateAnyPages, EfiLoaderData, BLOCKIO_MAX_BYTES / PAGE, &mem);
-	if (EFI_ERROR(st)) {
-		cc_log("Block I/O: AllocatePages of %u KiB for the bounce buffer: firmware status %lx",
-		       BLOCKIO_MAX_BYTES >> 10, (uint64_t)st);
-		return CC_ERR_NO_MEMORY;
-	}
-	state.bounce = (uint8_t *)(UINTN)mem;
 	st = BS->LocateHandleBuffer(ByProtocol, &BlockIoProtocol, NULL, &nh, &handles);
 	if (EFI_ERROR(st)) {
 		cc_log("Block I/O: LocateHandleBuffer: firmware status %lx (no disks?)", (uint64_t)st);
-		blockio_release();
 		return CC_ERR_NO_DEVICE;
 	}
 	scan->handles = (unsigned)nh;
@@ -159,15 +153,15 @@ int blockio_find(uint32_t sector_size, uint64_t lba, uint32_t hdr_bytes, blockio
 		scan->disks++;
 		uint32_t bs = bio->Media->BlockSize;
 		uint64_t n = (hdr_bytes + bs - 1) / bs * bs;
-		memset(state.bounce, 0, n);
-		st = bio->ReadBlocks(bio, bio->Media->MediaId, lba, n, state.bounce);
+		memset(probe, 0, n);
+		st = bio->ReadBlocks(bio, bio->Media->MediaId, lba, n, probe);
 		if (EFI_ERROR(st)) {
 			path_text(handles[i], where, sizeof(where));
 			cc_log("Block I/O: %s: ReadBlocks of %lu bytes at sector %lu: firmware status %lx", where, n, lba,
 			       (uint64_t)st);
 			continue;
 		}
-		if (match(state.bounce, hdr_bytes, ctx)) {
+		if (match(probe, hdr_bytes, ctx)) {
 			scan->matches++;
 			if (chosen < 0)
 				chosen = (int)i;
@@ -176,7 +170,6 @@ int blockio_find(uint32_t sector_size, uint64_t lba, uint32_t hdr_bytes, blockio
 	if (scan->matches != 1) {
 		if (handles)
 			FreePool(handles);
-		blockio_release();
 		return scan->matches ? CC_ERR_WRONG_DISK : CC_ERR_NO_DEVICE;
 	}
 
@@ -184,6 +177,17 @@ int blockio_find(uint32_t sector_size, uint64_t lba, uint32_t hdr_bytes, blockio
 	BS->HandleProtocol(handles[chosen], &BlockIoProtocol, (void **)&bio);
 	path_text(handles[chosen], where, sizeof(where));
 	FreePool(handles);
+	/* A bounce buffer only for a disk that needs aligned buffers: every
+	 * page of firmware memory hangcap takes is old RAM overwritten. */
+	if (bio->Media->IoAlign > 1) {
+		st = BS->AllocatePages(AllocateAnyPages, EfiLoaderData, BLOCKIO_MAX_BYTES / PAGE, &mem);
+		if (EFI_ERROR(st)) {
+			cc_log("Block I/O: %s: AllocatePages of %u KiB for the bounce buffer (IoAlign %u): firmware status %lx",
+			       where, BLOCKIO_MAX_BYTES >> 10, bio->Media->IoAlign, (uint64_t)st);
+			return CC_ERR_NO_MEMORY;
+		}
+		state.bounce = (uint8_t *)(UINTN)mem;
+	}
 	state.bio = bio;
 	state.media_id = bio->Media->MediaId;
 	state.align = bio->Media->IoAlign;

@@ -33,8 +33,10 @@ struct blockio_scan {
  * starting at lba; hdr_bytes read there for match.  With exactly one match,
  * *bd is that disk, ready for blkq, and the result is CC_OK; otherwise
  * CC_ERR_NO_DEVICE (no match: nothing chosen) or CC_ERR_WRONG_DISK (more
- * than one), with the counts in *scan for the caller's line.  Firmware
- * memory: one bounce buffer of BLOCKIO_MAX_BYTES (AllocatePages). */
+ * than one), with the counts in *scan for the caller's line.  Disks with
+ * sectors or IoAlign over 4 KiB are not looked at.  Firmware memory: a
+ * bounce buffer of BLOCKIO_MAX_BYTES (AllocatePages) only when the chosen
+ * disk's IoAlign asks for aligned buffers. */
 int blockio_find(uint32_t sector_size, uint64_t lba, uint32_t hdr_bytes, blockio_match_fn *match, void *ctx,
 		 struct blkdev *bd, struct blockio_scan *scan);
 
