@@ -199,7 +199,9 @@ if [ $case = linux ]; then
 			test "$outside" -gt 0 -a "$good_out" = "$outside"
 		"$B/vmcore-probe" "$RUN/vmcore" --find "$SEED:$PIPES" >"$RUN/find.txt" 2>&1
 		read -r _ _ _ _ pn _ _ _ pd _ <"$RUN/find.txt"
-		check "pipe-buffer pattern pages (kernel memory, seed $SEED) found by content, none damaged: $(head -n1 "$RUN/find.txt") (addresses unknown: missing ones may lie in the firmware's ranges)" \
+		# Linux puts pipe pages near the top of low memory, where OVMF works:
+		# 11-16 of 64 come back (docs/hangcap.md), so at least one, none damaged
+		check "pipe-buffer pattern pages (kernel memory, seed $SEED) found by content, none damaged: $(head -n1 "$RUN/find.txt") (the firmware overwrites most: docs/hangcap.md)" \
 			test "${pn:-0}" -gt 0 -a "${pd:-x}" = 0
 	}
 	# check_capture: hangcap.efi's capture after the warm reset, judged by
