@@ -178,8 +178,10 @@ if [ $case = linux ]; then
 		fw=""
 		mapfile -t pat < <(w -o "pattern: CCPAT [0-9a-f]* $((SEED + 1)) [0-9]*" | sed 's/^pattern: //')
 		fw=$(sed -n 's/^firmware: 0x\([0-9a-f]*\)-0x\([0-9a-f]*\) .*/\1 \2/p' "$RUN/save.host")
-		check "save: the firmware's ranges printed from the dump's note ($(grep -c '^firmware: ' "$RUN/save.host") lines)" \
-			test -n "$fw"
+		local said
+		said=$(w '^hangcap: the firmware owns [0-9]* ranges now' | sed -n 's/^hangcap: the firmware owns \([0-9]*\) ranges.*/\1/p')
+		check "save: the firmware's ranges printed from the dump's note, as many as hangcap said ($(grep -c '^firmware: ' "$RUN/save.host") lines, hangcap: ${said:-none})" \
+			test -n "$fw" -a "$(grep -c '^firmware: ' "$RUN/save.host")" = "${said:-x}"
 		mkdir -p "$RUN/pat"
 		: >"$RUN/pat/list"
 		for l in "${pat[@]}"; do
