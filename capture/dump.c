@@ -13,6 +13,7 @@
 #include "boot/string.h"
 #include "boot/timer.h"
 #include "boot/x86.h"
+#include "crashcap/notes.h"
 #include "crashcap/status.h"
 #include "drivers/rtc.h"
 
@@ -23,7 +24,7 @@
 #define PIECE_BYTES        (64ull << 20) /* progress is checked between pieces */
 #define PROGRESS_EVERY_US  5000000ull
 #define PROGRESS_EVERY_PCT 10
-#define NT_CRASHCAP        0x43430001 /* our note: "crashcap direct boot" text */
+#define NT_CRASHCAP        CC_NT_DIRECT /* our note: "crashcap direct boot" text */
 
 static uint8_t head_buf[HEAD_BUF_BYTES] __attribute__((aligned(4096)));
 /* One memory, two uses in turn: the notes are gathered here and copied
@@ -38,6 +39,16 @@ static union {
 _Static_assert(sizeof(scratch.out) <= NOTE_BUF_BYTES, "the output ring takes no more room than the notes");
 static uint8_t hdr_block[CC_HDR_AREA] __attribute__((aligned(4096)));
 static struct cm_seg segs[COREMAP_MAX_SEGS]; /* the PT_LOADs */
+
+static struct dump_note extra_notes[DUMP_MAX_EXTRA_NOTES];
+static unsigned nr_extra_notes;
+
+void dump_set_extra_notes(const struct dump_note *notes, unsigned n)
+{
+	nr_extra_notes = n < DUMP_MAX_EXTRA_NOTES ? n : DUMP_MAX_EXTRA_NOTES;
+	for (unsigned i = 0; i < nr_extra_notes; i++)
+		extra_notes[i] = notes[i];
+}
 
 static struct cc_dump_header *hdr(void) { return (struct cc_dump_header *)hdr_block; }
 
@@ -213,6 +224,8 @@ int dump_run(const struct cc_params *p, struct blkdev *bd)
 	notes_collect(&n, p);
 	if (!p->nr_note_bufs && !p->vmcoreinfo_paddr)
 		notes_add(&n, "CRASHCAP", NT_CRASHCAP, p->cmdline, (uint32_t)strnlen(p->cmdline, CC_CMDLINE_MAX));
+	for (unsigned i = 0; i < nr_extra_notes; i++)
+		notes_add(&n, extra_notes[i].name, extra_notes[i].type, extra_notes[i].desc, extra_notes[i].len);
 	if (n.dropped)
 		cc_log("%u notes did not fit in %u bytes and are left out", n.dropped, NOTE_BUF_BYTES);
 	/* Raw ELF (level 0, no compression) or the framed, filtered stream. */
@@ -253,6 +266,7 @@ int dump_run(const struct cc_params *p, struct blkdev *bd)
 	h->dump_level = level;
 	h->level_asked = p->dump_level;
 	h->compress = p->compress;
+	h->origin = p->options & CC_OPT_ORIGIN_HANG ? CC_ORIGIN_HANG : CC_ORIGIN_PANIC;
 	st = write_header();
 	if (st) {
 		cc_log("could not write the header: nothing written");

@@ -15,4 +15,17 @@
 /* CC_OK or CC_ERR_*. */
 int dump_run(const struct cc_params *p, struct blkdev *bd);
 
+/* A note of the caller's, added to the head after the crashed kernel's
+ * (hangcap.efi: "no registers" and the firmware's ranges).  The payload
+ * adds none.  The memory must stay until dump_run returns. */
+struct dump_note {
+	const char *name;
+	uint32_t type;
+	const void *desc;
+	uint32_t len;
+};
+/* Set the notes the next dump_run adds (at most DUMP_MAX_EXTRA_NOTES). */
+#define DUMP_MAX_EXTRA_NOTES 4
+void dump_set_extra_notes(const struct dump_note *notes, unsigned n);
+
 #endif

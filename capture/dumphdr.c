@@ -10,14 +10,21 @@ void dumphdr_seal(struct cc_dump_header *h)
 		h->magic[i] = magic[i];
 	h->version = CC_HDR_VERSION;
 	h->header_size = sizeof(*h);
+	h->origin_reserved = 0;
 	h->checksum = dumphdr_checksum(h);
+}
+
+/* The bytes the checksum covers: version 1's 128, else the whole struct. */
+static uint32_t covered(const struct cc_dump_header *h)
+{
+	return h->version == CC_HDR_VERSION_V1 && h->header_size == CC_HDR_SIZE_V1 ? CC_HDR_SIZE_V1 : sizeof(*h);
 }
 
 uint32_t dumphdr_checksum(const struct cc_dump_header *h)
 {
 	struct cc_dump_header copy = *h;
 	copy.checksum = 0;
-	return crc32_update(0, &copy, sizeof(copy));
+	return crc32_update(0, &copy, covered(h));
 }
 
 int dumphdr_check(const struct cc_dump_header *h)
@@ -26,11 +33,34 @@ int dumphdr_check(const struct cc_dump_header *h)
 	for (int i = 0; i < 8; i++)
 		if (h->magic[i] != magic[i])
 			return DUMPHDR_NO_MAGIC;
-	if (h->version != CC_HDR_VERSION || h->header_size != sizeof(*h))
+	if (!(h->version == CC_HDR_VERSION && h->header_size == CC_HDR_SIZE) &&
+	    !(h->version == CC_HDR_VERSION_V1 && h->header_size == CC_HDR_SIZE_V1))
 		return DUMPHDR_BAD_VERSION;
 	if (dumphdr_checksum(h) != h->checksum)
 		return DUMPHDR_BAD_SUM;
 	return DUMPHDR_OK;
+}
+
+uint32_t dumphdr_origin(const struct cc_dump_header *h)
+{
+	return h->version == CC_HDR_VERSION_V1 ? CC_ORIGIN_PANIC : h->origin;
+}
+
+void dumphdr_upgrade(struct cc_dump_header *h)
+{
+	if (h->version == CC_HDR_VERSION_V1) {
+		h->origin = CC_ORIGIN_PANIC;
+		h->origin_reserved = 0;
+	}
+}
+
+const char *dumphdr_origin_name(uint32_t origin)
+{
+	switch (origin) {
+	case CC_ORIGIN_PANIC: return "panic capture";
+	case CC_ORIGIN_HANG: return "hang capture (watchdog or reset, no CPU registers)";
+	}
+	return "unknown origin";
 }
 
 const char *dumphdr_state_name(uint32_t state)

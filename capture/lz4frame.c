@@ -98,6 +98,7 @@ int lz4f_begin(struct lz4f *f, uint64_t content_size, int compress)
 static int block(struct lz4f *f, const uint8_t *src, uint32_t n)
 {
 	const uint8_t *data = src;
+	xxh32_update(&f->content, src, n);
 	uint32_t size = n | BLOCK_UNCOMPRESSED;
 	if (f->compress == CC_COMPRESS_LZ4) {
 		/* Room for one byte less than the input: 0 means "not shorter". */
@@ -127,15 +128,11 @@ int lz4f_put(struct lz4f *f, const void *src, uint64_t len)
 	if (len > f->content_size - f->content_put)
 		return misuse(f, "lz4f_put: more bytes than the frame's content size");
 	f->content_put += len;
-	xxh32_update(&f->content, p, len);
+	/* Every byte is read once, into staging: the content checksum, the
+	 * compression and a stored block all see that copy.  A source that
+	 * changes meanwhile (hangcap.efi: the firmware runs beside the dump)
+	 * still gives a frame whose checksums agree with its bytes. */
 	while (len && !f->status) {
-		if (!f->staged && len >= LZ4F_BLOCK_BYTES) {
-			/* a whole block in place: no copy */
-			block(f, p, LZ4F_BLOCK_BYTES);
-			p += LZ4F_BLOCK_BYTES;
-			len -= LZ4F_BLOCK_BYTES;
-			continue;
-		}
 		uint32_t n = LZ4F_BLOCK_BYTES - f->staged;
 		if (n > len)
 			n = (uint32_t)len;

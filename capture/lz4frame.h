@@ -5,7 +5,11 @@
  * block, the content size in the header, the content checksum at the end,
  * and block maximum size 64 KB (BD = 4).  Its content is gathered from the
  * caller's pieces (pages anywhere in memory, lz4f_put as often as needed)
- * into one staging block of LZ4F_BLOCK_BYTES; a full block is compressed by
+ * into one staging block of LZ4F_BLOCK_BYTES (each source byte is read
+ * once, by that copy: the content checksum, the compressor and a stored
+ * block all use the copy, so a source that changes meanwhile - hangcap.efi
+ * reads RAM while the firmware runs - still gives a self-consistent
+ * frame); a full block is compressed by
  * lz4's own lz4.c (Debian's source, built freestanding: docs/lz4.md) and
  * emitted; lz4f_end emits the last partial block, the EndMark and the
  * content checksum.  A block that compression does not shrink is stored

@@ -835,7 +835,7 @@ static void hang_record(const struct load_args *a)
 		return;
 	}
 	snprintf(hang_line, sizeof(hang_line), "record written to efivarfs %s (%zu bytes, %u RAM ranges, %u canaries: "
-		 "%s); hangcap.efi checks it but does not capture yet", HANG_FILE, sizeof(rec), rec.nr_ranges, nc, words);
+		 "%s); hangcap.efi captures after an unplanned reset", HANG_FILE, sizeof(rec), rec.nr_ranges, nc, words);
 }
 
 static void print_summary(const struct load_args *a, unsigned nsegs, int replaced)

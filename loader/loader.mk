@@ -18,7 +18,7 @@ CRASHCAP_SRC := loader/main.c loader/status.c loader/save.c loader/sparse_copy.c
 	loader/progress.c loader/target_io.c loader/uuid.c loader/config.c loader/config_cmd.c \
 	loader/load.c loader/iomem.c loader/sysinfo.c loader/sysfile.c loader/blockdev.c \
 	loader/layout.c loader/stage.c loader/kexec.c loader/dryrun.c loader/images.c loader/dumplevel.c loader/vmcoreinfo.c \
-	loader/efivar.c loader/hangrec_build.c loader/hangrec_cmd.c loader/hangcanary.c \
+	loader/efivar.c loader/hangrec_build.c loader/hangrec_cmd.c loader/hangcanary.c loader/fwranges.c \
 	loader/hangcap_cmd.c loader/loadopt.c loader/runprog.c \
 	capture/dumphdr.c capture/crc32.c capture/ranges.c capture/elfcore.c capture/hangrec.c \
 	purgatory/sha256.c

@@ -26,6 +26,7 @@
 #include "capture/dumphdr.h"
 #include "loader/commands.h"
 #include "loader/dumpcheck.h"
+#include "loader/fwranges.h"
 #include "loader/save_kdump.h"
 #include "loader/save_output.h"
 #include "loader/save_pages.h"
@@ -238,6 +239,40 @@ static int write_output(const struct target *t, const struct cc_dump_header *h,
 	return out_commit(o);
 }
 
+#define NOTES_MAX (1u << 20) /* bytes of PT_NOTE read from a raw ELF dump */
+
+/* A hang capture's notes (crashcap/notes.h): the "no registers" text and
+ * the ranges the firmware owned when hangcap.efi ran, one line each.  From
+ * the HEAD record of a filtered stream, or the raw ELF's PT_NOTE. */
+static void print_hang_notes(const struct target *t, const struct cc_dump_header *h, const struct pages_plan *plan)
+{
+	static unsigned char buf[NOTES_MAX];
+	const unsigned char *notes = NULL;
+	uint64_t len = 0;
+	Elf64_Ehdr e;
+	Elf64_Phdr ph;
+
+	if (h->encoding == CC_ENC_PAGES) {
+		notes = plan->ps.head.notes;
+		len = plan->ps.head.notes_len;
+	} else if (target_pread(t, &e, sizeof(e), h->data_offset) == 0 && e.e_phentsize == sizeof(ph)) {
+		for (unsigned i = 0; i < e.e_phnum && i < 1024 && !notes; i++) {
+			if (target_pread(t, &ph, sizeof(ph), h->data_offset + e.e_phoff + i * sizeof(ph)) < 0)
+				break;
+			if (ph.p_type == PT_NOTE && ph.p_filesz <= NOTES_MAX &&
+			    target_pread(t, buf, ph.p_filesz, h->data_offset + ph.p_offset) == 0) {
+				notes = buf;
+				len = ph.p_filesz;
+			}
+		}
+	}
+	int n = notes ? fwranges_print(stdout, notes, len) : -1;
+	if (n < 0)
+		printf("note: the hang capture's notes could not be read\n");
+	else if (n == 0)
+		printf("note: the dump lists no firmware ranges\n");
+}
+
 int cmd_save(int argc, char **argv)
 {
 	struct save_args a;
@@ -302,6 +337,10 @@ int cmd_save(int argc, char **argv)
 		       plan.incomplete ? " (incomplete: e_flags 1)" : "");
 	else
 		printf("saved %llu bytes of %s to %s\n", (unsigned long long)h.data_written, a.dev, a.out);
+	if (dumphdr_origin(&h) != CC_ORIGIN_PANIC)
+		printf("origin: %s\n", dumphdr_origin_name(dumphdr_origin(&h)));
+	if (dumphdr_origin(&h) == CC_ORIGIN_HANG)
+		print_hang_notes(&t, &h, &plan);
 	fflush(stdout);
 	h.state = CC_STATE_SAVED;
 	if (target_write_header(&t, &h) < 0) /* FILE is whole; the target stays unmarked */

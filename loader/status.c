@@ -186,8 +186,14 @@ int cmd_status(int argc, char **argv)
 	printf("%-10s %llu bytes (%llu MiB)\n", "ram",
 	       (unsigned long long)h.ram_bytes, (unsigned long long)(h.ram_bytes >> 20));
 	printf("%-10s %s (%u)\n", "status", cc_status_name(h.status), h.status);
-	if (h.state != CC_STATE_EMPTY)
+	if (h.state != CC_STATE_EMPTY) {
+		uint32_t origin = dumphdr_origin(&h);
+		if (origin == CC_ORIGIN_PANIC || origin == CC_ORIGIN_HANG)
+			printf("%-10s %s\n", "origin", dumphdr_origin_name(origin));
+		else
+			printf("%-10s unknown (%u)\n", "origin", origin);
 		print_format(&h);
+	}
 	if (v.kind == DUMP_COMPLETE || v.kind == DUMP_INCOMPLETE) {
 		struct dump_reader r = { target_read_cb, &t };
 		if (h.encoding == CC_ENC_PAGES)

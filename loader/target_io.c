@@ -200,13 +200,14 @@ int target_read_header(const struct target *t, struct cc_dump_header *h)
 	}
 	switch (dumphdr_check(h)) {
 	case DUMPHDR_OK:
+		dumphdr_upgrade(h); /* version 1: origin panic, whatever follows its checksum */
 		return 0;
 	case DUMPHDR_NO_MAGIC:
 		warnx("%s: no crashcap header", t->path);
 		return -1;
 	case DUMPHDR_BAD_VERSION:
-		warnx("%s: crashcap header version %u size %u, this crashcap reads version %u size %zu",
-		      t->path, h->version, h->header_size, CC_HDR_VERSION, sizeof(*h));
+		warnx("%s: crashcap header version %u size %u, this crashcap reads version %u size %u and version %u size %u",
+		      t->path, h->version, h->header_size, CC_HDR_VERSION, CC_HDR_SIZE, CC_HDR_VERSION_V1, CC_HDR_SIZE_V1);
 		return -1;
 	case DUMPHDR_BAD_SUM:
 		warnx("%s: crashcap header damaged (checksum 0x%08x, computed 0x%08x)",

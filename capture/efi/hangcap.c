@@ -1,18 +1,33 @@
 /* capture/efi/hangcap.c - hangcap.efi: the UEFI application the firmware
  * starts at every boot before the operating system (docs/hangcap.md).
  *
- * Built so far: the no-record path and the proof.  It reads the hang
- * record (CrashcapHang, crashcap's vendor GUID) and, when there is none or
- * it is not valid, returns EFI_SUCCESS at once with one line saying why
- * and how long it took.  For a valid record it compares the canaries with
- * RAM and says whether RAM survived (capture/hangrec.c's rule), then
- * returns: the capture is not built yet, so this build never writes a
- * variable, a disk or RAM it does not own, and leaves the record. */
+ * It reads the hang record (CrashcapHang, crashcap's vendor GUID) and,
+ * when there is none or it is not valid, returns EFI_SUCCESS at once with
+ * one line saying why and how long it took.  For a valid record it
+ * compares the canaries with RAM (capture/hangrec.c's rule).  When RAM
+ * survived it captures: deletes the record first (used once: no delete,
+ * no dump), stops the firmware's boot watchdog, finds the armed target
+ * among the firmware's Block I/O disks (drivers/efi/blockio.c) and runs the
+ * payload's own capture code (capture/dump.c's dump_run) over it, with a
+ * parameter block made from the record (capture/efi/hangparams.c).  The
+ * header then says "hang capture".  Every outcome is one line; it always
+ * returns EFI_SUCCESS, so the boot goes on to the operating system. */
 #include <efi.h>
 #include <efilib.h>
 
 #include "boot/efi/efiutil.h"
+#include "boot/console.h"
+#include "boot/string.h"
+#include "boot/timer.h"
+#include "capture/dump.h"
+#include "capture/dumphdr.h"
+#include "capture/efi/hangparams.h"
+#include "boot/format.h"
 #include "capture/hangrec.h"
+#include "crashcap/dumpfmt.h"
+#include "crashcap/notes.h"
+#include "crashcap/status.h"
+#include "drivers/efi/blockio.h"
 
 static EFI_GUID hang_guid = { CC_HANG_GUID_DATA1, CC_HANG_GUID_DATA2, CC_HANG_GUID_DATA3, CC_HANG_GUID_DATA4 };
 
@@ -116,6 +131,138 @@ static enum verdict look(const char **why, UINT64 *detail, UINT32 *attrs)
 	return VALID;
 }
 
+/* What blockio_find's match saw: the armed target is the disk whose
+ * header at the window's start is valid, carries the record's UUID and is
+ * still empty (as the loader armed it). */
+struct armed {
+	const uint8_t *uuid;
+	unsigned not_empty;  /* disks with the UUID but another state */
+	uint32_t state;      /* the last such state */
+};
+
+static int is_armed_target(const void *area, uint32_t len, void *ctx)
+{
+	struct armed *a = ctx;
+	const struct cc_dump_header *h = area;
+	if (len < sizeof(*h) || dumphdr_check(h) != DUMPHDR_OK || memcmp(h->uuid, a->uuid, 16))
+		return 0;
+	if (h->state != CC_STATE_EMPTY) {
+		a->not_empty++;
+		a->state = h->state;
+		return 0;
+	}
+	return 1;
+}
+
+static struct cc_params params; /* 8.9 KiB: not on the firmware's stack */
+static struct cc_fw_range fw[CC_FW_RANGES_MAX];
+static char no_regs[200];
+
+/* The memory map now: every range that is not EfiConventionalMemory
+ * (adjacent ones of a type merged) into fw[]; the count, and in *dropped
+ * those beyond CC_FW_RANGES_MAX.  *in_ram gets the bytes of them that lie
+ * in the RAM ranges being dumped (not the kernel image's alias). */
+static unsigned firmware_ranges(const struct cc_params *p, unsigned *dropped, uint64_t *in_ram)
+{
+	UINTN n = 0, key, dsize = 0;
+	UINT32 dver;
+	EFI_MEMORY_DESCRIPTOR *map = LibMemoryMap(&n, &key, &dsize, &dver);
+	unsigned k = 0;
+
+	*dropped = 0;
+	*in_ram = 0;
+	if (!map) {
+		cc_log("GetMemoryMap failed: the dump will not say what the firmware owned");
+		return 0;
+	}
+	for (UINTN i = 0; i < n; i++) {
+		const EFI_MEMORY_DESCRIPTOR *d = (const EFI_MEMORY_DESCRIPTOR *)((const UINT8 *)map + i * dsize);
+		uint64_t size = d->NumberOfPages * 4096;
+		if (d->Type == EfiConventionalMemory)
+			continue;
+		for (uint32_t j = 0; j < p->nr_ranges; j++) {
+			const struct cc_mem_range *g = &p->ranges[j];
+			uint64_t lo = g->paddr > d->PhysicalStart ? g->paddr : d->PhysicalStart;
+			uint64_t hi = g->paddr + g->size < d->PhysicalStart + size ? g->paddr + g->size : d->PhysicalStart + size;
+			if (g->vaddr < CC_KERNEL_MAP && hi > lo)
+				*in_ram += hi - lo;
+		}
+		if (k && fw[k - 1].efi_type == d->Type && fw[k - 1].paddr + fw[k - 1].size == d->PhysicalStart) {
+			fw[k - 1].size += size;
+			continue;
+		}
+		if (k == CC_FW_RANGES_MAX) {
+			(*dropped)++;
+			continue;
+		}
+		fw[k++] = (struct cc_fw_range){ .paddr = d->PhysicalStart, .size = size, .efi_type = d->Type };
+	}
+	FreePool(map);
+	return k;
+}
+
+/* The notes that say what this dump is: no registers, and the firmware's ranges. */
+static void hang_notes(const struct cc_params *p)
+{
+	unsigned dropped;
+	uint64_t in_ram;
+	unsigned k = firmware_ranges(p, &dropped, &in_ram);
+	int len = cc_snprintf(no_regs, sizeof(no_regs),
+			      "hang capture by hangcap.efi after an unplanned reset: no CPU registers, no NT_PRSTATUS; "
+			      "%u firmware ranges in note 0x%x (%u more not recorded)", k, CC_NT_FW_RANGES, dropped);
+	struct dump_note notes[2] = {
+		{ CC_NOTE_NAME, CC_NT_NO_REGS, no_regs, (uint32_t)(len < (int)sizeof(no_regs) ? len : (int)sizeof(no_regs) - 1) },
+		{ CC_NOTE_NAME, CC_NT_FW_RANGES, fw, k * (uint32_t)sizeof(fw[0]) },
+	};
+	dump_set_extra_notes(notes, 2);
+	cc_log("the firmware owns %u ranges now (%lu KiB of the dumped RAM): recorded in the dump as a note%s",
+	       k, in_ram >> 10, dropped ? ", some not" : "");
+}
+
+/* The capture, for a valid record whose RAM survived. */
+static void capture(const struct cc_hang_record *r, UINT32 attrs)
+{
+	const uint8_t *u = r->target.uuid;
+	EFI_STATUS st = RT->SetVariable((CHAR16 *)L"" CC_HANG_VAR_NAME, &hang_guid, attrs, 0, NULL);
+	if (EFI_ERROR(st)) {
+		cc_log("could not delete the hang record (firmware status %lx): a record is used once, so nothing captured",
+		       (uint64_t)st);
+		return;
+	}
+	st = BS->SetWatchdogTimer(0, 0, 0, NULL);
+	if (EFI_ERROR(st))
+		cc_log("could not stop the firmware's boot watchdog (firmware status %lx): it may reset a long dump",
+		       (uint64_t)st);
+	uint64_t hz = timer_init();
+	cc_log("record deleted (used once), boot watchdog off; clock: TSC %lu MHz (calibrated against Stall)",
+	       hz / 1000000);
+
+	hangparams_from_record(r, &params);
+	struct armed a = { .uuid = u };
+	struct blkdev bd;
+	struct blockio_scan scan;
+	int rc = blockio_find(r->target.sector_size, r->target.lba_start, CC_HDR_AREA, is_armed_target, &a, &bd, &scan);
+	if (rc == CC_ERR_WRONG_DISK) {
+		cc_log("%u disks carry the armed target %02x%02x%02x%02x-..-%02x%02x: nothing captured (exactly one must)",
+		       scan.matches, u[0], u[1], u[2], u[3], u[14], u[15]);
+		return;
+	}
+	if (rc && a.not_empty) {
+		cc_log("the target %02x%02x%02x%02x-..-%02x%02x is %s, not empty: a dump written since the arming wins; "
+		       "nothing captured", u[0], u[1], u[2], u[3], u[14], u[15], dumphdr_state_name(a.state));
+		return;
+	}
+	if (rc) {
+		cc_log("no disk carries the armed target %02x%02x%02x%02x-..-%02x%02x (%u Block I/O handles, %u whole "
+		       "disks looked at): nothing captured", u[0], u[1], u[2], u[3], u[14], u[15], scan.handles, scan.disks);
+		return;
+	}
+	hang_notes(&params);
+	rc = dump_run(&params, &bd);
+	blockio_release();
+	cc_log("hang capture ended: %s (%u)", cc_status_name((uint32_t)rc), (uint32_t)rc);
+}
+
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 {
 	UINT64 t0 = efi_rdtsc();
@@ -151,10 +298,13 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 			nc += !!(counted & (1u << i));
 			ncm += !!(matched & counted & (1u << i));
 		}
-		Print(L"hangcap: hang record valid; canaries %d of %d match, %d of %d in free memory: %a; "
-		      L"capture not built yet, nothing captured, left in place, back after %ld us\n", nm, r->nr_canaries,
-		      ncm, nc, hangrec_verdict_words(hangrec_ram_verdict(r, matched, counted)), us);
+		int verdict = hangrec_ram_verdict(r, matched, counted);
+		Print(L"hangcap: hang record valid; canaries %d of %d match, %d of %d in free memory: %a; %a after %ld us\n",
+		      nm, r->nr_canaries, ncm, nc, hangrec_verdict_words(verdict),
+		      verdict == HANGREC_RAM_SURVIVED ? "capturing" : "nothing captured, left in place, back", us);
 		name_canaries(r, matched, counted, types);
+		if (verdict == HANGREC_RAM_SURVIVED)
+			capture(r, attrs);
 		break;
 	}
 	}

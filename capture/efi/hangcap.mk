@@ -29,7 +29,17 @@ EFI_LDFLAGS := -nostdlib -znocombreloc -shared -Bsymbolic --no-undefined -T $(EF
 # the sections of a gnu-efi application, as its own Makefiles copy them
 EFI_SECTIONS := .text .sdata .data .dynamic .dynsym .rel .rela .reloc
 
-HANGCAP_SRC   := capture/efi/hangcap.c boot/efi/efiutil.c capture/hangrec.c capture/crc32.c
+# hangcap.efi: its own files (efi/ subdirectories), then the payload's
+# capture code unchanged - dump_run and everything it calls - with the
+# boot/ and drivers/ files it needs that do not touch the hardware the
+# firmware owns (the RTC is read as in the payload; docs/hangcap.md).
+HANGCAP_OWN   := capture/efi/hangcap.c capture/efi/hangparams.c boot/efi/efiutil.c boot/efi/console.c \
+	boot/efi/timer.c drivers/efi/blockio.c
+HANGCAP_SHARED := capture/hangrec.c capture/crc32.c capture/dump.c capture/blkq.c capture/coremap.c \
+	capture/dumphdr.c capture/elfcore.c capture/notes.c capture/ostream.c capture/pagedump.c \
+	capture/pagefilter.c capture/ranges.c capture/stream.c capture/lz4frame.c capture/xxh32.c capture/kvtop.c \
+	drivers/rtc.c drivers/civil_time.c boot/poll.c boot/format.c boot/string.c
+HANGCAP_SRC   := $(HANGCAP_OWN) $(HANGCAP_SHARED) $(LZ4_C)
 BOOTPROBE_SRC := tests/tools/efi/bootprobe.c boot/efi/efiutil.c
 
 $(B)/efi/%.o: %.c
@@ -44,7 +54,20 @@ $(B)/%.so: $(EFI_CRT0) $(EFI_LDS)
 	$(Q)! readelf -rW $@ | awk '/^ *[0-9a-f]+ +[0-9a-f]+ +R_/ && $$3 != "R_X86_64_RELATIVE"' | grep . || \
 		{ echo "$@: relocations gnu-efi's _relocate does not apply (above)"; rm -f $@; exit 1; }
 
-$(B)/hangcap.so: $(HANGCAP_SRC:%.c=$(B)/efi/%.o)
+# lz4 as the payload builds it (Makefile, LZ4_DEFS)
+$(B)/efi/$(LZ4_DIR)/lz4.o: EFI_CFLAGS += $(LZ4_DEFS) $(LZ4_FOREIGN)
+$(B)/efi/capture/lz4frame.o: EFI_CFLAGS += $(LZ4_DEFS)
+$(B)/efi/$(LZ4_DIR)/lz4.o $(B)/efi/capture/lz4frame.o: | $(LZ4_C)
+
+# gnu-efi's init.o (InitializeLib) also defines memcpy and memset, as byte
+# loops; boot/string.c's are the payload's (and faster).  A copy of init.o
+# with those two weak lets ours win without a duplicate definition.
+$(B)/efi/libefi-init.o: $(EFI_LIBDIR)/libefi.a
+	@mkdir -p $(@D)
+	$(Q)cd $(@D) && ar x $< init.o && mv init.o libefi-init.tmp.o
+	$(Q)$(OBJCOPY) -W memcpy -W memset $(@D)/libefi-init.tmp.o $@ && rm -f $(@D)/libefi-init.tmp.o
+
+$(B)/hangcap.so: $(HANGCAP_SRC:%.c=$(B)/efi/%.o) $(B)/efi/libefi-init.o
 $(B)/bootprobe.so: $(BOOTPROBE_SRC:%.c=$(B)/efi/%.o)
 
 $(B)/%.efi: $(B)/%.so

@@ -8,6 +8,11 @@
  * yields a core file readelf, gdb and crash accept.  All fields little
  * endian.  checksum = CRC-32 (IEEE 802.3, as zlib's crc32) over the first
  * header_size bytes with the checksum field taken as zero.
+ *
+ * Versions: 2 (written since the hang capture, 136 bytes) appends origin
+ * and origin_reserved after the checksum; 1 (128 bytes, the checksum last)
+ * is read as origin CC_ORIGIN_PANIC.  Readers accept exactly these two
+ * (version, header_size) pairs.
  */
 #ifndef CRASHCAP_DUMPHDR_H
 #define CRASHCAP_DUMPHDR_H
@@ -15,7 +20,10 @@
 #include <stdint.h>
 
 #define CC_HDR_MAGIC      "CRASHCAP"   /* 8 bytes, no terminator on disk */
-#define CC_HDR_VERSION    1
+#define CC_HDR_VERSION    2            /* written; CC_HDR_VERSION_V1 is still read */
+#define CC_HDR_VERSION_V1 1
+#define CC_HDR_SIZE_V1    128          /* header_size of version 1: up to the checksum */
+#define CC_HDR_SIZE       136          /* header_size of version 2 */
 #define CC_HDR_AREA       4096         /* bytes reserved for the header */
 #define CC_DATA_OFFSET    65536        /* byte offset of the dump in the target */
 
@@ -25,6 +33,10 @@
 #define CC_STATE_COMPLETE    2 /* every write and the flush succeeded */
 #define CC_STATE_INCOMPLETE  3 /* stopped early: see status and data_written */
 #define CC_STATE_SAVED       4 /* `crashcap save` copied it out */
+
+/* origin: what made the dump (version 2; version 1 is CC_ORIGIN_PANIC). */
+#define CC_ORIGIN_PANIC 0 /* the capture payload, after a panic (kdump's path): CPU notes as the kernel saved them */
+#define CC_ORIGIN_HANG  1 /* hangcap.efi after an unplanned reset (watchdog, BMC): no CPU registers */
 
 /* encoding of the bytes at CC_DATA_OFFSET. */
 #define CC_ENC_ELF   0 /* plain ELF64 core file */
@@ -52,11 +64,17 @@ struct cc_dump_header {
 	uint32_t level_asked;   /* 0x74 CC_DL_* bits the loader asked for */
 	uint32_t compress;      /* 0x78 CC_COMPRESS_* (CC_ENC_PAGES only) */
 	uint32_t checksum;      /* 0x7c CRC-32, see above */
+	uint32_t origin;        /* 0x80 CC_ORIGIN_* (version 2) */
+	uint32_t origin_reserved; /* 0x84 zero (version 2) */
 };
 
 #ifndef __ASSEMBLER__
-_Static_assert(sizeof(struct cc_dump_header) == 128, "dump header layout");
+_Static_assert(sizeof(struct cc_dump_header) == CC_HDR_SIZE, "dump header layout");
 _Static_assert(__builtin_offsetof(struct cc_dump_header, checksum) == 0x7c, "checksum offset");
+_Static_assert(__builtin_offsetof(struct cc_dump_header, checksum) + 4 == CC_HDR_SIZE_V1, "version 1 ends at the checksum");
+_Static_assert(__builtin_offsetof(struct cc_dump_header, origin) == 0x80, "origin offset");
+_Static_assert(__builtin_offsetof(struct cc_dump_header, origin_reserved) == 0x84, "origin_reserved offset");
+_Static_assert(CC_HDR_SIZE <= CC_HDR_AREA, "the header fits its area");
 _Static_assert(CC_DATA_OFFSET % CC_HDR_AREA == 0, "data offset alignment");
 #endif
 

@@ -100,6 +100,8 @@ struct cc_disk_id {
 
 /* How the dump is written (options). */
 #define CC_OPT_KEEP_ZEROS  (1u << 0) /* write every byte: no zero-run elision (docs/dump-format.md) */
+#define CC_OPT_ORIGIN_HANG (1u << 1) /* set only by hangcap.efi (docs/hangcap.md): the header says
+                                        origin hang; the payload refuses it as unknown */
 
 /* Dump level: which pages are left out, makedumpfile's bits (-d N). */
 #define CC_DL_ZERO       (1u << 0) /* pages whose bytes are all zero */

@@ -6,8 +6,9 @@
  * head check (dump_check_elf) and the END record reader of status
  * (dump_read_end).
  *
- * Input: the first 128 bytes are the header (zero-padded when shorter);
- * the rest is the data area.  The target is then 65536 + that many bytes:
+ * Input: the first 128 bytes are the header's first 128 (zero-padded when
+ * shorter; the version-2 origin fields after them are zero: the seal below
+ * makes every header version 2); the rest is the data area.  The target is then 65536 + that many bytes:
  * the header, zeros up to CC_DATA_OFFSET, the data area.  Every read must
  * stay inside it, and every verdict must agree with the header:
  *
@@ -22,7 +23,9 @@
 #include "crashcap/status.h"
 #include "loader/dumpcheck.h"
 
-struct tgt { unsigned char hdr[128]; const uint8_t *data; size_t n; uint64_t size; };
+#define IN_HDR 128 /* header bytes taken from the input (the corpus's layout) */
+
+struct tgt { unsigned char hdr[sizeof(struct cc_dump_header)]; const uint8_t *data; size_t n; uint64_t size; };
 
 static int tgt_read(void *ctx, void *buf, size_t len, uint64_t off)
 {
@@ -32,7 +35,7 @@ static int tgt_read(void *ctx, void *buf, size_t len, uint64_t off)
 		abort(); /* a read past the end of the target */
 	for (size_t i = 0; i < len; i++) {
 		uint64_t o = off + i;
-		b[i] = o < 128 ? t->hdr[o] : o < CC_DATA_OFFSET ? 0 : t->data[o - CC_DATA_OFFSET];
+		b[i] = o < sizeof(t->hdr) ? t->hdr[o] : o < CC_DATA_OFFSET ? 0 : t->data[o - CC_DATA_OFFSET];
 	}
 	return 0;
 }
@@ -45,9 +48,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char why[256];
 
 	memset(t.hdr, 0, sizeof(t.hdr));
-	memcpy(t.hdr, data, size < 128 ? size : 128);
-	t.data = size > 128 ? data + 128 : data;
-	t.n = size > 128 ? size - 128 : 0;
+	memcpy(t.hdr, data, size < IN_HDR ? size : IN_HDR);
+	t.data = size > IN_HDR ? data + IN_HDR : data;
+	t.n = size > IN_HDR ? size - IN_HDR : 0;
 	t.size = CC_DATA_OFFSET + t.n;
 	memcpy(&h, t.hdr, sizeof(h));
 	(void)dumphdr_check(&h);          /* the bytes as they are */

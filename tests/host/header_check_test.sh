@@ -23,12 +23,12 @@ patch() {
 	          "status": (0x58, "I"), "sector_size": (0x5c, "I"), "dump_level": (0x70, "I"),
 	          "level_asked": (0x74, "I"), "compress": (0x78, "I")}
 	f = sys.argv[1]
-	b = bytearray(open(f, "rb").read(128))
+	b = bytearray(open(f, "rb").read(136))  # version 2: origin at 0x80, CRC over all 136
 	for kv in sys.argv[2:]:
 	    k, v = kv.split("=")
 	    off, fmt = fields[k]
 	    struct.pack_into("<" + fmt, b, off, int(v, 0))
-	struct.pack_into("<I", b, 0x7c, zlib.crc32(bytes(b[:0x7c]) + b"\0\0\0\0"))
+	struct.pack_into("<I", b, 0x7c, zlib.crc32(bytes(b[:0x7c]) + b"\0\0\0\0" + bytes(b[0x80:0x88])))
 	with open(f, "r+b") as fh:
 	    fh.write(b)
 	PY

@@ -22,13 +22,19 @@
 #              Linux (Debian's cloud kernel, EFI stub, from the UEFI shell's
 #              startup.nsh) with tests/qemu/hangcap-init.  Boot 1: `crashcap
 #              load` replaces the junk variable (immutable in efivarfs) with
-#              the record (8 canaries), 0600, and resets by sysrq b (a
-#              warm reset); hangcap.efi compares the canaries and asks the
-#              memory map which lie in free memory: RAM survived.  Boot 2 arms
-#              again and powers off without a clean stop; a new QEMU (a cold
-#              boot) starts: hangcap.efi finds no canary: RAM did not
-#              survive.  Boot 3: `crashcap unload` removes the record.
-#              docs/hangcap.md counts the `hangcap: canary` lines of runs.
+#              the record (8 canaries), 0600; the guest fills pipe buffers with random
+#              pattern pages, writes a random marker line to /dev/kmsg and
+#              resets by sysrq b (a warm reset); hangcap.efi finds the
+#              canaries (RAM survived), deletes the record and dumps RAM
+#              through Block I/O onto the 1 GiB target.  Boot 2: crashcap
+#              status and save of that dump in the guest; the host saves the
+#              disk image again (same sha256), and checks with the real
+#              vmcore-dmesg that the marker is in the kernel log, with
+#              vmcore-probe that every pattern page is there, and that there
+#              are no CPU notes.  Boot 2 then arms a second disk and powers
+#              off without a clean stop; a new QEMU (a cold boot) starts:
+#              hangcap.efi finds no canary: RAM did not survive, nothing is
+#              captured.  Boot 3: `crashcap unload` removes the record.
 #   install    `crashcap hangcap install` from Linux, as a user runs it, with
 #              the real efibootmgr in the guest: fresh firmware variables, the
 #              ESP holds Linux and startup.nsh only.  Boot 1 installs
@@ -149,22 +155,26 @@ else
 	cp "$RUN/console.log" "$RUN/stage1.log"
 	grep -aq 'bootprobe: installed' "$RUN/stage1.log" || { echo "FAIL - stage 1: SysPrep0000 not installed"; exit 1; }
 	# stage 2: the ESP boots Linux through the UEFI shell (no BOOTX64.EFI: the disk's option fails)
-	printf 'fs0:\r\n\\vmlinuz.efi initrd=\\initrd.img console=ttyS0 crashkernel=16M panic=0\r\n' >"$RUN/startup.nsh"
+	SEED=$(od -An -N4 -tu4 /dev/urandom | tr -d ' ') MARK=$(od -An -N8 -tx8 /dev/urandom | tr -d ' ') PIPES=64
+	printf 'fs0:\r\n\\vmlinuz.efi initrd=\\initrd.img console=ttyS0 crashkernel=16M panic=0 hcseed=%s hcmark=%s hcpipes=%s\r\n' \
+		"$SEED" "$MARK" "$PIPES" >"$RUN/startup.nsh"
 	mdel -i "$RUN/a.img@@1M" ::/EFI/BOOT/BOOTX64.EFI &&
 		mcopy -i "$RUN/a.img@@1M" "$KERNEL_IMAGE" ::/vmlinuz.efi &&
 		mcopy -i "$RUN/a.img@@1M" "$RUN/initrd.img" ::/initrd.img &&
 		mcopy -i "$RUN/a.img@@1M" "$RUN/startup.nsh" ::/startup.nsh || { echo "FAIL - filling the ESP"; exit 1; }
 	truncate -s 1G "$RUN/target.img"
+	truncate -s 1025M "$RUN/target2.img"
 	truncate -s 1M "$RUN/state.img"
 	QS_SHOW='hangcap:|hcguest:'
 	QS_PHASES=("hangcap: hang record invalid@@180@@hangcap.efi on the junk variable"
 		"hcguest: boot 1@@300@@Linux boot 1 (UEFI shell, startup.nsh)"
 		"hcguest: resetting@@120@@crashcap load in boot 1"
 		"hangcap: hang record valid@@180@@hangcap.efi after the warm reset"
+		"hangcap: hang capture ended@@1200@@hangcap.efi capturing 512 MiB through Block I/O"
 		"hcguest: boot 2@@300@@Linux boot 2"
-		"hcguest: powering off without a clean stop@@120@@crashcap load in boot 2")
-	QEMU_MEM=512M qemu_args "$RUN/a.img" "$RUN/target.img" "$RUN/state.img"
-	qs_run "$RUN" 1200 "$QEMU" "${QARGS[@]}"
+		"hcguest: powering off without a clean stop@@300@@crashcap status, save and load in boot 2")
+	QEMU_MEM=512M qemu_args "$RUN/a.img" "$RUN/target.img" "$RUN/target2.img" "$RUN/state.img"
+	qs_run "$RUN" 2400 "$QEMU" "${QARGS[@]}"
 	cp "$RUN/console.log" "$RUN/warm.log"
 	WARM_EXPIRED=$QS_EXPIRED WARM_RC=$QS_RC
 	# a cold boot: a new QEMU, the same firmware variables and disks
@@ -206,6 +216,89 @@ if [ $case = linux ]; then
 	check "cold part: QEMU ended by the guest's power off, exit 0 (was $QS_RC)" test "$QS_RC" = 0
 	w() { sed 's/\x1b\[[0-9;?=]*[a-zA-Z]//g' "$RUN/warm.log" | tr -d '\r' | grep -a "$@"; }
 	c() { sed 's/\x1b\[[0-9;?=]*[a-zA-Z]//g' "$RUN/cold.log" | tr -d '\r' | grep -a "$@"; }
+	# check_patterns: the anonymous pattern pages (known physical addresses,
+	# level 23 keeps them) and the pipe pages (kernel memory, by content).
+	# RAM the firmware owned when hangcap ran (save's "firmware:" lines, the
+	# dump's note) may hold anything: every page outside it must be exact.
+	in_fw() { # in_fw ADDR: inside one of $fw's "lo hi" (hex, inclusive)
+		local lo hi
+		while read -r lo hi; do
+			[ -n "$lo" ] && (( $1 >= 0x$lo && $1 <= 0x$hi )) && return 0
+		done <<<"$fw"
+		return 1
+	}
+	check_patterns() {
+		local pat l paddr seed index a inside=0 outside=0 good_out=0 good_in=0 bad="" pn pd
+		fw=""
+		mapfile -t pat < <(w -o "pattern: CCPAT [0-9a-f]* $((SEED + 1)) [0-9]*" | sed 's/^pattern: //')
+		fw=$(sed -n 's/^firmware: 0x\([0-9a-f]*\)-0x\([0-9a-f]*\) .*/\1 \2/p' "$RUN/save.host")
+		local said
+		said=$(w '^hangcap: the firmware owns [0-9]* ranges now' | sed -n 's/^hangcap: the firmware owns \([0-9]*\) ranges.*/\1/p')
+		check "save: the firmware's ranges printed from the dump's note, as many as hangcap said ($(grep -c '^firmware: ' "$RUN/save.host") lines, hangcap: ${said:-none})" \
+			test -n "$fw" -a "$(grep -c '^firmware: ' "$RUN/save.host")" = "${said:-x}"
+		mkdir -p "$RUN/pat"
+		: >"$RUN/pat/list"
+		for l in "${pat[@]}"; do
+			read -r _ paddr seed index <<<"$l"
+			"$B/qemu/patterns" --emit "$seed" "$index" >"$RUN/pat/$index" || break
+			"$B/vmcore-probe" "$RUN/vmcore" --expect "$paddr:$RUN/pat/$index" >"$RUN/pat/$index.txt" 2>&1
+			a=$((0x$paddr))
+			if in_fw "$a"; then
+				inside=$((inside + 1)); grep -q '^ok ' "$RUN/pat/$index.txt" && good_in=$((good_in + 1))
+			else
+				outside=$((outside + 1))
+				if grep -q '^ok ' "$RUN/pat/$index.txt"; then good_out=$((good_out + 1)); else bad+=" $paddr"; fi
+			fi
+		done
+		check "the guest said where its $PIPES anonymous pattern pages are (${#pat[@]} CCPAT lines)" test "${#pat[@]}" = "$PIPES"
+		check "anonymous pattern pages outside the firmware's ranges: $good_out of $outside at their physical addresses, byte for byte (${bad:-none wrong}); $good_in of $inside inside them intact" \
+			test "$outside" -gt 0 -a "$good_out" = "$outside"
+		"$B/vmcore-probe" "$RUN/vmcore" --find "$SEED:$PIPES" >"$RUN/find.txt" 2>&1
+		read -r _ _ _ _ pn _ _ _ pd _ <"$RUN/find.txt"
+		# Linux puts pipe pages near the top of low memory, where OVMF works:
+		# 11-16 of 64 come back (docs/hangcap.md), so at least one, none damaged
+		check "pipe-buffer pattern pages (kernel memory, seed $SEED) found by content, none damaged: $(head -n1 "$RUN/find.txt") (the firmware overwrites most: docs/hangcap.md)" \
+			test "${pn:-0}" -gt 0 -a "${pd:-x}" = 0
+	}
+	# check_capture: hangcap.efi's capture after the warm reset, judged by
+	# its lines, the guest's status and save, and on the host by crashcap
+	# save of the disk image, the real vmcore-dmesg and vmcore-probe.
+	check_capture() {
+		local g s h line dm
+		check "hangcap: RAM survived, so it captures (needs both canaries: see docs/hangcap.md on OVMF and the VMCOREINFO page)" \
+			test "$wv" = "RAM survived"
+		check "hangcap: the record deleted first (used once), the boot watchdog off" \
+			w -q '^hangcap: record deleted (used once), boot watchdog off; clock: TSC [0-9]* MHz'
+		check "hangcap: exactly one Block I/O disk is the armed target, the 1 GiB one" \
+			w -q '^hangcap: target: Block I/O .*, 2097152 sectors of 512 bytes'
+		check "hangcap: header committed complete, capture ended ok" \
+			bash -c "grep -aq '^hangcap: header committed: complete' '$RUN/warm.log' && grep -aq '^hangcap: hang capture ended: ok (0)' '$RUN/warm.log'"
+		line=$(w '^hangcap: blockio .* MiB written in [0-9]* WriteBlocks calls' | tail -n1)
+		check "hangcap: Block I/O throughput said (hangcap's clock, TSC calibrated against Stall): ${line#hangcap: }; load $(cut -d' ' -f1-3 /proc/loadavg)" \
+			test -n "$line"
+		check "boot 2: the record is gone (hangcap used it)" w -q '^hcguest: show: hang record: none$'
+		check "boot 2: status: dump complete" w -q '^hcguest: status: state  *dump complete$'
+		check "boot 2: status: origin hang capture" \
+			w -q '^hcguest: status: origin  *hang capture (watchdog or reset, no CPU registers)$'
+		check "boot 2: save exit 0, and it names the origin" \
+			bash -c "grep -aq '^hcguest: save exit 0' '$RUN/warm.log' && grep -aq '^hcguest: save: origin: hang capture (watchdog or reset, no CPU registers)$' '$RUN/warm.log'"
+		g=$(w '^hcguest: vmcore: ' | sed -n 's/.*sha256 \([0-9a-f]*\)$/\1/p')
+		"$B/crashcap" status "$RUN/target.img" >"$RUN/status.host" 2>&1
+		check "host: status of the image: saved, origin hang capture" \
+			bash -c "grep -q '^state  *saved$' '$RUN/status.host' && grep -q '^origin  *hang capture (watchdog or reset, no CPU registers)$' '$RUN/status.host'"
+		rm -f "$RUN/vmcore"
+		"$B/crashcap" save "$RUN/target.img" -o "$RUN/vmcore" >"$RUN/save.host" 2>&1
+		h=$(sha256sum <"$RUN/vmcore" 2>/dev/null | cut -c1-64)
+		check "host: crashcap save of the image gives the guest's vmcore (sha256 ${g:-none})" test -n "$g" -a "$g" = "$h"
+		dm=$(command -v vmcore-dmesg || echo /usr/sbin/vmcore-dmesg)
+		"$dm" "$RUN/vmcore" >"$RUN/dmesg.vmcore" 2>"$RUN/dmesg.err"
+		check "vmcore-dmesg: the marker line written just before the hang (hcmarker $MARK)" \
+			grep -q "hcmarker $MARK: the last line before the hang" "$RUN/dmesg.vmcore"
+		check_patterns
+		check "no CPU notes (NT_PRSTATUS) in the vmcore: there are no registers after a reset" \
+			test -s "$RUN/vmcore" -a "$(readelf -nW "$RUN/vmcore" 2>/dev/null | grep -c NT_PRSTATUS)" = 0
+		check "the VMCOREINFO note is in the vmcore" bash -c "readelf -nW '$RUN/vmcore' | grep -q VMCOREINFO"
+	}
 	check "boot 1: the junk variable, as efivarfs shows a variable it found: 0644, immutable" \
 		w -q '^hcguest: variable: mode 644, 20 bytes, immutable$'
 	check "boot 1: hangrec show refuses it (no magic) before the load" w -q '^hcguest: show: .*not valid: no magic'
@@ -229,8 +322,8 @@ if [ $case = linux ]; then
 		u=$($1 "$CANARY_LINE" | grep 'matches; Conventional memory there$' | grep -c '(\(bootid\|key\|region\),')
 		[ "$m" -ge 2 ] && [ "$u" -ge 1 ] && echo "RAM survived" || echo "RAM did not survive"
 	}
-	check "after the warm reset: RAM survived" \
-		w -q '^hangcap: hang record valid; canaries [0-8] of 8 match, [0-8] of [0-8] in free memory: RAM survived; capture not built yet'
+	check "after the warm reset: RAM survived, capturing" \
+		w -q '^hangcap: hang record valid; canaries [0-8] of 8 match, [0-8] of [0-8] in free memory: RAM survived; capturing after [0-9]* us$'
 	wv=$(w '^hangcap: hang record valid; canaries' | grep -o 'RAM \(survived\|did not survive\)')
 	check "after the warm reset: the verdict follows the rule, recomputed from the canary lines (was: $wv)" \
 		test "$(rule w)" = "$wv"
@@ -238,22 +331,21 @@ if [ $case = linux ]; then
 		test "$(w -c "$CANARY_LINE")" = 8
 	check "after the warm reset: a canary in the firmware's memory is marked not counted, one in free memory is not" \
 		test "$(w "$CANARY_LINE" | grep -c 'Conventional memory there, \|[^l] memory there$')" = 0
-	check "boot 2: the record is boot 1's" w -q '^hcguest: show: boot  *[0-9a-f-]* (an earlier boot, which did not stop cleanly)$'
-	check "boot 2: efivarfs shows it 0644 again (mode at mount: why the loader deletes before it writes)" \
-		w -q '^hcguest: variable: mode 644, 2116 bytes, immutable$'
-	b1=$(w '^hcguest: show after load: boot ' | head -1 | awk '{print $6}') b1s=$(w '^hcguest: show: boot ' | awk '{print $4}')
-	check "boot 2's record carries boot 1's boot id ($b1)" test -n "$b1" -a "$b1" = "$b1s"
+	check_capture
+	check "after the cold boot: nothing captured, the second target still empty (armed)" \
+		bash -c "! grep -aq '^hangcap: \(record deleted\|target:\|hang capture\)' '$RUN/cold.log' && '$B/crashcap' status '$RUN/target2.img' | grep -q '^state  *empty'"
 	check "after the cold boot: no canary matches, RAM did not survive" \
-		c -q '^hangcap: hang record valid; canaries 0 of 8 match, 0 of [0-8] in free memory: RAM did not survive (fewer than 2 canaries in free memory match); capture not built yet'
+		c -q '^hangcap: hang record valid; canaries 0 of 8 match, 0 of [0-8] in free memory: RAM did not survive (fewer than 2 canaries in free memory match); nothing captured, left in place, back after [0-9]* us$'
 	check "after the cold boot: all 8 canaries named as differing" \
 		test "$(c "$CANARY_LINE" | grep -c ' differs; ')" = 8
 	check "after the cold boot: the verdict follows the rule, recomputed from the canary lines" \
 		test "$(rule c)" = "RAM did not survive"
 	b2=$(w '^hcguest: show after load: boot ' | sed -n 2p | awk '{print $6}') b2s=$(c '^hcguest: show: boot ' | awk '{print $4}')
+	b1=$(w '^hcguest: show after load: boot ' | head -1 | awk '{print $6}')
 	check "boot 3: the record is boot 2's ($b2), not boot 1's" test -n "$b2" -a "$b2" = "$b2s" -a "$b2" != "$b1"
 	check "boot 3: unload removed it" c -q '^hcguest: unload: crashcap: hang record removed$'
 	check "boot 3: nothing left" c -q '^hcguest: show after unload: hang record: none$'
-	{ w '^hcguest: \(load: hang\|variable\|show: boot\|show after load: boot\|unload\)\|^hangcap:'
+	{ w '^hcguest: \(load: hang\|variable\|show: \|show after load: boot\|unload\|status\|save\|vmcore\|pattern\|marker\)\|^hangcap:'
 	  c '^hcguest: \(variable\|show: boot\|unload\|show after\)\|^hangcap:'; } | sed 's/^/  | /'
 	[ $FAILS = 0 ] && echo "hangcap/$case: passed" || echo "hangcap/$case: $FAILS checks failed"
 	exit $((FAILS > 0))

@@ -28,6 +28,9 @@ UNIT_DEPS_test_hangrec := capture/hangrec.c capture/crc32.c
 UNIT_LIBS_test_hangrec := -lz
 UNIT_DEPS_test_hangrec_build := loader/hangrec_build.c loader/efivar.c loader/sysfile.c loader/hangcanary.c \
 	loader/sysinfo.c loader/iomem.c capture/hangrec.c capture/crc32.c
+# hangcap.efi's parameter block from a record (pure; its EFI build is capture/efi/hangcap.mk)
+UNIT_DEPS_test_hangparams := capture/efi/hangparams.c
+UNIT_DEPS_test_fwranges := loader/fwranges.c
 UNIT_DEPS_test_iomem   := loader/iomem.c
 UNIT_DEPS_test_layout  := loader/layout.c
 UNIT_DEPS_test_stage   := loader/stage.c loader/iomem.c loader/layout.c capture/ranges.c \
