@@ -70,11 +70,16 @@ void lz4f_init(struct lz4f *f, lz4f_emit_fn emit, void *ctx)
 	*f = (struct lz4f){ .emit = emit, .ctx = ctx };
 }
 
+void lz4f_live_source(struct lz4f *f)
+{
+	f->live_source = 1;
+}
+
 int lz4f_begin(struct lz4f *f, uint64_t content_size, int compress)
 {
 	if (f->open && !f->status)
 		return misuse(f, "lz4f_begin: the previous frame was not ended");
-	*f = (struct lz4f){ .emit = f->emit, .ctx = f->ctx, .compress = compress,
+	*f = (struct lz4f){ .emit = f->emit, .ctx = f->ctx, .live_source = f->live_source, .compress = compress,
 			    .open = 1, .content_size = content_size };
 	if (compress != CC_COMPRESS_LZ4 && compress != CC_COMPRESS_NONE)
 		return misuse(f, "lz4f_begin: compress is neither CC_COMPRESS_LZ4 nor CC_COMPRESS_NONE");
@@ -128,11 +133,17 @@ int lz4f_put(struct lz4f *f, const void *src, uint64_t len)
 	if (len > f->content_size - f->content_put)
 		return misuse(f, "lz4f_put: more bytes than the frame's content size");
 	f->content_put += len;
-	/* Every byte is read once, into staging: the content checksum, the
-	 * compression and a stored block all see that copy.  A source that
-	 * changes meanwhile (hangcap.efi: the firmware runs beside the dump)
-	 * still gives a frame whose checksums agree with its bytes. */
+	/* block() reads its bytes for the content checksum and then for the
+	 * compression or the store: with a live source, staging is the one
+	 * copy all of them read. */
 	while (len && !f->status) {
+		if (!f->live_source && !f->staged && len >= LZ4F_BLOCK_BYTES) {
+			/* a whole block in place: no copy */
+			block(f, p, LZ4F_BLOCK_BYTES);
+			p += LZ4F_BLOCK_BYTES;
+			len -= LZ4F_BLOCK_BYTES;
+			continue;
+		}
 		uint32_t n = LZ4F_BLOCK_BYTES - f->staged;
 		if (n > len)
 			n = (uint32_t)len;

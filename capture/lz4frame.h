@@ -49,6 +49,7 @@ typedef int (*lz4f_emit_fn)(void *ctx, const void *p, uint64_t len);
 struct lz4f {
 	lz4f_emit_fn emit;
 	void *ctx;
+	int live_source;          /* the source may change while it is read: lz4f_live_source */
 	int compress;             /* CC_COMPRESS_* of this frame */
 	int status;               /* CC_OK, or the first error (sticky) */
 	int open;                 /* between lz4f_begin and lz4f_end */
@@ -63,6 +64,12 @@ struct lz4f {
 };
 
 void lz4f_init(struct lz4f *f, lz4f_emit_fn emit, void *ctx);
+/* The source may change while it is read (hangcap.efi: the firmware runs
+ * beside the dump): every byte is then copied once into the staging block,
+ * and the checksums and the compression all read that copy, so each frame
+ * agrees with its own checksums.  Otherwise (the payload: the crashed
+ * machine's memory is still) whole blocks are read in place, one copy less. */
+void lz4f_live_source(struct lz4f *f);
 /* Emit the frame header.  compress: CC_COMPRESS_LZ4 or CC_COMPRESS_NONE. */
 int lz4f_begin(struct lz4f *f, uint64_t content_size, int compress);
 /* Take len bytes of content from src (any alignment, any length). */

@@ -143,6 +143,8 @@ int pagedump_run(const struct cc_params *p, uint32_t level, uint32_t sector_size
 	end->type = CC_REC_END;
 	end->dump_level = level;
 	lz4f_init(&frame, emit, 0);
+	if (p->options & CC_OPT_ORIGIN_HANG)
+		lz4f_live_source(&frame); /* the firmware runs beside hangcap.efi */
 	int st = ostream_init(0, sector_size, ring, nbufs);
 
 	struct cc_rec_head rh = { CC_REC_HEAD, CC_FMT_VERSION, head_len };
