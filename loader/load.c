@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "capture/dumphdr.h"
+#include "capture/hangrec.h"
 #include "crashcap/bootparam.h"
 #include "crashcap/status.h"
 #include "loader/blockdev.h"
@@ -76,7 +77,7 @@ enum { SYSCALL_AUTO, SYSCALL_LOAD, SYSCALL_FILE };
 enum { SEG_PURGATORY, SEG_PAYLOAD, SEG_PARAMS, SEG_BACKUP, NR_SEGS };
 /* The hang record's crash-region canary (docs/hangcap.md): one more
  * segment after the last of those, only with --hang-record on kexec_load. */
-#define MAX_SEGS (NR_SEGS + 1)
+#define MAX_SEGS (NR_SEGS + 2) /* + the hang record's canary page and VMCOREINFO copy */
 
 /* Everything a load is made of; static storage: cc_params alone is 8 KiB. */
 static struct {
@@ -96,6 +97,8 @@ static struct {
 	struct segment segs[MAX_SEGS];
 	int canary_seg;                      /* index of the "canary" segment, -1: none */
 	uint8_t canary_page[LAYOUT_PAGE];    /* its bytes: fresh random */
+	int vmci_seg;                        /* index of the "vmcoreinfo" copy segment, -1: none */
+	uint8_t vmci_copy[4 * LAYOUT_PAGE];  /* its bytes: the VMCOREINFO note as read at load */
 	uint64_t entry;
 	uint64_t slack;
 	struct cc_dump_header hdr;
@@ -664,7 +667,7 @@ static int stage(const struct load_args *a)
 	uint64_t backup_size, need;
 	int file = a->syscall == SYSCALL_FILE;
 
-	L.canary_seg = -1;
+	L.canary_seg = L.vmci_seg = -1;
 	if (stage_check_purgatory(purg.data, purg.size, &L.purg, why, sizeof(why)) < 0 ||
 	    stage_check_payload(pay.data, pay.size, &L.img, why, sizeof(why)) < 0) {
 		warnx("built-in %s (rebuild crashcap)", why);
@@ -729,6 +732,21 @@ static int stage(const struct load_args *a)
 		}
 		L.canary_seg = (int)nsegs;
 		L.segs[nsegs++] = (struct segment){ "canary", L.canary_page, LAYOUT_PAGE, LAYOUT_PAGE, LAYOUT_PAGE, 0, 0 };
+	}
+	/* A copy of the VMCOREINFO note for hangcap.efi: the kernel's own page
+	 * often lies where the firmware works at start-up (docs/hangcap.md),
+	 * the crash region does not.  Not hashed either: the payload reads the
+	 * kernel's note.  Without /proc/kcore, no copy: the record then names
+	 * the kernel's note. */
+	L.vmci_seg = -1;
+	if (a->hang_record && L.params.vmcoreinfo_paddr && L.params.vmcoreinfo_size &&
+	    L.params.vmcoreinfo_size <= sizeof(L.vmci_copy)) {
+		if (sysinfo_kcore_read_phys(a->root, L.page_offset, L.params.vmcoreinfo_paddr, L.vmci_copy,
+					    L.params.vmcoreinfo_size, why, sizeof(why)) == 0) {
+			L.vmci_seg = (int)nsegs;
+			L.segs[nsegs++] = (struct segment){ "vmcoreinfo", L.vmci_copy, L.params.vmcoreinfo_size,
+							    L.params.vmcoreinfo_size, LAYOUT_PAGE, 0, 0 };
+		}
 	}
 
 	L.slack = layout_slack(iomem_ram_bytes(&L.mem));
@@ -823,6 +841,10 @@ static void hang_record(const struct load_args *a)
 	if (hangrec_build(&rec, &L.params, boot_id, (uint64_t)time(NULL), can, nc, why, sizeof(why)) < 0) {
 		snprintf(hang_line, sizeof(hang_line), "record not written: %s", why);
 		return;
+	}
+	if (L.vmci_seg >= 0) { /* hangcap.efi reads the note from the crash region's copy */
+		rec.vmcoreinfo_paddr = L.segs[L.vmci_seg].mem;
+		hangrec_seal(&rec);
 	}
 	if (a->dry_run) {
 		snprintf(hang_line, sizeof(hang_line), "record not written (dry run): %zu bytes for efivarfs %s, "
