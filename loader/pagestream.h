@@ -72,6 +72,16 @@ struct pagestream {
 	 * wrong inside a block: a reader that skims must decode the same
 	 * chunks afterwards before it trusts a byte of them. */
 	int skim;
+	/* Set by the caller before a skimming ps_walk (loader/pagepipe.h):
+	 * each chunk's LZ4 frame is also read whole, once, into frame (a
+	 * buffer of PS_FRAME_BUF bytes, allocated by ps_walk if NULL, freed by
+	 * ps_close), frame_len bytes read at data-area offset frame_off, for
+	 * the visitor, which may take the buffer and leave another of the same
+	 * size in its place.  Its checksums are not verified: ps_decode_kept
+	 * does that. */
+	int keep_frames;
+	unsigned char *frame;
+	uint64_t frame_off, frame_len; /* the chunk's frame (frame_len 0: no pages kept, no frame) */
 	/* progress of the walk */
 	uint64_t pos;           /* data-area offset of the next record */
 	uint64_t good_bytes;    /* stream bytes up to the end of the last complete chunk (or the HEAD) */
@@ -90,7 +100,14 @@ struct pagestream {
 	/* working memory */
 	void *dctx;             /* LZ4F_dctx */
 	unsigned char *in, *buf;  /* a frame read at a time; a chunk's pages decoded */
+	int shares_head;        /* a fork (ps_fork): the HEAD is another's */
+	const unsigned char *whole; /* ps_decode_kept: the frame in memory, read from here, not from src */
 };
+
+/* Bytes of a frame read whole: the longest frame a chunk can have
+ * (CC_LZ4F_FRAME_MAX of CC_CHUNK_PAGES pages), a block more (the bound is
+ * checked before each block) and the next size word. */
+#define PS_FRAME_BUF (CC_LZ4F_FRAME_MAX((uint64_t)CC_CHUNK_PAGES * CC_PAGE_BYTES) + CC_LZ4F_BLOCK_MAX + 16)
 
 /* Read and check the HEAD record: 0, or -1 with ps->error set. */
 int ps_open(struct pagestream *ps, const struct ps_source *src);
@@ -100,6 +117,24 @@ int ps_open(struct pagestream *ps, const struct ps_source *src);
  * it, or max_chunks were handed on. */
 int ps_walk(struct pagestream *ps, const struct ps_visitor *v, uint64_t max_chunks);
 void ps_close(struct pagestream *ps);
+
+/* For loader/pagepipe.h, which walks on several threads. */
+/* A second walker of ps's stream (for another thread), where ps is now: it
+ * shares ps's HEAD (read only; ps must stay open while f is) and has its
+ * own LZ4 decoder and buffers.  0, or -1 with f->error set; ps_close it
+ * either way. */
+int ps_fork(struct pagestream *f, const struct pagestream *ps);
+/* Decode chunk c's frame, read whole by a keep_frames walk (frame_len bytes
+ * from data-area offset frame_off), into out (c->nkept pages), checked as
+ * ps_walk checks it: the frame header, every block, the block checksums and
+ * the content checksum, and that it ends where the walk found its end.
+ * d is a fork, for its decoder and its error.  0, or -1 with d->error set
+ * (the words and the offset ps_walk would give). */
+int ps_decode_kept(struct pagestream *d, const struct cc_rec_chunk *c, uint64_t frame_off,
+		   const unsigned char *frame, uint64_t frame_len, unsigned char *out);
+/* Count chunk c as handed on, the next record at data-area offset next:
+ * what ps_walk does after its visitor takes a chunk. */
+void ps_count_chunk(struct pagestream *ps, const struct cc_rec_chunk *c, uint64_t next);
 
 /* Words for the END record's excluded[] reasons. */
 const char *ps_excl_name(unsigned reason);
