@@ -14,13 +14,12 @@
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "loader/pagepipe.h"
-
-#define CHUNK_BYTES ((size_t)CC_CHUNK_PAGES * CC_PAGE_BYTES)
 
 enum slot_state { SLOT_FREE, SLOT_READ, SLOT_DECODING, SLOT_DONE };
 
@@ -28,8 +27,10 @@ struct pp_slot {
 	enum slot_state state;
 	struct cc_rec_chunk c;
 	uint64_t frame_off, frame_len; /* the frame as the reader read it (frame_len 0: none) */
-	unsigned char *frame;          /* PS_FRAME_BUF bytes */
-	unsigned char *pages;          /* CHUNK_BYTES: the frame decoded */
+	unsigned char *frame;          /* frame_cap bytes (the reader's, swapped) */
+	size_t frame_cap;
+	unsigned char *pages;          /* pages_cap bytes: the frame decoded */
+	size_t pages_cap;
 	int bad;                       /* the frame did not decode; why: */
 	char error[sizeof(((struct pagestream *)0)->error)];
 	uint64_t error_offset;
@@ -99,8 +100,11 @@ static int put_chunk(void *ctx, const struct cc_rec_chunk *c, const unsigned cha
 	s->frame_len = pp->rd.frame_len;
 	s->bad = 0;
 	unsigned char *f = s->frame;
+	size_t cap = s->frame_cap;
 	s->frame = pp->rd.frame;
+	s->frame_cap = pp->rd.frame_cap;
 	pp->rd.frame = f;
+	pp->rd.frame_cap = cap;
 	pthread_mutex_lock(&pp->mu);
 	s->state = SLOT_READ;
 	pp->nread++;
@@ -138,10 +142,25 @@ static void *decode_all(void *arg)
 		s->state = SLOT_DECODING;
 		pthread_mutex_unlock(&pp->mu);
 
-		int rc = ps_decode_kept(&me->d, &s->c, s->frame_off, s->frame, s->frame_len, s->pages);
+		size_t need = (size_t)s->c.nkept * CC_PAGE_BYTES;
+		int rc = 0;
+		if (s->pages_cap < need) { /* slots grow to the chunks they get */
+			free(s->pages);
+			s->pages_cap = (s->pages = malloc(need)) ? need : 0;
+			if (!s->pages)
+				rc = -2;
+		}
+		if (rc == 0)
+			rc = ps_decode_kept(&me->d, &s->c, s->frame_off, s->frame, s->frame_len, s->pages);
 
 		pthread_mutex_lock(&pp->mu);
-		if (rc < 0) {
+		if (rc == -2) {
+			s->bad = 1;
+			snprintf(s->error, sizeof(s->error), "data byte %llu: chunk %llu LZ4 frame: out of memory to decode it",
+				 (unsigned long long)s->frame_off, (unsigned long long)s->c.seq);
+			s->error_offset = s->frame_off;
+			s->cut_short = 0;
+		} else if (rc < 0) {
 			s->bad = 1;
 			memcpy(s->error, me->d.error, sizeof(s->error));
 			s->error_offset = me->d.error_offset;
@@ -178,14 +197,8 @@ static struct pagepipe *pp_new(const struct pagestream *ps, uint64_t max_chunks,
 		return NULL;
 	pp->max_chunks = max_chunks;
 	pp->nslots = decoders + 2; /* one being read, one per decoder, one handed on */
-	pp->slots = calloc(pp->nslots, sizeof(*pp->slots));
-	int ok = pp->slots != NULL;
-	for (unsigned i = 0; ok && i < pp->nslots; i++) {
-		pp->slots[i].frame = malloc(PS_FRAME_BUF);
-		pp->slots[i].pages = malloc(CHUNK_BYTES);
-		ok = pp->slots[i].frame && pp->slots[i].pages;
-	}
-	ok = ok && ps_fork(&pp->rd, ps) == 0 && (pp->rd.frame = malloc(PS_FRAME_BUF)) != NULL;
+	pp->slots = calloc(pp->nslots, sizeof(*pp->slots)); /* their buffers grow as they are used */
+	int ok = pp->slots != NULL && ps_fork(&pp->rd, ps) == 0;
 	pp->rd.skim = 1;
 	pp->rd.keep_frames = 1;
 	for (unsigned i = 0; ok && i < decoders; i++) {
@@ -272,7 +285,8 @@ int pp_walk(struct pagestream *ps, const struct ps_visitor *v, uint64_t max_chun
 			take_error(ps, s->error, s->error_offset, s->cut_short);
 			break;
 		}
-		if (v && v->chunk && v->chunk(v->ctx, &s->c, s->pages)) {
+		/* (a chunk that keeps no page may have no buffer yet; the visitor gets one, as from ps_walk) */
+		if (v && v->chunk && v->chunk(v->ctx, &s->c, s->pages ? s->pages : (const unsigned char *)"")) {
 			ps->stopped = 1;
 			break;
 		}

@@ -18,8 +18,10 @@
  *     as ps_walk would, and counts them into ps (ps_count_chunk), then
  *     frees the slot for the reader.
  *
- * Memory is bounded: decoders + 2 slots, each a frame buffer and a chunk's
- * pages (PS_FRAME_BUF + 4 MiB, about 8.1 MiB).  The first problem in
+ * Memory is bounded: decoders + 2 slots, each with a frame buffer and a
+ * buffer for a chunk's pages, and the reader's frame buffer; each grows to
+ * the chunks it gets, at most PS_FRAME_BUF of a whole chunk (4.07 MiB) and
+ * 4 MiB.  With 2 decoders 36 MiB at most, with PP_DECODERS_MAX 53 MiB.  The first problem in
  * stream order wins, as in ps_walk: a slot whose frame did not decode
  * carries its error to the calling thread, which stops there; the reader's
  * own error (a record, the shape of a frame, the END record) comes after

@@ -124,6 +124,7 @@ void ps_close(struct pagestream *ps)
 	ps->head.ranges = NULL;
 	ps->head.bytes = NULL;
 	ps->in = ps->buf = ps->frame = NULL;
+	ps->frame_cap = 0;
 }
 
 int ps_fork(struct pagestream *f, const struct pagestream *ps)
@@ -350,18 +351,26 @@ int ps_decode_kept(struct pagestream *d, const struct cc_rec_chunk *c, uint64_t 
  * With ps->keep_frames the frame's bytes are read too, into ps->frame:
  * each block, its checksum and the next size word in one read, as far as
  * the stream goes; the walk, and where it stops, are the same.  What is
- * written stays inside PS_FRAME_BUF: pos - off is at most the bound when a
- * block is read, and a block, its checksum and a size word add 65544. */
+ * written stays inside PS_FRAME_BUF(content): pos - off is at most the
+ * bound when a block is read, and a block, its checksum and a size word
+ * add 65544. */
 static int skim_frame(struct pagestream *ps, uint64_t off, size_t content, uint64_t *frame_len,
 		      const char *what)
 {
 	uint32_t bsize;
 	size_t n;
-	unsigned char *keep = ps->keep_frames ? ps->frame : NULL;
 	int have_size = 0; /* keeping: the size word at pos is in keep already */
 
 	if (frame_header(ps, off, content, &n, NULL, what) < 0)
 		return -1;
+	if (ps->keep_frames && ps->frame_cap < PS_FRAME_BUF(content)) {
+		free(ps->frame);
+		ps->frame_cap = 0;
+		if (!(ps->frame = malloc(PS_FRAME_BUF(content))))
+			return fail(ps, off, 0, "%s: out of memory to read it", what);
+		ps->frame_cap = PS_FRAME_BUF(content);
+	}
+	unsigned char *keep = ps->keep_frames ? ps->frame : NULL;
 	if (keep)
 		memcpy(keep, ps->in, n); /* frame_header read it there */
 
@@ -506,8 +515,6 @@ static int read_end(struct pagestream *ps, uint64_t off)
 
 int ps_walk(struct pagestream *ps, const struct ps_visitor *v, uint64_t max_chunks)
 {
-	if (ps->skim && ps->keep_frames && !ps->frame && !(ps->frame = malloc(PS_FRAME_BUF)))
-		return fail(ps, ps->pos, 0, "out of memory for an LZ4 frame");
 	for (;;) {
 		struct cc_skip_hdr sh;
 		uint32_t type;

@@ -73,14 +73,15 @@ struct pagestream {
 	 * chunks afterwards before it trusts a byte of them. */
 	int skim;
 	/* Set by the caller before a skimming ps_walk (loader/pagepipe.h):
-	 * each chunk's LZ4 frame is also read whole, once, into frame (a
-	 * buffer of PS_FRAME_BUF bytes, allocated by ps_walk if NULL, freed by
-	 * ps_close), frame_len bytes read at data-area offset frame_off, for
-	 * the visitor, which may take the buffer and leave another of the same
-	 * size in its place.  Its checksums are not verified: ps_decode_kept
-	 * does that. */
+	 * each chunk's LZ4 frame is also read whole, once, into frame,
+	 * frame_len bytes read at data-area offset frame_off, for the visitor,
+	 * which may take the buffer and leave another (or NULL) in its place.
+	 * The walk makes frame at least PS_FRAME_BUF(the chunk's kept bytes)
+	 * long (frame_cap; ps_close frees it).  Its checksums are not
+	 * verified: ps_decode_kept does that. */
 	int keep_frames;
 	unsigned char *frame;
+	size_t frame_cap;
 	uint64_t frame_off, frame_len; /* the chunk's frame (frame_len 0: no pages kept, no frame) */
 	/* progress of the walk */
 	uint64_t pos;           /* data-area offset of the next record */
@@ -104,10 +105,10 @@ struct pagestream {
 	const unsigned char *whole; /* ps_decode_kept: the frame in memory, read from here, not from src */
 };
 
-/* Bytes of a frame read whole: the longest frame a chunk can have
- * (CC_LZ4F_FRAME_MAX of CC_CHUNK_PAGES pages), a block more (the bound is
- * checked before each block) and the next size word. */
-#define PS_FRAME_BUF (CC_LZ4F_FRAME_MAX((uint64_t)CC_CHUNK_PAGES * CC_PAGE_BYTES) + CC_LZ4F_BLOCK_MAX + 16)
+/* Bytes to read a frame of n bytes of content whole: the longest such
+ * frame (CC_LZ4F_FRAME_MAX), a block more (the bound is checked before each
+ * block) and the next size word.  About 4.07 MiB for a whole chunk. */
+#define PS_FRAME_BUF(n) (CC_LZ4F_FRAME_MAX((uint64_t)(n)) + CC_LZ4F_BLOCK_MAX + 16)
 
 /* Read and check the HEAD record: 0, or -1 with ps->error set. */
 int ps_open(struct pagestream *ps, const struct ps_source *src);
