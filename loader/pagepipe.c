@@ -3,14 +3,21 @@
  * The slots form a ring: chunk i (counted from where the walk starts) goes
  * into slots[i % nslots].  A slot is FREE, then READ (the reader filled it),
  * then DECODING (a decoder took it), then DONE (decoded, or its error
- * noted), then FREE again once the calling thread has handed it on.  The
- * counters say who is where, nvisit <= ndecode <= nread <= nvisit + nslots:
- *   nread   chunks the reader has put in slots
- *   ndecode the next chunk a decoder takes (chunks ndecode..nread-1 are READ)
+ * noted), then FREE again once the calling thread has handed it on.  A
+ * chunk that keeps no page has no frame: the reader makes its slot DONE
+ * at once.  The counters say who is where:
+ *   nread   chunks the reader has put in slots (nread <= nvisit + nslots)
+ *   ndecode where decoders look for the next READ slot: the chunks from
+ *           max(ndecode, nvisit) to nread - 1 are in their slots, READ or
+ *           (no frame) DONE
  *   nvisit  the next chunk the calling thread hands on
- * One mutex guards them and the slots' states; every change is broadcast
- * on one condition variable, and every waiter checks `stop` too, so a
- * thread that ends, or fails, wakes whoever waits for it. */
+ * One mutex guards them, the slots' states and `stop`.  Each kind of
+ * thread waits on a condition variable of its own, and whoever changes
+ * what it waits for signals it: `freed` (the reader, for its next slot),
+ * `work` (the decoders, for a READ slot), `done` (the calling thread, for
+ * its next slot).  Every waiter checks `stop` too, and stopping, or the
+ * reader's end, broadcasts all three: a thread that ends, or fails, wakes
+ * whoever waits for it. */
 #include <pthread.h>
 #include <sched.h>
 #include <signal.h>
@@ -25,6 +32,7 @@ enum slot_state { SLOT_FREE, SLOT_READ, SLOT_DECODING, SLOT_DONE };
 
 struct pp_slot {
 	enum slot_state state;
+	uint64_t seq;                  /* which chunk of the walk (the ring's count) */
 	struct cc_rec_chunk c;
 	uint64_t frame_off, frame_len; /* the frame as the reader read it (frame_len 0: none) */
 	unsigned char *frame;          /* frame_cap bytes (the reader's, swapped) */
@@ -45,7 +53,7 @@ struct pp_decoder {
 
 struct pagepipe {
 	pthread_mutex_t mu;
-	pthread_cond_t changed;
+	pthread_cond_t freed, work, done;
 	struct pp_slot *slots;
 	unsigned nslots;
 	uint64_t nread, ndecode, nvisit;
@@ -56,6 +64,7 @@ struct pagepipe {
 	uint64_t max_chunks;
 	struct pp_decoder dec[PP_DECODERS_MAX];
 	unsigned ndec;         /* decoder threads running */
+	int locks;             /* mu and the condition variables are made */
 	pthread_t reader;
 };
 
@@ -71,10 +80,12 @@ unsigned pp_decoders(void)
 	return n < 1 ? 1 : n > PP_DECODERS_MAX ? PP_DECODERS_MAX : (unsigned)n;
 }
 
-static void changed(struct pagepipe *pp)
+/* Wake every thread (stop, or the reader's end); with pp->mu held. */
+static void wake_all(struct pagepipe *pp)
 {
-	pthread_cond_broadcast(&pp->changed);
-	pthread_mutex_unlock(&pp->mu);
+	pthread_cond_broadcast(&pp->freed);
+	pthread_cond_broadcast(&pp->work);
+	pthread_cond_broadcast(&pp->done);
 }
 
 /* ---- the reader -------------------------------------------------------------------- */
@@ -89,12 +100,13 @@ static int put_chunk(void *ctx, const struct cc_rec_chunk *c, const unsigned cha
 	(void)pages; /* NULL: the walk skims */
 	pthread_mutex_lock(&pp->mu);
 	while (s->state != SLOT_FREE && !pp->stop)
-		pthread_cond_wait(&pp->changed, &pp->mu);
+		pthread_cond_wait(&pp->freed, &pp->mu);
 	int stop = pp->stop;
 	pthread_mutex_unlock(&pp->mu);
 	if (stop)
 		return 1;
 	/* a FREE slot is this thread's alone until it is READ */
+	s->seq = pp->nread;
 	s->c = *c;
 	s->frame_off = pp->rd.frame_off;
 	s->frame_len = pp->rd.frame_len;
@@ -106,9 +118,16 @@ static int put_chunk(void *ctx, const struct cc_rec_chunk *c, const unsigned cha
 	pp->rd.frame = f;
 	pp->rd.frame_cap = cap;
 	pthread_mutex_lock(&pp->mu);
-	s->state = SLOT_READ;
 	pp->nread++;
-	changed(pp);
+	if (c->nkept) {
+		s->state = SLOT_READ;
+		pthread_cond_signal(&pp->work);
+	} else { /* no frame: nothing to decode */
+		s->state = SLOT_DONE;
+		if (s->seq == pp->nvisit)
+			pthread_cond_signal(&pp->done);
+	}
+	pthread_mutex_unlock(&pp->mu);
 	return 0;
 }
 
@@ -121,32 +140,44 @@ static void *read_all(void *arg)
 	pthread_mutex_lock(&pp->mu);
 	pp->read_rc = rc;
 	pp->read_end = 1;
-	changed(pp);
+	wake_all(pp);
+	pthread_mutex_unlock(&pp->mu);
 	return NULL;
 }
 
 /* ---- the decoders ------------------------------------------------------------------ */
 
+/* The next READ slot, or NULL; with pp->mu held. */
+static struct pp_slot *next_work(struct pagepipe *pp)
+{
+	if (pp->ndecode < pp->nvisit)
+		pp->ndecode = pp->nvisit; /* handed on already: chunks without a frame */
+	while (pp->ndecode < pp->nread && pp->slots[pp->ndecode % pp->nslots].state != SLOT_READ)
+		pp->ndecode++; /* DONE: no frame */
+	return pp->ndecode < pp->nread ? &pp->slots[pp->ndecode++ % pp->nslots] : NULL;
+}
+
 static void *decode_all(void *arg)
 {
 	struct pp_decoder *me = arg;
 	struct pagepipe *pp = me->pp;
+	struct pp_slot *s;
 
 	pthread_mutex_lock(&pp->mu);
 	for (;;) {
-		while (!pp->stop && pp->ndecode == pp->nread && !pp->read_end)
-			pthread_cond_wait(&pp->changed, &pp->mu);
-		if (pp->stop || pp->ndecode == pp->nread) /* stopped, or read to the end and all taken */
+		while (!pp->stop && !(s = next_work(pp)) && !pp->read_end)
+			pthread_cond_wait(&pp->work, &pp->mu);
+		if (pp->stop || !s) /* stopped, or read to the end and all taken */
 			break;
-		struct pp_slot *s = &pp->slots[pp->ndecode++ % pp->nslots];
 		s->state = SLOT_DECODING;
 		pthread_mutex_unlock(&pp->mu);
 
 		size_t need = (size_t)s->c.nkept * CC_PAGE_BYTES;
 		int rc = 0;
 		if (s->pages_cap < need) { /* slots grow to the chunks they get */
+			size_t cap = ps_grow(s->pages_cap, need, PS_CHUNK_BYTES);
 			free(s->pages);
-			s->pages_cap = (s->pages = malloc(need)) ? need : 0;
+			s->pages_cap = (s->pages = ps_buffer(cap)) ? cap : 0;
 			if (!s->pages)
 				rc = -2;
 		}
@@ -167,7 +198,8 @@ static void *decode_all(void *arg)
 			s->cut_short = me->d.cut_short;
 		}
 		s->state = SLOT_DONE;
-		pthread_cond_broadcast(&pp->changed);
+		if (s->seq == pp->nvisit)
+			pthread_cond_signal(&pp->done);
 	}
 	pthread_mutex_unlock(&pp->mu);
 	return NULL;
@@ -175,6 +207,7 @@ static void *decode_all(void *arg)
 
 /* ---- the calling thread ------------------------------------------------------------ */
 
+/* After pp_new (and the threads joined, if any ran). */
 static void pp_free(struct pagepipe *pp)
 {
 	if (pp->slots)
@@ -186,6 +219,12 @@ static void pp_free(struct pagepipe *pp)
 	ps_close(&pp->rd);
 	for (unsigned i = 0; i < PP_DECODERS_MAX; i++)
 		ps_close(&pp->dec[i].d);
+	if (pp->locks) {
+		pthread_cond_destroy(&pp->freed);
+		pthread_cond_destroy(&pp->work);
+		pthread_cond_destroy(&pp->done);
+		pthread_mutex_destroy(&pp->mu);
+	}
 	free(pp);
 }
 
@@ -232,7 +271,8 @@ static int pp_start(struct pagepipe *pp, unsigned decoders)
 		} else {
 			pthread_mutex_lock(&pp->mu);
 			pp->stop = 1;
-			changed(pp);
+			wake_all(pp);
+			pthread_mutex_unlock(&pp->mu);
 			pthread_join(pp->reader, NULL);
 		}
 	}
@@ -256,11 +296,12 @@ int pp_walk(struct pagestream *ps, const struct ps_visitor *v, uint64_t max_chun
 	struct pagepipe *pp = pp_new(ps, max_chunks, decoders);
 	if (!pp)
 		return ps_walk(ps, v, max_chunks);
-	pthread_mutex_init(&pp->mu, NULL);     /* (Linux: they cannot fail with no attributes) */
-	pthread_cond_init(&pp->changed, NULL);
+	pthread_mutex_init(&pp->mu, NULL); /* (Linux: they cannot fail with no attributes) */
+	pthread_cond_init(&pp->freed, NULL);
+	pthread_cond_init(&pp->work, NULL);
+	pthread_cond_init(&pp->done, NULL);
+	pp->locks = 1;
 	if (pp_start(pp, decoders) < 0) {
-		pthread_cond_destroy(&pp->changed);
-		pthread_mutex_destroy(&pp->mu);
 		pp_free(pp);
 		return ps_walk(ps, v, max_chunks);
 	}
@@ -270,7 +311,7 @@ int pp_walk(struct pagestream *ps, const struct ps_visitor *v, uint64_t max_chun
 		pthread_mutex_lock(&pp->mu);
 		struct pp_slot *s = &pp->slots[pp->nvisit % pp->nslots];
 		while (!(pp->nvisit < pp->nread && s->state == SLOT_DONE) && !(pp->read_end && pp->nvisit == pp->nread))
-			pthread_cond_wait(&pp->changed, &pp->mu);
+			pthread_cond_wait(&pp->done, &pp->mu);
 		int ended = pp->nvisit == pp->nread; /* and the reader has ended */
 		pthread_mutex_unlock(&pp->mu);
 		if (ended) { /* every chunk handed on: the walk ends as the reader's ended */
@@ -294,17 +335,17 @@ int pp_walk(struct pagestream *ps, const struct ps_visitor *v, uint64_t max_chun
 		pthread_mutex_lock(&pp->mu);
 		s->state = SLOT_FREE;
 		pp->nvisit++;
-		changed(pp);
+		pthread_cond_signal(&pp->freed);
+		pthread_mutex_unlock(&pp->mu);
 	}
 
 	pthread_mutex_lock(&pp->mu);
 	pp->stop = 1;
-	changed(pp);
+	wake_all(pp);
+	pthread_mutex_unlock(&pp->mu);
 	pthread_join(pp->reader, NULL);
 	for (unsigned i = 0; i < pp->ndec; i++)
 		pthread_join(pp->dec[i].thread, NULL);
-	pthread_cond_destroy(&pp->changed);
-	pthread_mutex_destroy(&pp->mu);
 	pp_free(pp);
 	return rc;
 }

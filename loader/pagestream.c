@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <lz4frame.h>
 
 #include "loader/corehead.h"
@@ -76,7 +77,7 @@ int ps_open(struct pagestream *ps, const struct ps_source *src)
 	memset(ps, 0, sizeof(*ps));
 	ps->src = *src;
 	ps->in = malloc(IN_BUF);
-	ps->buf = malloc(CHUNK_MAX);
+	ps->buf = ps_buffer(CHUNK_MAX);
 	if (!ps->in || !ps->buf)
 		return fail(ps, 0, 0, "out of memory");
 	if (LZ4F_isError(LZ4F_createDecompressionContext((LZ4F_dctx **)&ps->dctx, LZ4F_VERSION)))
@@ -125,6 +126,19 @@ void ps_close(struct pagestream *ps)
 	ps->head.bytes = NULL;
 	ps->in = ps->buf = ps->frame = NULL;
 	ps->frame_cap = 0;
+}
+
+void *ps_buffer(size_t n)
+{
+	const size_t huge = 2u << 20;
+	void *p;
+
+	if (n < huge)
+		return malloc(n);
+	if (posix_memalign(&p, huge, n) != 0)
+		return NULL;
+	madvise(p, n / huge * huge, MADV_HUGEPAGE); /* a wish: without THP, 4 KiB pages */
+	return p;
 }
 
 int ps_fork(struct pagestream *f, const struct pagestream *ps)
@@ -364,11 +378,12 @@ static int skim_frame(struct pagestream *ps, uint64_t off, size_t content, uint6
 	if (frame_header(ps, off, content, &n, NULL, what) < 0)
 		return -1;
 	if (ps->keep_frames && ps->frame_cap < PS_FRAME_BUF(content)) {
+		size_t cap = ps_grow(ps->frame_cap, PS_FRAME_BUF(content), PS_FRAME_BUF(PS_CHUNK_BYTES));
 		free(ps->frame);
 		ps->frame_cap = 0;
-		if (!(ps->frame = malloc(PS_FRAME_BUF(content))))
+		if (!(ps->frame = ps_buffer(cap)))
 			return fail(ps, off, 0, "%s: out of memory to read it", what);
-		ps->frame_cap = PS_FRAME_BUF(content);
+		ps->frame_cap = cap;
 	}
 	unsigned char *keep = ps->keep_frames ? ps->frame : NULL;
 	if (keep)

@@ -109,6 +109,25 @@ struct pagestream {
  * frame (CC_LZ4F_FRAME_MAX), a block more (the bound is checked before each
  * block) and the next size word.  About 4.07 MiB for a whole chunk. */
 #define PS_FRAME_BUF(n) (CC_LZ4F_FRAME_MAX((uint64_t)(n)) + CC_LZ4F_BLOCK_MAX + 16)
+#define PS_CHUNK_BYTES ((size_t)CC_CHUNK_PAGES * CC_PAGE_BYTES)
+
+/* A buffer of n bytes for a frame or a chunk's pages (free() it), or
+ * NULL.  From 2 MiB on it is 2 MiB aligned and asks for transparent huge
+ * pages (madvise): the walk on threads has a dozen such buffers, and
+ * touching them a 4 KiB page at a time cost more page faults than the
+ * rest of a save. */
+void *ps_buffer(size_t n);
+
+/* What to grow a buffer of cap bytes to so that it holds need bytes (need
+ * at most full): doubling from 64 KiB, at most full.  A buffer is made
+ * again a few times at most, not for every chunk a little larger. */
+static inline size_t ps_grow(size_t cap, size_t need, size_t full)
+{
+	size_t n = cap ? cap : 65536;
+	while (n < need)
+		n *= 2;
+	return n < full ? n : full;
+}
 
 /* Read and check the HEAD record: 0, or -1 with ps->error set. */
 int ps_open(struct pagestream *ps, const struct ps_source *src);
