@@ -19,7 +19,7 @@ CRASHCAP_SRC := loader/main.c loader/status.c loader/save.c loader/sparse_copy.c
 	loader/load.c loader/iomem.c loader/sysinfo.c loader/sysfile.c loader/blockdev.c \
 	loader/layout.c loader/stage.c loader/kexec.c loader/dryrun.c loader/images.c loader/dumplevel.c loader/vmcoreinfo.c \
 	loader/efivar.c loader/hangrec_build.c loader/hangrec_cmd.c loader/hangcanary.c \
-	capture/dumphdr.c capture/crc32.c capture/ranges.c capture/elfcore.c capture/hangrec.c \
+	capture/dumphdr.c capture/crc32.c capture/xxh32.c capture/ranges.c capture/elfcore.c capture/hangrec.c \
 	purgatory/sha256.c
 CRASHCAP_OBJ := $(CRASHCAP_SRC:%.c=$(B)/host/%.o)
 

@@ -8,6 +8,7 @@
 #include <sys/mman.h>
 #include <lz4frame.h>
 
+#include "capture/xxh32.h"
 #include "loader/corehead.h"
 #include "loader/pagestream.h"
 
@@ -279,11 +280,14 @@ static int frame_header(struct pagestream *ps, uint64_t off, size_t content, siz
 /* Decode the LZ4 frame at off whose content is content bytes into
  * ps->buf; *frame_len = its length.  what names it for messages.  The
  * frame's bytes are read from the source a block at a time, or taken from
- * memory where it was read whole (ps->whole: ps_decode_kept). */
+ * memory where it was read whole (ps->whole: ps_decode_kept).  With
+ * unchecked, liblz4 is told to skip the checksums (skipChecksums): the
+ * caller verifies them (whole_checksums). */
 static int decode_frame(struct pagestream *ps, uint64_t off, size_t content, uint64_t *frame_len,
-			const char *what)
+			const char *what, int unchecked)
 {
 	LZ4F_dctx *d = ps->dctx;
+	LZ4F_decompressOptions_t opt = { .skipChecksums = (unsigned)!!unchecked };
 	size_t n, r;
 
 	if (frame_header(ps, off, content, &n, &r, what) < 0)
@@ -314,7 +318,7 @@ static int decode_frame(struct pagestream *ps, uint64_t off, size_t content, uin
 		if (!b)
 			return -1;
 		size_t out = content - produced;
-		r = LZ4F_decompress(d, ps->buf + produced, &out, b, &in, NULL);
+		r = LZ4F_decompress(d, ps->buf + produced, &out, b, &in, &opt);
 		if (LZ4F_isError(r))
 			return fail(ps, pos, 0, "%s (starts at byte %llu), the block here: %s", what,
 				    (unsigned long long)off, LZ4F_getErrorName(r));
@@ -335,6 +339,37 @@ static int decode_frame(struct pagestream *ps, uint64_t off, size_t content, uin
 	return 0;
 }
 
+static uint32_t get_le32(const unsigned char *p)
+{
+	uint32_t v;
+	memcpy(&v, p, sizeof(v)); /* x86-64: little endian */
+	return v;
+}
+
+/* A frame of frame_len bytes in memory, decoded to out (content bytes):
+ * does every block's checksum match its bytes, and the content checksum
+ * the content (lz4_Frame_format.md: XXH32, seed 0), and does the frame
+ * end with its content checksum?  1 or 0. */
+static int whole_checksums(const unsigned char *f, uint64_t frame_len, const unsigned char *out, size_t content)
+{
+	size_t hdr = LZ4F_headerSize(f, frame_len);
+	if (LZ4F_isError(hdr))
+		return 0;
+	for (uint64_t p = hdr;;) {
+		if (frame_len < 4 || p > frame_len - 4)
+			return 0;
+		uint32_t bsize = get_le32(f + p);
+		if (bsize == 0) /* the end mark, then the content checksum */
+			return p + 8 == frame_len && get_le32(f + p + 4) == xxh32(out, content, 0);
+		uint64_t len = bsize & 0x7fffffffu;
+		if (len > CC_LZ4F_BLOCK_MAX || frame_len - p - 4 < len + 4)
+			return 0;
+		if (get_le32(f + p + 4 + len) != xxh32(f + p + 4, len, 0))
+			return 0;
+		p += 4 + len + 4;
+	}
+}
+
 int ps_decode_kept(struct pagestream *d, const struct cc_rec_chunk *c, uint64_t frame_off,
 		   const unsigned char *frame, uint64_t frame_len, unsigned char *out)
 {
@@ -349,7 +384,21 @@ int ps_decode_kept(struct pagestream *d, const struct cc_rec_chunk *c, uint64_t 
 	d->frame_off = frame_off;
 	d->frame_len = frame_len;
 	d->buf = out;
-	int rc = decode_frame(d, frame_off, (size_t)c->nkept * CC_PAGE_BYTES, &len, what);
+	size_t content = (size_t)c->nkept * CC_PAGE_BYTES;
+	/* liblz4 verifies the content checksum with its streaming XXH32, which
+	 * Debian's build runs at a fifth of the speed of a one-shot XXH32 (gcc
+	 * makes SSE2 vectors of its four lanes, which have no 32-bit multiply):
+	 * most of a save's time.  So the frame is decoded with the checksums
+	 * skipped, then every block checksum and the content checksum are
+	 * verified here in one shot each (capture/xxh32.c).  On any problem it
+	 * is decoded again with liblz4 verifying everything, which finds the
+	 * first problem in stream order and words it as ps_walk does; only
+	 * that decoding can then make it good. */
+	int rc = decode_frame(d, frame_off, content, &len, what, 1);
+	if (rc < 0 || !whole_checksums(frame, frame_len, out, content)) {
+		d->error[0] = '\0';
+		rc = decode_frame(d, frame_off, content, &len, what, 0);
+	}
 	d->whole = NULL;
 	d->buf = NULL;
 	return rc;
@@ -463,8 +512,9 @@ static int read_chunk(struct pagestream *ps, uint64_t off, const struct ps_visit
 	uint64_t frame_off = off + sizeof(struct cc_skip_hdr) + sizeof(c);
 	if (c.nkept) {
 		snprintf(what, sizeof(what), "chunk %llu LZ4 frame", (unsigned long long)ps->chunks);
-		if ((ps->skim ? skim_frame : decode_frame)(ps, frame_off, (size_t)c.nkept * CC_PAGE_BYTES,
-							   &frame_len, what) < 0)
+		size_t content = (size_t)c.nkept * CC_PAGE_BYTES;
+		if ((ps->skim ? skim_frame(ps, frame_off, content, &frame_len, what)
+			      : decode_frame(ps, frame_off, content, &frame_len, what, 0)) < 0)
 			return -1;
 	}
 	ps->frame_off = frame_off;

@@ -22,7 +22,7 @@ FUZZ_CFLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-saniti
 REPLAY_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fsanitize=address,undefined \
 	-fno-sanitize-recover=all -fno-omit-frame-pointer -D_GNU_SOURCE -Iinclude -I.
 
-FUZZ_SRC_pagestream := tests/fuzz/fuzz_pagestream.c loader/pagestream.c loader/pagepipe.c loader/corehead.c loader/loadsplit.c
+FUZZ_SRC_pagestream := tests/fuzz/fuzz_pagestream.c loader/pagestream.c loader/pagepipe.c loader/corehead.c loader/loadsplit.c capture/xxh32.c
 FUZZ_SRC_header := tests/fuzz/fuzz_header.c loader/dumpcheck.c capture/dumphdr.c capture/crc32.c
 FUZZ_HDRS := $(wildcard loader/*.h capture/*.h include/crashcap/*.h)
 
