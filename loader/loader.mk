@@ -14,13 +14,13 @@ $(B)/host/%.o: %.c
 
 CRASHCAP_SRC := loader/main.c loader/status.c loader/save.c loader/sparse_copy.c \
 	loader/save_pages.c loader/save_kdump.c loader/kdumpmap.c loader/kdumpinfo.c loader/save_output.c loader/writeback.c loader/dumpcheck.c \
-	loader/pagestream.c loader/corehead.c loader/loadsplit.c \
+	loader/pagestream.c loader/pagepipe.c loader/corehead.c loader/loadsplit.c \
 	loader/progress.c loader/target_io.c loader/uuid.c loader/config.c loader/config_cmd.c \
 	loader/load.c loader/iomem.c loader/sysinfo.c loader/sysfile.c loader/blockdev.c \
 	loader/layout.c loader/stage.c loader/kexec.c loader/dryrun.c loader/images.c loader/dumplevel.c loader/vmcoreinfo.c \
 	loader/efivar.c loader/hangrec_build.c loader/hangrec_cmd.c loader/hangcanary.c loader/fwranges.c \
 	loader/hangcap_cmd.c loader/loadopt.c loader/runprog.c \
-	capture/dumphdr.c capture/crc32.c capture/ranges.c capture/elfcore.c capture/hangrec.c \
+	capture/dumphdr.c capture/crc32.c capture/xxh32.c capture/ranges.c capture/elfcore.c capture/hangrec.c \
 	purgatory/sha256.c
 CRASHCAP_OBJ := $(CRASHCAP_SRC:%.c=$(B)/host/%.o)
 
@@ -34,6 +34,6 @@ $(B)/host/loader/images.o: $(B)/purgatory.bin $(B)/capture.bin $(B)/capture.efi
 # Static: it runs inside a busybox initramfs with no C library.
 $(B)/crashcap: $(CRASHCAP_OBJ)
 	@echo "  HOSTLD  $@"
-	$(Q)$(CC) -static -o $@ $^ -llz4 -lz
+	$(Q)$(CC) -static -pthread -o $@ $^ -llz4 -lz
 
 HOST_TARGETS += $(B)/crashcap

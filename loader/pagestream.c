@@ -5,8 +5,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <lz4frame.h>
 
+#include "capture/xxh32.h"
 #include "loader/corehead.h"
 #include "loader/pagestream.h"
 
@@ -76,7 +78,7 @@ int ps_open(struct pagestream *ps, const struct ps_source *src)
 	memset(ps, 0, sizeof(*ps));
 	ps->src = *src;
 	ps->in = malloc(IN_BUF);
-	ps->buf = malloc(CHUNK_MAX);
+	ps->buf = ps_buffer(CHUNK_MAX);
 	if (!ps->in || !ps->buf)
 		return fail(ps, 0, 0, "out of memory");
 	if (LZ4F_isError(LZ4F_createDecompressionContext((LZ4F_dctx **)&ps->dctx, LZ4F_VERSION)))
@@ -113,14 +115,53 @@ void ps_close(struct pagestream *ps)
 {
 	if (ps->dctx)
 		LZ4F_freeDecompressionContext(ps->dctx);
-	free(ps->head.ranges);
-	free(ps->head.bytes);
+	if (!ps->shares_head) {
+		free(ps->head.ranges);
+		free(ps->head.bytes);
+	}
 	free(ps->in);
 	free(ps->buf);
+	free(ps->frame);
 	ps->dctx = NULL;
 	ps->head.ranges = NULL;
 	ps->head.bytes = NULL;
-	ps->in = ps->buf = NULL;
+	ps->in = ps->buf = ps->frame = NULL;
+	ps->frame_cap = 0;
+}
+
+void *ps_buffer(size_t n)
+{
+	const size_t huge = 2u << 20;
+	void *p;
+
+	if (n < huge)
+		return malloc(n);
+	if (posix_memalign(&p, huge, n) != 0)
+		return NULL;
+	madvise(p, n / huge * huge, MADV_HUGEPAGE); /* a wish: without THP, 4 KiB pages */
+	return p;
+}
+
+int ps_fork(struct pagestream *f, const struct pagestream *ps)
+{
+	memset(f, 0, sizeof(*f));
+	f->src = ps->src;
+	f->head = ps->head;
+	f->shares_head = 1;
+	f->pos = ps->pos;
+	f->good_bytes = ps->good_bytes;
+	f->chunks = ps->chunks;
+	f->pages = ps->pages;
+	f->kept = ps->kept;
+	f->zero = ps->zero;
+	f->range = ps->range;
+	f->range_done = ps->range_done;
+	f->in = malloc(IN_BUF);
+	if (!f->in)
+		return fail(f, 0, 0, "out of memory");
+	if (LZ4F_isError(LZ4F_createDecompressionContext((LZ4F_dctx **)&f->dctx, LZ4F_VERSION)))
+		return fail(f, 0, 0, "out of memory for an LZ4 decoder");
+	return 0;
 }
 
 /* Skip ranges that are wholly tiled (or empty), and aliases, which no
@@ -176,6 +217,27 @@ static const char *frame_params_wrong(const LZ4F_frameInfo_t *fi, uint64_t conte
 	return NULL;
 }
 
+/* Where the bytes a frame may take end: at the end of the stream, or for a
+ * frame read whole (ps_decode_kept) at the end the walk found for it. */
+static uint64_t frame_limit(const struct pagestream *ps)
+{
+	return ps->whole ? ps->frame_off + ps->frame_len : ps->src.len;
+}
+
+/* len bytes of a frame at off (len no more than frame_limit allows): in the
+ * frame read whole, or read from the source into ps->in.  NULL after fail. */
+static const unsigned char *frame_bytes(struct pagestream *ps, uint64_t off, size_t len, const char *what)
+{
+	if (!ps->whole)
+		return read_at(ps, ps->in, len, off, what) < 0 ? NULL : ps->in;
+	if (off < ps->frame_off || off > frame_limit(ps) || len > frame_limit(ps) - off) {
+		fail(ps, off, 0, "%s: the frame does not end where its block sizes said (byte %llu)", what,
+		     (unsigned long long)frame_limit(ps));
+		return NULL;
+	}
+	return ps->whole + (off - ps->frame_off);
+}
+
 /* The header of the LZ4 frame at off, whose content is content bytes:
  * magic, LZ4F_getFrameInfo (which checks the header's checksum) and the
  * payload's parameters.  Resets ps->dctx and leaves it past the header;
@@ -187,20 +249,23 @@ static int frame_header(struct pagestream *ps, uint64_t off, size_t content, siz
 {
 	LZ4F_frameInfo_t fi;
 	uint32_t magic;
+	const unsigned char *b;
+	uint64_t limit = frame_limit(ps);
 
 	LZ4F_resetDecompressionContext(ps->dctx);
-	if (read_at(ps, &magic, sizeof(magic), off, what) < 0)
+	if (!(b = frame_bytes(ps, off, sizeof(magic), what)))
 		return -1;
+	memcpy(&magic, b, sizeof(magic));
 	if (magic != CC_LZ4F_MAGIC)
 		return fail(ps, off, 0, "%s: bad magic 0x%08x (an LZ4 frame starts with 0x%08x)", what,
 			    magic, CC_LZ4F_MAGIC);
-	size_t n = ps->src.len - off < LZ4F_HEADER_SIZE_MAX ? (size_t)(ps->src.len - off) : LZ4F_HEADER_SIZE_MAX;
-	if (read_at(ps, ps->in, n, off, what) < 0)
+	size_t n = limit - off < LZ4F_HEADER_SIZE_MAX ? (size_t)(limit - off) : LZ4F_HEADER_SIZE_MAX;
+	if (!(b = frame_bytes(ps, off, n, what)))
 		return -1;
 	memset(&fi, 0, sizeof(fi));
-	size_t r = LZ4F_getFrameInfo(ps->dctx, &fi, ps->in, &n);
+	size_t r = LZ4F_getFrameInfo(ps->dctx, &fi, b, &n);
 	if (LZ4F_isError(r))
-		return fail(ps, off, n < LZ4F_HEADER_SIZE_MAX && off + n == ps->src.len,
+		return fail(ps, off, !ps->whole && n < LZ4F_HEADER_SIZE_MAX && off + n == ps->src.len,
 			    "%s: frame header: %s", what, LZ4F_getErrorName(r));
 	const char *wrong = frame_params_wrong(&fi, content);
 	if (wrong)
@@ -213,11 +278,16 @@ static int frame_header(struct pagestream *ps, uint64_t off, size_t content, siz
 }
 
 /* Decode the LZ4 frame at off whose content is content bytes into
- * ps->buf; *frame_len = its length.  what names it for messages. */
+ * ps->buf; *frame_len = its length.  what names it for messages.  The
+ * frame's bytes are read from the source a block at a time, or taken from
+ * memory where it was read whole (ps->whole: ps_decode_kept).  With
+ * unchecked, liblz4 is told to skip the checksums (skipChecksums): the
+ * caller verifies them (whole_checksums). */
 static int decode_frame(struct pagestream *ps, uint64_t off, size_t content, uint64_t *frame_len,
-			const char *what)
+			const char *what, int unchecked)
 {
 	LZ4F_dctx *d = ps->dctx;
+	LZ4F_decompressOptions_t opt = { .skipChecksums = (unsigned)!!unchecked };
 	size_t n, r;
 
 	if (frame_header(ps, off, content, &n, &r, what) < 0)
@@ -232,18 +302,23 @@ static int decode_frame(struct pagestream *ps, uint64_t off, size_t content, uin
 		if (pos - off > bound)
 			return fail(ps, off, 0, "%s: longer than any frame of %zu bytes can be (%llu bytes)",
 				    what, content, (unsigned long long)bound);
-		if (pos >= ps->src.len)
+		uint64_t limit = frame_limit(ps);
+		if (pos >= limit && ps->whole)
+			return fail(ps, pos, 0, "%s (starts at byte %llu): the frame does not end where its block sizes said (byte %llu)",
+				    what, (unsigned long long)off, (unsigned long long)limit);
+		if (pos >= limit)
 			return fail(ps, pos, 1, "%s is cut off: the stream ends at byte %llu (data_written)",
 				    what, (unsigned long long)ps->src.len);
 		/* r is liblz4's hint: the bytes of the next block (header,
 		 * data, checksum), so an error is named at its block */
 		size_t in = r < IN_BUF ? r : IN_BUF;
-		if (in > ps->src.len - pos)
-			in = (size_t)(ps->src.len - pos);
-		if (read_at(ps, ps->in, in, pos, what) < 0)
+		if (in > limit - pos)
+			in = (size_t)(limit - pos);
+		const unsigned char *b = frame_bytes(ps, pos, in, what);
+		if (!b)
 			return -1;
 		size_t out = content - produced;
-		r = LZ4F_decompress(d, ps->buf + produced, &out, ps->in, &in, NULL);
+		r = LZ4F_decompress(d, ps->buf + produced, &out, b, &in, &opt);
 		if (LZ4F_isError(r))
 			return fail(ps, pos, 0, "%s (starts at byte %llu), the block here: %s", what,
 				    (unsigned long long)off, LZ4F_getErrorName(r));
@@ -257,8 +332,76 @@ static int decode_frame(struct pagestream *ps, uint64_t off, size_t content, uin
 	}
 	if (produced != content)
 		return fail(ps, off, 0, "%s: %zu bytes of content, the chunk needs %zu", what, produced, content);
+	if (ps->whole && pos != frame_limit(ps))
+		return fail(ps, pos, 0, "%s (starts at byte %llu): the frame does not end where its block sizes said (byte %llu)",
+			    what, (unsigned long long)off, (unsigned long long)frame_limit(ps));
 	*frame_len = pos - off;
 	return 0;
+}
+
+static uint32_t get_le32(const unsigned char *p)
+{
+	uint32_t v;
+	memcpy(&v, p, sizeof(v)); /* x86-64: little endian */
+	return v;
+}
+
+/* A frame of frame_len bytes in memory, decoded to out (content bytes):
+ * does every block's checksum match its bytes, and the content checksum
+ * the content (lz4_Frame_format.md: XXH32, seed 0), and does the frame
+ * end with its content checksum?  1 or 0. */
+static int whole_checksums(const unsigned char *f, uint64_t frame_len, const unsigned char *out, size_t content)
+{
+	size_t hdr = LZ4F_headerSize(f, frame_len);
+	if (LZ4F_isError(hdr))
+		return 0;
+	for (uint64_t p = hdr;;) {
+		if (frame_len < 4 || p > frame_len - 4)
+			return 0;
+		uint32_t bsize = get_le32(f + p);
+		if (bsize == 0) /* the end mark, then the content checksum */
+			return p + 8 == frame_len && get_le32(f + p + 4) == xxh32(out, content, 0);
+		uint64_t len = bsize & 0x7fffffffu;
+		if (len > CC_LZ4F_BLOCK_MAX || frame_len - p - 4 < len + 4)
+			return 0;
+		if (get_le32(f + p + 4 + len) != xxh32(f + p + 4, len, 0))
+			return 0;
+		p += 4 + len + 4;
+	}
+}
+
+int ps_decode_kept(struct pagestream *d, const struct cc_rec_chunk *c, uint64_t frame_off,
+		   const unsigned char *frame, uint64_t frame_len, unsigned char *out)
+{
+	char what[64];
+	uint64_t len;
+
+	d->error[0] = '\0';
+	if (!c->nkept)
+		return 0;
+	snprintf(what, sizeof(what), "chunk %llu LZ4 frame", (unsigned long long)c->seq);
+	d->whole = frame;
+	d->frame_off = frame_off;
+	d->frame_len = frame_len;
+	d->buf = out;
+	size_t content = (size_t)c->nkept * CC_PAGE_BYTES;
+	/* liblz4 verifies the content checksum with its streaming XXH32, which
+	 * Debian's build runs at a fifth of the speed of a one-shot XXH32 (gcc
+	 * makes SSE2 vectors of its four lanes, which have no 32-bit multiply):
+	 * most of a save's time.  So the frame is decoded with the checksums
+	 * skipped, then every block checksum and the content checksum are
+	 * verified here in one shot each (capture/xxh32.c).  On any problem it
+	 * is decoded again with liblz4 verifying everything, which finds the
+	 * first problem in stream order and words it as ps_walk does; only
+	 * that decoding can then make it good. */
+	int rc = decode_frame(d, frame_off, content, &len, what, 1);
+	if (rc < 0 || !whole_checksums(frame, frame_len, out, content)) {
+		d->error[0] = '\0';
+		rc = decode_frame(d, frame_off, content, &len, what, 0);
+	}
+	d->whole = NULL;
+	d->buf = NULL;
+	return rc;
 }
 
 /* Skimming (pagestream.h): walk the LZ4 frame at off, whose content is
@@ -266,15 +409,34 @@ static int decode_frame(struct pagestream *ps, uint64_t off, size_t content, uin
  * The frame format (lz4_Frame_format.md): the header, then blocks, each a
  * 32-bit little-endian size (the top bit: stored, not compressed; 0: the
  * end mark) then the block's bytes and its 4-byte checksum, then after the
- * end mark the 4-byte content checksum. */
+ * end mark the 4-byte content checksum.
+ *
+ * With ps->keep_frames the frame's bytes are read too, into ps->frame:
+ * each block, its checksum and the next size word in one read, as far as
+ * the stream goes; the walk, and where it stops, are the same.  What is
+ * written stays inside PS_FRAME_BUF(content): pos - off is at most the
+ * bound when a block is read, and a block, its checksum and a size word
+ * add 65544. */
 static int skim_frame(struct pagestream *ps, uint64_t off, size_t content, uint64_t *frame_len,
 		      const char *what)
 {
 	uint32_t bsize;
 	size_t n;
+	int have_size = 0; /* keeping: the size word at pos is in keep already */
 
 	if (frame_header(ps, off, content, &n, NULL, what) < 0)
 		return -1;
+	if (ps->keep_frames && ps->frame_cap < PS_FRAME_BUF(content)) {
+		size_t cap = ps_grow(ps->frame_cap, PS_FRAME_BUF(content), PS_FRAME_BUF(PS_CHUNK_BYTES));
+		free(ps->frame);
+		ps->frame_cap = 0;
+		if (!(ps->frame = ps_buffer(cap)))
+			return fail(ps, off, 0, "%s: out of memory to read it", what);
+		ps->frame_cap = cap;
+	}
+	unsigned char *keep = ps->keep_frames ? ps->frame : NULL;
+	if (keep)
+		memcpy(keep, ps->in, n); /* frame_header read it there */
 
 	uint64_t bound = CC_LZ4F_FRAME_MAX((uint64_t)content);
 	uint64_t pos = off + n;
@@ -282,16 +444,27 @@ static int skim_frame(struct pagestream *ps, uint64_t off, size_t content, uint6
 		if (pos - off > bound)
 			return fail(ps, off, 0, "%s: longer than any frame of %zu bytes can be (%llu bytes)",
 				    what, content, (unsigned long long)bound);
-		if (read_at(ps, &bsize, sizeof(bsize), pos, what) < 0)
+		if (!have_size && read_at(ps, keep ? keep + (pos - off) : (unsigned char *)&bsize, sizeof(bsize), pos, what) < 0)
 			return -1;
+		if (keep)
+			memcpy(&bsize, keep + (pos - off), sizeof(bsize));
 		if (bsize == 0) { /* the end mark, then the content checksum */
 			pos += sizeof(bsize) + 4;
+			if (keep && pos <= ps->src.len && read_at(ps, keep + (pos - 4 - off), 4, pos - 4, what) < 0)
+				return -1;
 			break;
 		}
 		uint32_t len = bsize & 0x7fffffffu;
 		if (len > CC_LZ4F_BLOCK_MAX)
 			return fail(ps, pos, 0, "%s (starts at byte %llu), the block here: %u bytes, more than a block of %u can be",
 				    what, (unsigned long long)off, len, CC_LZ4F_BLOCK_MAX);
+		if (keep) { /* the block, its checksum, the next size word */
+			uint64_t at = pos + sizeof(bsize), want = (uint64_t)len + 4 + sizeof(bsize);
+			uint64_t got = at >= ps->src.len ? 0 : ps->src.len - at < want ? ps->src.len - at : want;
+			if (got && read_at(ps, keep + (at - off), (size_t)got, at, what) < 0)
+				return -1;
+			have_size = got == want;
+		}
 		pos += sizeof(bsize) + len + 4; /* 4: the block checksum */
 	}
 	if (pos > ps->src.len)
@@ -339,22 +512,31 @@ static int read_chunk(struct pagestream *ps, uint64_t off, const struct ps_visit
 	uint64_t frame_off = off + sizeof(struct cc_skip_hdr) + sizeof(c);
 	if (c.nkept) {
 		snprintf(what, sizeof(what), "chunk %llu LZ4 frame", (unsigned long long)ps->chunks);
-		if ((ps->skim ? skim_frame : decode_frame)(ps, frame_off, (size_t)c.nkept * CC_PAGE_BYTES,
-							   &frame_len, what) < 0)
+		size_t content = (size_t)c.nkept * CC_PAGE_BYTES;
+		if ((ps->skim ? skim_frame(ps, frame_off, content, &frame_len, what)
+			      : decode_frame(ps, frame_off, content, &frame_len, what, 0)) < 0)
 			return -1;
 	}
+	ps->frame_off = frame_off;
+	ps->frame_len = frame_len;
 	if (v && v->chunk && v->chunk(v->ctx, &c, ps->skim ? NULL : ps->buf)) {
 		ps->stopped = 1;
 		return -1;
 	}
-	ps->chunks++;
-	ps->pages += c.npages;
-	ps->kept += c.nkept;
-	ps->zero += popcount_bits(c.zero, 0, c.npages);
-	ps->range_done += (uint64_t)c.npages * CC_PAGE_BYTES;
-	ps->pos = ps->good_bytes = frame_off + frame_len;
-	next_range(ps);
+	ps_count_chunk(ps, &c, frame_off + frame_len);
 	return 0;
+}
+
+void ps_count_chunk(struct pagestream *ps, const struct cc_rec_chunk *c, uint64_t next)
+{
+	next_range(ps); /* where read_chunk found the chunk's place */
+	ps->chunks++;
+	ps->pages += c->npages;
+	ps->kept += c->nkept;
+	ps->zero += popcount_bits(c->zero, 0, c->npages);
+	ps->range_done += (uint64_t)c->npages * CC_PAGE_BYTES;
+	ps->pos = ps->good_bytes = next;
+	next_range(ps);
 }
 
 /* The END record at off: every range tiled, counts that match. */

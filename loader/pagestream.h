@@ -72,6 +72,17 @@ struct pagestream {
 	 * wrong inside a block: a reader that skims must decode the same
 	 * chunks afterwards before it trusts a byte of them. */
 	int skim;
+	/* Set by the caller before a skimming ps_walk (loader/pagepipe.h):
+	 * each chunk's LZ4 frame is also read whole, once, into frame,
+	 * frame_len bytes read at data-area offset frame_off, for the visitor,
+	 * which may take the buffer and leave another (or NULL) in its place.
+	 * The walk makes frame at least PS_FRAME_BUF(the chunk's kept bytes)
+	 * long (frame_cap; ps_close frees it).  Its checksums are not
+	 * verified: ps_decode_kept does that. */
+	int keep_frames;
+	unsigned char *frame;
+	size_t frame_cap;
+	uint64_t frame_off, frame_len; /* the chunk's frame (frame_len 0: no pages kept, no frame) */
 	/* progress of the walk */
 	uint64_t pos;           /* data-area offset of the next record */
 	uint64_t good_bytes;    /* stream bytes up to the end of the last complete chunk (or the HEAD) */
@@ -90,7 +101,33 @@ struct pagestream {
 	/* working memory */
 	void *dctx;             /* LZ4F_dctx */
 	unsigned char *in, *buf;  /* a frame read at a time; a chunk's pages decoded */
+	int shares_head;        /* a fork (ps_fork): the HEAD is another's */
+	const unsigned char *whole; /* ps_decode_kept: the frame in memory, read from here, not from src */
 };
+
+/* Bytes to read a frame of n bytes of content whole: the longest such
+ * frame (CC_LZ4F_FRAME_MAX), a block more (the bound is checked before each
+ * block) and the next size word.  About 4.07 MiB for a whole chunk. */
+#define PS_FRAME_BUF(n) (CC_LZ4F_FRAME_MAX((uint64_t)(n)) + CC_LZ4F_BLOCK_MAX + 16)
+#define PS_CHUNK_BYTES ((size_t)CC_CHUNK_PAGES * CC_PAGE_BYTES)
+
+/* A buffer of n bytes for a frame or a chunk's pages (free() it), or
+ * NULL.  From 2 MiB on it is 2 MiB aligned and asks for transparent huge
+ * pages (madvise): the walk on threads has a dozen such buffers, and
+ * touching them a 4 KiB page at a time cost more page faults than the
+ * rest of a save. */
+void *ps_buffer(size_t n);
+
+/* What to grow a buffer of cap bytes to so that it holds need bytes (need
+ * at most full): doubling from 64 KiB, at most full.  A buffer is made
+ * again a few times at most, not for every chunk a little larger. */
+static inline size_t ps_grow(size_t cap, size_t need, size_t full)
+{
+	size_t n = cap ? cap : 65536;
+	while (n < need)
+		n *= 2;
+	return n < full ? n : full;
+}
 
 /* Read and check the HEAD record: 0, or -1 with ps->error set. */
 int ps_open(struct pagestream *ps, const struct ps_source *src);
@@ -100,6 +137,24 @@ int ps_open(struct pagestream *ps, const struct ps_source *src);
  * it, or max_chunks were handed on. */
 int ps_walk(struct pagestream *ps, const struct ps_visitor *v, uint64_t max_chunks);
 void ps_close(struct pagestream *ps);
+
+/* For loader/pagepipe.h, which walks on several threads. */
+/* A second walker of ps's stream (for another thread), where ps is now: it
+ * shares ps's HEAD (read only; ps must stay open while f is) and has its
+ * own LZ4 decoder and buffers.  0, or -1 with f->error set; ps_close it
+ * either way. */
+int ps_fork(struct pagestream *f, const struct pagestream *ps);
+/* Decode chunk c's frame, read whole by a keep_frames walk (frame_len bytes
+ * from data-area offset frame_off), into out (c->nkept pages), checked as
+ * ps_walk checks it: the frame header, every block, the block checksums and
+ * the content checksum, and that it ends where the walk found its end.
+ * d is a fork, for its decoder and its error.  0, or -1 with d->error set
+ * (the words and the offset ps_walk would give). */
+int ps_decode_kept(struct pagestream *d, const struct cc_rec_chunk *c, uint64_t frame_off,
+		   const unsigned char *frame, uint64_t frame_len, unsigned char *out);
+/* Count chunk c as handed on, the next record at data-area offset next:
+ * what ps_walk does after its visitor takes a chunk. */
+void ps_count_chunk(struct pagestream *ps, const struct cc_rec_chunk *c, uint64_t next);
 
 /* Words for the END record's excluded[] reasons. */
 const char *ps_excl_name(unsigned reason);

@@ -19,6 +19,7 @@
 #include <zlib.h>
 
 #include "loader/kdumpfmt.h"
+#include "loader/pagepipe.h"
 #include "loader/progress.h"
 #include "loader/save_kdump.h"
 #include "loader/writeback.h"
@@ -369,7 +370,7 @@ int pages_write_kdump(struct pages_plan *p, struct kdump_save *k, const struct c
 	}
 	progress_start(&w.prog, "saving", p->src.len);
 	struct ps_visitor v = { .chunk = write_chunk, .ctx = &w };
-	ps_walk(&ps, &v, p->chunks);
+	pp_walk(&ps, &v, p->chunks, pp_decoders());
 	progress_end(&w.prog, ps.pos);
 	if (!w.why && ps.chunks == p->chunks)
 		fill_zero(&w);

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "capture/elf.h"
+#include "loader/pagepipe.h"
 #include "loader/progress.h"
 #include "loader/save_pages.h"
 #include "loader/writeback.h"
@@ -386,7 +387,7 @@ int pages_write_elf(struct pages_plan *p, int fd, const char *name, volatile sig
 	}
 	progress_start(&w.prog, "saving", p->src.len);
 	struct ps_visitor v = { .chunk = write_chunk, .ctx = &w };
-	ps_walk(&ps, &v, p->chunks);
+	pp_walk(&ps, &v, p->chunks, pp_decoders());
 	progress_end(&w.prog, ps.pos);
 	int rc = -1;
 	if (w.why) {

@@ -6,8 +6,8 @@
  * and lays out the PT_LOADs (the program headers come first in the file)
  * from the chunk records' bitmaps alone: it skims the LZ4 frames
  * (pagestream.h), and keeps a fingerprint of every chunk record.  The
- * second decodes every frame, verifying its checksums, and writes the
- * kept pages in place, each chunk only if its record is the one the first
+ * second decodes every frame, verifying its checksums (on threads:
+ * loader/pagepipe.h), and writes the kept pages in place, each chunk only if its record is the one the first
  * pass read.  So the stream is decoded once, and every byte written is a
  * byte that decoded and verified in the same reading.  A stream that does
  * not decode is refused (the second pass finds a bad frame, the file is

@@ -22,7 +22,7 @@ FUZZ_CFLAGS := -std=gnu11 -g -O1 -fsanitize=fuzzer,address,undefined -fno-saniti
 REPLAY_CFLAGS := -std=gnu11 -g -O1 -Wall -Wextra -Werror -fsanitize=address,undefined \
 	-fno-sanitize-recover=all -fno-omit-frame-pointer -D_GNU_SOURCE -Iinclude -I.
 
-FUZZ_SRC_pagestream := tests/fuzz/fuzz_pagestream.c loader/pagestream.c loader/corehead.c loader/loadsplit.c
+FUZZ_SRC_pagestream := tests/fuzz/fuzz_pagestream.c loader/pagestream.c loader/pagepipe.c loader/corehead.c loader/loadsplit.c capture/xxh32.c
 FUZZ_SRC_header := tests/fuzz/fuzz_header.c loader/dumpcheck.c capture/dumphdr.c capture/crc32.c
 FUZZ_HDRS := $(wildcard loader/*.h capture/*.h include/crashcap/*.h)
 
@@ -31,12 +31,12 @@ define fuzz_rules
 $(B)/fuzz/fuzz_$(1): $(FUZZ_SRC_$(1)) $(FUZZ_HDRS)
 	@mkdir -p $$(@D)
 	@echo "  FUZZCC  $$@"
-	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -o $$@ $(FUZZ_SRC_$(1)) -llz4
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -pthread -o $$@ $(FUZZ_SRC_$(1)) -llz4
 
 $(B)/fuzz/replay_$(1): tests/fuzz/replay.c $(FUZZ_SRC_$(1)) $(FUZZ_HDRS)
 	@mkdir -p $$(@D)
 	@echo "  REPLAY  $$@"
-	$(Q)$(CC) $(REPLAY_CFLAGS) -o $$@ tests/fuzz/replay.c $(FUZZ_SRC_$(1)) -llz4
+	$(Q)$(CC) $(REPLAY_CFLAGS) -pthread -o $$@ tests/fuzz/replay.c $(FUZZ_SRC_$(1)) -llz4
 endef
 $(eval $(call fuzz_rules,pagestream))
 $(eval $(call fuzz_rules,header))

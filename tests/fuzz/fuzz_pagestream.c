@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "loader/loadsplit.h"
+#include "loader/pagepipe.h"
 #include "loader/pagestream.h"
 
 struct mem { const uint8_t *p; size_t n; };
@@ -50,6 +51,47 @@ static int on_chunk(void *ctx, const struct cc_rec_chunk *c, const unsigned char
 		if ((c->kept[i >> 3] >> (i & 7)) & 1)
 			ls_kept(&w->ls, c->paddr + (uint64_t)i * CC_PAGE_BYTES);
 	return 0;
+}
+
+/* What a decoding walk hands on, summed up: FNV-1a over every record and
+ * its pages, in order. */
+struct seen { uint64_t chunks, hash; };
+
+static int on_seen(void *ctx, const struct cc_rec_chunk *c, const unsigned char *pages)
+{
+	struct seen *s = ctx;
+	const unsigned char *b = (const unsigned char *)c;
+	for (size_t i = 0; i < sizeof(*c); i++)
+		s->hash = (s->hash ^ b[i]) * 0x100000001b3ull;
+	for (size_t i = 0; i < (size_t)c->nkept * CC_PAGE_BYTES; i++)
+		s->hash = (s->hash ^ pages[i]) * 0x100000001b3ull;
+	s->chunks++;
+	return 0;
+}
+
+/* ps_walk, or pp_walk with decoders threads: what it handed on, its
+ * return and how the walk ended. */
+struct outcome { struct seen seen; int opened, rc, complete, error; uint64_t chunks, pos, good_bytes, kept; };
+
+static struct outcome walk_all(const struct ps_source *src, unsigned decoders)
+{
+	struct pagestream ps;
+	struct outcome o;
+	memset(&o, 0, sizeof(o)); /* padding too: outcomes are compared with memcmp */
+	o.seen.hash = 0xcbf29ce484222325ull;
+	o.opened = ps_open(&ps, src) == 0;
+	if (o.opened) {
+		struct ps_visitor v = { .chunk = on_seen, .ctx = &o.seen };
+		o.rc = decoders ? pp_walk(&ps, &v, UINT64_MAX, decoders) : ps_walk(&ps, &v, UINT64_MAX);
+		o.complete = ps.complete;
+		o.error = ps.error[0] != 0;
+		o.chunks = ps.chunks;
+		o.pos = ps.pos;
+		o.good_bytes = ps.good_bytes;
+		o.kept = ps.kept;
+	}
+	ps_close(&ps);
+	return o;
 }
 
 static int on_skimmed(void *ctx, const struct cc_rec_chunk *c, const unsigned char *pages)
@@ -105,5 +147,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	ps_close(&sk);
 	ls_free(&w.ls);
+	/* The walk on threads (save's second reading) hands on the same
+	 * chunks with the same pages, and ends where and as ps_walk ends. */
+	struct outcome one = walk_all(&src, 0), two = walk_all(&src, 2);
+	if (memcmp(&one, &two, sizeof(one)))
+		abort();
 	return 0;
 }

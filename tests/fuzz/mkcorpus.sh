@@ -23,6 +23,18 @@ pages alias --range 0x80000:0x8000:0xffffffff81000000 --range 0x0:0x100000 --chu
 pages cut --range 0x0:0x10000 --chunk-pages 4 --cut 3000
 pages tiny --range 0x0:0x1000
 pages level1 --range 0x0:0x8000 --level 1
+# "two" with a byte flipped in chunk 2's frame: in its first block (badblock:
+# the block checksum fails) and in its content checksum (badsum): every
+# walk, on threads or not, hands on chunks 0 and 1 and stops
+read -r f2 l2 < <(build/mkpages "$T/two.img" --range 0x100000:0x10000 --range 0x200000:0x4000:0xffffffff81000000 \
+	--chunk-pages 4 --exclude 0x104000:2 --exclude-zero --map | awk '$1 == "chunk" && $2 == 2 { print $4, $5 }')
+flipped() { # flipped NAME BYTE: "two" with BYTE of the data area inverted
+	cp "$C/pagestream/two" "$C/pagestream/$1"
+	local b; b=$(od -An -tu1 -j "$2" -N1 "$C/pagestream/$1")
+	printf "$(printf '\\%03o' $((b ^ 0xff)))" | dd of="$C/pagestream/$1" bs=1 seek="$2" conv=notrunc status=none
+}
+flipped badblock $((f2 + 40))
+flipped badsum $((f2 + l2 - 2))
 
 elf() { # elf NAME MKTARGET-ARGS...: a raw ELF target: header, then its data
 	local name=$1; shift

@@ -213,6 +213,46 @@ check "record changed between the readings: refused in one line ($(cat err))" \
 check "record changed between the readings: no output" no_output_left chg.core
 check "record changed between the readings: the target stays unsaved" [ "$(state_of chg.img)" != saved ]
 
+# --- the second reading on its threads stops without hanging -------------------------
+# The second reading runs a reader, decoders and the writer (loader/pagepipe.c).
+# When the writer stops, every thread must end, whatever it waits for: the
+# waits below are bounded (30 s), a thread left waiting would hang save.
+# bounded_wait PID: wait for it (rc), or fail and kill it after 30 s
+bounded_wait() {
+	for _ in $(seq 300); do kill -0 "$1" 2>/dev/null || break; sleep 0.1; done
+	if kill -0 "$1" 2>/dev/null; then
+		fail "save still runs after 30 s (a thread left waiting?)"
+		kill -KILL "$1"
+	fi
+	wait "$1"; rc=$?
+}
+# 64 MiB, every page kept: 16 chunks of 1024 pages
+"$MKPAGES" int.img --range 0x0:0x4000000 --level 0 --map >int.map || exit 1
+# A bad block in chunk 10: the reader is chunks ahead, waiting for a slot,
+# when the writer stops there.
+f10=$(map_field int.map chunk 10 4)
+cp int.img bad10.img && flip bad10.img $((f10 + 40))
+"$CRASHCAP" save bad10.img -o bad10.core >out 2>err &
+bounded_wait $!
+check "a bad frame found by the threads (chunk 10): refused in one line ($(cat err))" \
+	eval 'failed_one_line && err_has "chunk 10 LZ4 frame" && err_has "nothing saved"'
+check "a bad frame found by the threads: no output" no_output_left bad10.core
+# SIGTERM reaches save stopped after the first reading; when it goes on, the
+# writer stops at the first chunk and says so.
+"$CRASHCAP" save int.img -o int.core --test-stop checked >out 2>err &
+S=$!
+if stopped $S; then
+	kill -TERM $S
+	kill -CONT $S
+else
+	fail "save did not stop at --test-stop checked ($(cat err))"
+fi
+bounded_wait $S
+check "interrupted during the second reading: one line ($(cat err))" \
+	eval 'failed_one_line && err_has "int.core: interrupted"'
+check "interrupted during the second reading: no output" no_output_left int.core
+check "interrupted during the second reading: the target stays unsaved" [ "$(state_of int.img)" != saved ]
+
 # --- bad record fields ----------------------------------------------------------------
 r2=$(map_field cut.map chunk 2 3)
 # chunk body: type +8, range +12, paddr +16, npages +24, nkept +28, seq +32, kept +40
