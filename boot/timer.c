@@ -1,51 +1,14 @@
-/* boot/timer.c - TSC calibrated against PIT channel 2.
- *
- * Before timer_init() runs (the first console lines), and if the PIT never
- * answers, the clock assumes an 8 GHz TSC: deadlines then last at least as
- * long as asked on any real CPU, never shorter. */
+/* boot/timer.c - timer_init for the payload: the TSC calibrated against PIT
+ * channel 2 (the clock itself: boot/clock.c).  If the PIT never answers,
+ * the clock keeps assuming an 8 GHz TSC. */
 #include "boot/timer.h"
-#include "boot/x86.h"
+#include "boot/clock.h"
 #include "boot/pit.h"
 
 #define CALIBRATE_MS        10 /* 11,932 PIT ticks: a poll (~1 us) is 0.01% of it */
-#define TSC_HZ_BEFORE_INIT  8000000000ull /* upper bound on real TSC rates */
-#define TSC_HZ_MIN          200000000ull  /* below this a calibration is wrong */
-
-static uint64_t tsc_hz = TSC_HZ_BEFORE_INIT;
-static uint64_t tsc_start;
 
 uint64_t timer_init(void)
 {
-	tsc_start = rdtsc(); /* the clock counts from here: just after entry */
-	uint64_t hz = pit_measure_tsc(CALIBRATE_MS) * (1000 / CALIBRATE_MS);
-	/* Without a PIT, or with an implausible result, keep the high guess:
-	 * deadlines may then last longer than asked, never shorter. */
-	int plausible = hz >= TSC_HZ_MIN && hz <= TSC_HZ_BEFORE_INIT;
-	tsc_hz = plausible ? hz : TSC_HZ_BEFORE_INIT;
-	return plausible ? tsc_hz : 0;
-}
-
-uint64_t timer_now_us(void)
-{
-	uint64_t d = rdtsc() - tsc_start;
-	/* d * 1e6 / hz without overflow for any realistic uptime */
-	return d / tsc_hz * 1000000 + (d % tsc_hz) * 1000000 / tsc_hz;
-}
-
-struct deadline deadline_us(uint64_t us)
-{
-	uint64_t ticks = us / 1000000 * tsc_hz + (us % 1000000) * tsc_hz / 1000000;
-	return (struct deadline){ .end_tsc = rdtsc() + ticks };
-}
-
-int deadline_passed(const struct deadline *d)
-{
-	return (int64_t)(rdtsc() - d->end_tsc) >= 0;
-}
-
-void udelay(uint64_t us)
-{
-	struct deadline d = deadline_us(us);
-	while (!deadline_passed(&d))
-		cpu_pause();
+	clock_start(); /* the clock counts from here: just after entry */
+	return clock_set_rate(pit_measure_tsc(CALIBRATE_MS) * (1000 / CALIBRATE_MS));
 }

@@ -9,7 +9,9 @@ struct deadline {
 	uint64_t end_tsc;
 };
 
-/* Measure the TSC against the PIT; returns the TSC frequency in Hz. */
+/* Calibrate the clock (boot/clock.c): the payload against the PIT
+ * (boot/timer.c), hangcap.efi against Stall (boot/efi/timer.c); the TSC
+ * frequency in Hz, or 0 when the calibration failed (8 GHz assumed). */
 uint64_t timer_init(void);
 /* Microseconds since timer_init(). */
 uint64_t timer_now_us(void);

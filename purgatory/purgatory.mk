@@ -42,7 +42,7 @@ PURG_C   := purgatory/purgatory.c purgatory/fail.c purgatory/console.c \
 # The runtime pieces it stands on, built again with the flags above (no
 # SSE): the same sources as the payload's, never copies
 # (scripts/check-layers.sh: purgatory/ includes only boot/ and include/).
-PURG_BOOT_C := boot/serial.c boot/debugcon.c boot/timer.c boot/pit.c boot/poll.c \
+PURG_BOOT_C := boot/serial.c boot/debugcon.c boot/timer.c boot/clock.c boot/pit.c boot/poll.c \
 	    boot/idt.c boot/reset.c boot/string.c
 PURG_OBJ := $(PURG_ASM:%.asm=$(B)/purg/%.o) $(PURG_C:%.c=$(B)/purg/%.o) $(PURG_BOOT_C:%.c=$(B)/purg/%.o)
 
