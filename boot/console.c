@@ -1,28 +1,10 @@
-/* boot/console.c - see console.h. */
+/* boot/console.c - see console.h: the lines, formatted here and written
+ * by the image's own console_write. */
 #include <stdarg.h>
 #include "boot/console.h"
 #include "boot/format.h"
-#include "boot/debugcon.h"
-#include "boot/serial.h"
 
 #define LINE_MAX 256
-
-void console_init(uint16_t serial_port)
-{
-	serial_init(serial_port); /* 0: COM1 */
-	debugcon_probe();
-}
-
-void console_write(const char *s, unsigned long n)
-{
-	for (unsigned long i = 0; i < n; i++) {
-		if (s[i] == '\n') {
-			serial_putc('\r');
-		}
-		serial_putc(s[i]);
-		debugcon_putc(s[i]);
-	}
-}
 
 static void vprint(const char *prefix, const char *fmt, va_list ap, const char *suffix)
 {
@@ -49,6 +31,6 @@ void cc_log(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	vprint("capture: ", fmt, ap, "\n");
+	vprint(console_prefix, fmt, ap, "\n");
 	va_end(ap);
 }

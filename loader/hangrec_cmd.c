@@ -17,51 +17,81 @@
 
 static const char *const target_kinds[] = { "none", "virtio-blk", "ahci", "nvme" };
 
+/* The record as efivarfs holds it, for show and clear --stale. */
+static union {
+	struct cc_hang_record r;
+	uint8_t b[CC_HANG_RECORD_SIZE + 1]; /* one byte more: a longer variable reads as too long */
+} rec;
+
+enum got { GOT_NO_EFIVARFS, GOT_NONE, GOT_READ_ERROR, GOT_INVALID, GOT_VALID };
+
+/* Read and check the record.  why gets the reason (no efivarfs, the read
+ * error, the check's words), *len the variable's bytes, *at the entry the
+ * check stopped at. */
+static enum got read_record(const char *root, uint32_t *attrs, ssize_t *len, unsigned *at, char *why, size_t size)
+{
+	if (!efivar_available(root, why, size))
+		return GOT_NO_EFIVARFS;
+	*len = efivar_read(root, HANG_FILE, attrs, rec.b, sizeof(rec.b), why, size);
+	if (*len == -2)
+		return GOT_NONE;
+	if (*len < 0)
+		return GOT_READ_ERROR;
+	int rc = hangrec_check(rec.b, (size_t)*len, at);
+	if (rc != HANGREC_OK) {
+		snprintf(why, size, "%s", hangrec_error(rc));
+		return GOT_INVALID;
+	}
+	return GOT_VALID;
+}
+
+/* When the record was armed, as text. */
+static void armed_when(const struct cc_hang_record *r, char when[32])
+{
+	time_t t = (time_t)r->armed_time;
+	struct tm tm;
+	strcpy(when, "?");
+	if (gmtime_r(&t, &tm))
+		strftime(when, 32, "%Y-%m-%d %H:%M:%S UTC", &tm);
+}
+
 static int show(const char *root)
 {
-	static union {
-		struct cc_hang_record r;
-		uint8_t b[CC_HANG_RECORD_SIZE + 1];
-	} u;
 	char why[400], text[64], uuid[UUID_TEXT_LEN + 1];
 	uint32_t attrs;
+	ssize_t n = 0;
+	unsigned at = 0;
 	uint8_t now_id[16];
 
-	if (!efivar_available(root, why, sizeof(why))) {
+	switch (read_record(root, &attrs, &n, &at, why, sizeof(why))) {
+	case GOT_NO_EFIVARFS:
 		printf("hang record: none (%s)\n", why);
 		return 0;
-	}
-	ssize_t n = efivar_read(root, HANG_FILE, &attrs, u.b, sizeof(u.b), why, sizeof(why));
-	if (n == -2) {
+	case GOT_NONE:
 		printf("hang record: none\n");
 		return 0;
-	}
-	if (n < 0) {
+	case GOT_READ_ERROR:
 		warnx("hang record: %s", why);
 		return 1;
-	}
-	unsigned at;
-	int rc = hangrec_check(u.b, (size_t)n, &at);
-	if (rc != HANGREC_OK) {
-		warnx("hang record %s: not valid: %s (%zd bytes, entry %u)", HANG_FILE, hangrec_error(rc), n, at);
+	case GOT_INVALID:
+		warnx("hang record %s: not valid: %s (%zd bytes, entry %u)", HANG_FILE, why, n, at);
 		return 1;
+	case GOT_VALID:
+		break;
 	}
 	if (attrs != CC_HANG_VAR_ATTRS) {
 		warnx("hang record %s: attributes 0x%x, not 0x%x (NV|BS|RT): hangcap.efi refuses it", HANG_FILE, attrs,
 		      CC_HANG_VAR_ATTRS);
 		return 1;
 	}
-	const struct cc_hang_record *r = &u.r;
+	const struct cc_hang_record *r = &rec.r;
 	uint64_t ram = 0;
 	for (unsigned i = 0; i < r->nr_ranges; i++)
 		ram += r->ranges[i].size;
 	int same = sysfile_read_line(root, "/proc/sys/kernel/random/boot_id", text, sizeof(text)) == 0 &&
 		   uuid_parse(text, now_id) == 0 && !memcmp(now_id, r->boot_id, 16);
-	time_t t = (time_t)r->armed_time;
-	struct tm tm;
-	char when[32] = "?";
-	if (gmtime_r(&t, &tm))
-		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm);
+	char when[32];
+	armed_when(r, when);
 
 	printf("hang record %s: valid, %zd bytes\n", HANG_FILE, n);
 	uuid_format(r->boot_id, uuid);
@@ -88,40 +118,34 @@ static int show(const char *root)
  * hangcap.efi is not installed); one line in every case. */
 static int clear_stale(const char *root)
 {
-	static union {
-		struct cc_hang_record r;
-		uint8_t b[CC_HANG_RECORD_SIZE + 1];
-	} u;
 	char why[400], text[64], id[UUID_TEXT_LEN + 1];
 	uint32_t attrs;
+	ssize_t n = 0;
+	unsigned at = 0;
 	uint8_t now_id[16];
 
-	if (!efivar_available(root, why, sizeof(why))) {
+	switch (read_record(root, &attrs, &n, &at, why, sizeof(why))) {
+	case GOT_NO_EFIVARFS:
 		printf("crashcap: no hang record (%s)\n", why);
 		return 0;
-	}
-	ssize_t n = efivar_read(root, HANG_FILE, &attrs, u.b, sizeof(u.b), why, sizeof(why));
-	if (n == -2) {
+	case GOT_NONE:
 		printf("crashcap: no hang record\n");
 		return 0;
-	}
-	if (n < 0) {
+	case GOT_READ_ERROR:
 		warnx("hang record: %s", why);
 		return 1;
-	}
-	unsigned at;
-	int rc = hangrec_check(u.b, (size_t)n, &at);
-	if (rc != HANGREC_OK) {
-		printf("crashcap: the hang record is not valid (%s): kept (crashcap hangrec clear removes it)\n",
-		       hangrec_error(rc));
+	case GOT_INVALID:
+		printf("crashcap: the hang record is not valid (%s): kept (crashcap hangrec clear removes it)\n", why);
 		return 0;
+	case GOT_VALID:
+		break;
 	}
 	if (sysfile_read_line(root, "/proc/sys/kernel/random/boot_id", text, sizeof(text)) < 0 ||
 	    uuid_parse(text, now_id) < 0) {
 		warnx("hang record: no boot id in /proc/sys/kernel/random/boot_id: cannot tell whose it is, kept");
 		return 1;
 	}
-	if (!memcmp(now_id, u.r.boot_id, 16)) {
+	if (!memcmp(now_id, rec.r.boot_id, 16)) {
 		printf("crashcap: the hang record is this boot's: kept\n");
 		return 0;
 	}
@@ -130,12 +154,9 @@ static int clear_stale(const char *root)
 		warnx("hang record of an earlier boot not removed: %s", why);
 		return 1;
 	}
-	time_t t = (time_t)u.r.armed_time;
-	struct tm tm;
-	char when[32] = "?";
-	if (gmtime_r(&t, &tm))
-		strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm);
-	uuid_format(u.r.boot_id, id);
+	char when[32];
+	armed_when(&rec.r, when);
+	uuid_format(rec.r.boot_id, id);
 	printf("crashcap: removed the hang record of an earlier boot (%s, armed %s), which hangcap.efi did not "
 	       "consume\n", id, when);
 	return 0;
