@@ -354,7 +354,7 @@ if [ $case = linux ]; then
 	# save of the disk image, the real vmcore-dmesg and vmcore-probe.
 	check_capture() {
 		local g s h line dm
-		check "hangcap: RAM survived, so it captures (needs both canaries: see docs/hangcap.md on OVMF and the VMCOREINFO page)" \
+		check "hangcap: RAM survived, so it captures (the canaries in free memory: docs/hangcap.md)" \
 			test "$wv" = "RAM survived"
 		check "hangcap: the record deleted first (used once), the boot watchdog off" \
 			w -q '^hangcap: record deleted (used once), boot watchdog off; clock: TSC [0-9]* MHz'
