@@ -108,6 +108,32 @@ qemu_args() { # qemu_args DISK... -> QARGS (bootindex in the order given); QEMU_
 	done
 }
 
+# stage1_sysprep: an ESP with bootprobe.efi as BOOTX64.EFI and hangcap.efi;
+# one boot in which bootprobe installs hangcap as SysPrep0000 and writes a
+# junk CrashcapHang, then resets (-no-reboot: QEMU ends).  Its console is
+# kept as stage1.log.  QEMU_EXTRA must be what the later stages use: the
+# option's device path names the ESP's PCI slot.
+stage1_sysprep() {
+	make_esp "$RUN/a.img" "$B/bootprobe.efi:/EFI/BOOT/BOOTX64.EFI" "$B/hangcap.efi:/EFI/crashcap/hangcap.efi" ||
+		{ echo "FAIL - making the ESP"; exit 1; }
+	QS_PHASES=("bootprobe: installed@@180@@stage 1: bootprobe installing SysPrep0000")
+	qemu_args "$RUN/a.img"
+	qs_run "$RUN" 240 "$QEMU" "${QARGS[@]}" -no-reboot
+	cp "$RUN/console.log" "$RUN/stage1.log"
+	grep -aq 'bootprobe: installed' "$RUN/stage1.log" || { echo "FAIL - stage 1: SysPrep0000 not installed"; exit 1; }
+}
+
+# esp_linux CMDLINE...: the ESP then boots Linux through the UEFI shell's
+# startup.nsh (BOOTX64.EFI removed, so the disk's own option fails), with
+# $KERNEL_IMAGE, $RUN/initrd.img and the kernel command line given.
+esp_linux() {
+	printf 'fs0:\r\n\\vmlinuz.efi initrd=\\initrd.img %s\r\n' "$*" >"$RUN/startup.nsh"
+	mdel -i "$RUN/a.img@@1M" ::/EFI/BOOT/BOOTX64.EFI &&
+		mcopy -i "$RUN/a.img@@1M" "$KERNEL_IMAGE" ::/vmlinuz.efi &&
+		mcopy -i "$RUN/a.img@@1M" "$RUN/initrd.img" ::/initrd.img &&
+		mcopy -i "$RUN/a.img@@1M" "$RUN/startup.nsh" ::/startup.nsh || { echo "FAIL - filling the ESP"; exit 1; }
+}
+
 cp "$OVMF_VARS" "$RUN/vars.fd" || exit 1
 QS_SHOW='hangcap:|bootprobe:|BdsDxe: (loading|starting|failed)'
 if [ $case = bootorder ]; then
@@ -162,21 +188,12 @@ elif [ $case = watchdog ]; then
 		--driver CONFIG_I6300ESB_WDT:i6300esb || { echo "FAIL - no kernel (tests/qemu/kernel.sh)"; exit 1; }
 	"$ROOT/tests/qemu/initramfs.sh" --out "$RUN/initrd.img" --modules "$KERNEL_MODULES" \
 		--patterns "$B/qemu/patterns" --init "$ROOT/tests/qemu/hangdrill-init" || { echo "FAIL - initramfs"; exit 1; }
-	make_esp "$RUN/a.img" "$B/bootprobe.efi:/EFI/BOOT/BOOTX64.EFI" "$B/hangcap.efi:/EFI/crashcap/hangcap.efi" ||
-		{ echo "FAIL - making the ESP"; exit 1; }
 	# the watchdog in every stage: SysPrep0000's device path names the ESP's PCI slot
 	QEMU_EXTRA="-device i6300esb,addr=0x10 -action watchdog=reset"
-	QS_PHASES=("bootprobe: installed@@180@@stage 1: bootprobe installing SysPrep0000")
-	qemu_args "$RUN/a.img"
-	qs_run "$RUN" 240 "$QEMU" "${QARGS[@]}" -no-reboot
-	grep -aq 'bootprobe: installed' "$RUN/console.log" || { echo "FAIL - stage 1: SysPrep0000 not installed"; exit 1; }
+	stage1_sysprep
 	SEED=$((RANDOM * 32768 + RANDOM + 1)) PIPE_SEED=$((RANDOM * 32768 + RANDOM + 2)) PAGES=64 WDT=4
-	printf 'fs0:\r\n\\vmlinuz.efi initrd=\\initrd.img console=ttyS0 crashkernel=16M panic=0 hangdrill.seed=%s hangdrill.pipeseed=%s hangdrill.pages=%s hangdrill.wdt=%s\r\n' \
-		$SEED $PIPE_SEED $PAGES $WDT >"$RUN/startup.nsh"
-	mdel -i "$RUN/a.img@@1M" ::/EFI/BOOT/BOOTX64.EFI &&
-		mcopy -i "$RUN/a.img@@1M" "$KERNEL_IMAGE" ::/vmlinuz.efi &&
-		mcopy -i "$RUN/a.img@@1M" "$RUN/initrd.img" ::/initrd.img &&
-		mcopy -i "$RUN/a.img@@1M" "$RUN/startup.nsh" ::/startup.nsh || { echo "FAIL - filling the ESP"; exit 1; }
+	esp_linux console=ttyS0 crashkernel=16M panic=0 hangdrill.seed=$SEED hangdrill.pipeseed=$PIPE_SEED \
+		hangdrill.pages=$PAGES hangdrill.wdt=$WDT
 	truncate -s 1G "$RUN/target.img"
 	truncate -s 1M "$RUN/state.img"
 	QS_SHOW='hangcap:|hdguest:'
@@ -197,22 +214,9 @@ else
 		--driver CONFIG_EFIVAR_FS:efivarfs || { echo "FAIL - no kernel (tests/qemu/kernel.sh)"; exit 1; }
 	"$ROOT/tests/qemu/initramfs.sh" --out "$RUN/initrd.img" --modules "$KERNEL_MODULES" \
 		--init "$ROOT/tests/qemu/hangcap-init" || { echo "FAIL - initramfs"; exit 1; }
-	# stage 1: bootprobe installs SysPrep0000 and a junk CrashcapHang, resets (-no-reboot: QEMU ends)
-	make_esp "$RUN/a.img" "$B/bootprobe.efi:/EFI/BOOT/BOOTX64.EFI" "$B/hangcap.efi:/EFI/crashcap/hangcap.efi" ||
-		{ echo "FAIL - making the ESP"; exit 1; }
-	QS_PHASES=("bootprobe: installed@@180@@stage 1: bootprobe installing SysPrep0000")
-	qemu_args "$RUN/a.img"
-	qs_run "$RUN" 240 "$QEMU" "${QARGS[@]}" -no-reboot
-	cp "$RUN/console.log" "$RUN/stage1.log"
-	grep -aq 'bootprobe: installed' "$RUN/stage1.log" || { echo "FAIL - stage 1: SysPrep0000 not installed"; exit 1; }
-	# stage 2: the ESP boots Linux through the UEFI shell (no BOOTX64.EFI: the disk's option fails)
+	stage1_sysprep
 	SEED=$(od -An -N4 -tu4 /dev/urandom | tr -d ' ') MARK=$(od -An -N8 -tx8 /dev/urandom | tr -d ' ') PIPES=64
-	printf 'fs0:\r\n\\vmlinuz.efi initrd=\\initrd.img console=ttyS0 crashkernel=16M panic=0 hcseed=%s hcmark=%s hcpipes=%s\r\n' \
-		"$SEED" "$MARK" "$PIPES" >"$RUN/startup.nsh"
-	mdel -i "$RUN/a.img@@1M" ::/EFI/BOOT/BOOTX64.EFI &&
-		mcopy -i "$RUN/a.img@@1M" "$KERNEL_IMAGE" ::/vmlinuz.efi &&
-		mcopy -i "$RUN/a.img@@1M" "$RUN/initrd.img" ::/initrd.img &&
-		mcopy -i "$RUN/a.img@@1M" "$RUN/startup.nsh" ::/startup.nsh || { echo "FAIL - filling the ESP"; exit 1; }
+	esp_linux console=ttyS0 crashkernel=16M panic=0 hcseed=$SEED hcmark=$MARK hcpipes=$PIPES
 	truncate -s 1G "$RUN/target.img"
 	truncate -s 1025M "$RUN/target2.img"
 	truncate -s 1M "$RUN/state.img"
