@@ -543,6 +543,9 @@ static int read_kernel_info(const char *root, uint32_t level)
 		warnx("note: the dump gets no kernel-image PT_LOAD (%s): vmcore-dmesg and gdb will not find kernel "
 		      "symbols by address", text ? "no \"Kernel code\" in /proc/iomem" : why);
 	L.params.rsdp_paddr = sysinfo_rsdp(root);
+	if (sysinfo_cpus(root, &L.params.cpus) < 0)
+		warnx("note: no local APIC IDs in %s/proc/cpuinfo: the payload packs LZ4 blocks on its own CPU only",
+		      root);
 	read_mm(root, level);
 	return 0;
 }

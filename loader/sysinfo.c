@@ -386,3 +386,60 @@ uint64_t sysinfo_rsdp(const char *root)
 	free(text);
 	return acpi20 ? acpi20 : acpi;
 }
+
+/* One "key<tabs>: value" line of /proc/cpuinfo: the value if the key is
+ * KEY, else NULL. */
+static const char *cpuinfo_value(const char *line, const char *key)
+{
+	size_t n = strlen(key);
+	if (strncmp(line, key, n))
+		return NULL;
+	line += n;
+	while (*line == ' ' || *line == '\t')
+		line++;
+	return *line == ':' ? line + 1 : NULL;
+}
+
+int sysinfo_parse_cpuinfo(char *text, struct cc_cpus *cpus)
+{
+	long processor = -1;
+	int boot_seen = 0;
+	memset(cpus, 0, sizeof(*cpus));
+	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+		const char *v;
+		char *end;
+		if ((v = cpuinfo_value(line, "processor"))) {
+			processor = strtol(v, &end, 10);
+			if (end == v || processor < 0)
+				return -1;
+		} else if ((v = cpuinfo_value(line, "apicid"))) {
+			unsigned long id = strtoul(v, &end, 10);
+			if (end == v || processor < 0 || id > UINT32_MAX)
+				return -1;
+			if (processor == 0) {
+				cpus->boot_apic_id = (uint32_t)id;
+				boot_seen = 1;
+			}
+			if (cpus->nr < CC_MAX_CPUS)
+				cpus->apic_id[cpus->nr++] = (uint32_t)id;
+			processor = -1; /* one apicid per processor block */
+		}
+	}
+	if (!boot_seen) { /* no boot CPU known: no CPU may be started */
+		memset(cpus, 0, sizeof(*cpus));
+		return -1;
+	}
+	return 0;
+}
+
+int sysinfo_cpus(const char *root, struct cc_cpus *cpus)
+{
+	size_t len;
+	char *text = sysfile_read_all(root, "/proc/cpuinfo", &len);
+	memset(cpus, 0, sizeof(*cpus));
+	if (!text)
+		return -1;
+	int r = sysinfo_parse_cpuinfo(text, cpus);
+	free(text);
+	return r;
+}

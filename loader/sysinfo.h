@@ -71,4 +71,11 @@ int sysinfo_kernel_text(const char *root, uint64_t *text, uint64_t *end, char *w
  * 0: on BIOS machines the payload finds it in the BIOS area itself. */
 uint64_t sysinfo_rsdp(const char *root);
 
+/* The online CPUs' local APIC IDs from /proc/cpuinfo ("apicid"), the
+ * first CC_MAX_CPUS of them, and the boot CPU's (processor 0's).  0, or
+ * -1 with cpus->nr 0 when the text has no apicid for processor 0 (not
+ * x86, or not a cpuinfo).  The parser is pure; it changes text. */
+int sysinfo_parse_cpuinfo(char *text, struct cc_cpus *cpus);
+int sysinfo_cpus(const char *root, struct cc_cpus *cpus);
+
 #endif

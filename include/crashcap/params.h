@@ -15,9 +15,10 @@
 #include "crashcap/mm.h"
 
 #define CC_PARAMS_MAGIC   0x534d415241504343ull /* "CCPARAMS" */
-#define CC_PARAMS_VERSION 5 /* 2: options (zero-run elision); 3: dump level, compression, mm;
+#define CC_PARAMS_VERSION 6 /* 2: options (zero-run elision); 3: dump level, compression, mm;
                                4: target.unit (32 bits) replaces target.port (8 bits);
-                               5: target_id (the NVMe namespace's identity) */
+                               5: target_id (the NVMe namespace's identity);
+                               6: cpus (the CPUs that may pack LZ4 blocks) */
 
 #define CC_MAX_RANGES     128 /* PT_LOADs the payload can write */
 #define CC_MAX_NOTE_BUFS  256 /* per-CPU crash_notes buffers */
@@ -87,6 +88,19 @@ struct cc_disk_id {
 	uint8_t  bytes[CC_ID_BYTES];/* 0x08 the rest zero */
 };
 
+/* The CPUs the crashed kernel had online when crashcap was loaded, by
+ * local APIC ID (/proc/cpuinfo's apicid), and which of them booted the
+ * machine (Linux's CPU 0).  The payload may start the others, except the
+ * boot CPU (an INIT there may reset the machine) and itself, to pack LZ4
+ * blocks (docs/smp.md).  nr 0: the payload runs on its own CPU only. */
+#define CC_MAX_CPUS 64
+
+struct cc_cpus {
+	uint32_t nr;                    /* 0x00 entries in apic_id, <= CC_MAX_CPUS */
+	uint32_t boot_apic_id;          /* 0x04 the boot CPU's APIC ID */
+	uint32_t apic_id[CC_MAX_CPUS];  /* 0x08 */
+};
+
 /* Final actions. */
 #define CC_ACTION_REBOOT   0
 #define CC_ACTION_POWEROFF 1
@@ -144,12 +158,13 @@ struct cc_params {
 	uint32_t reserved;              /* 0x219c zero */
 	struct cc_mm mm;                /* 0x21a0 the crashed kernel's memory model (mm.h) */
 	struct cc_disk_id target_id;    /* 0x22a0 the disk's identity (CC_ID_*) */
-};                                                    /* 0x22d0 */
+	struct cc_cpus cpus;            /* 0x22d0 CPUs that may help (docs/smp.md) */
+};                                                    /* 0x23d8 */
 
 /* dump_level 0 with CC_COMPRESS_NONE writes the raw ELF core (CC_ENC_ELF);
  * anything else writes CC_ENC_PAGES (dumphdr.h, dumpfmt.h). */
 
-#define CC_PARAMS_SIZE 0x22d0
+#define CC_PARAMS_SIZE 0x23d8
 
 #ifndef __ASSEMBLER__
 _Static_assert(sizeof(struct cc_mem_range) == 32, "cc_mem_range layout");
@@ -165,6 +180,8 @@ _Static_assert(__builtin_offsetof(struct cc_params, dump_level) == 0x2194, "para
 _Static_assert(__builtin_offsetof(struct cc_params, mm) == 0x21a0, "params.mm");
 _Static_assert(sizeof(struct cc_disk_id) == 0x30, "cc_disk_id layout");
 _Static_assert(__builtin_offsetof(struct cc_params, target_id) == 0x22a0, "params.target_id");
+_Static_assert(sizeof(struct cc_cpus) == 0x108, "cc_cpus layout");
+_Static_assert(__builtin_offsetof(struct cc_params, cpus) == 0x22d0, "params.cpus");
 _Static_assert(sizeof(struct cc_params) == CC_PARAMS_SIZE, "cc_params size");
 #endif
 

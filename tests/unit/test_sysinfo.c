@@ -151,6 +151,38 @@ static void test_kcore_vmcoreinfo(void)
 	rmdir(root);
 }
 
+/* /proc/cpuinfo as x86 Linux writes it (fields trimmed): the APIC IDs in
+ * order, the boot CPU's from processor 0 wherever its block is. */
+static void test_cpuinfo(void)
+{
+	struct cc_cpus c;
+	char text[] = "processor\t: 1\nvendor_id\t: GenuineIntel\nphysical id\t: 0\napicid\t\t: 2\n"
+		      "initial apicid\t: 2\n\nprocessor\t: 0\napicid\t\t: 0\ninitial apicid\t: 0\n\n"
+		      "processor\t: 2\napicid\t\t: 6\n\n";
+	CHECK_EQ(sysinfo_parse_cpuinfo(text, &c), 0);
+	CHECK_EQ(c.nr, 3u);
+	CHECK_EQ(c.apic_id[0], 2u);
+	CHECK_EQ(c.apic_id[1], 0u);
+	CHECK_EQ(c.apic_id[2], 6u);
+	CHECK_EQ(c.boot_apic_id, 0u);
+	char noboot[] = "processor\t: 1\napicid\t\t: 2\n\n";
+	CHECK_EQ(sysinfo_parse_cpuinfo(noboot, &c), -1);
+	CHECK_EQ(c.nr, 0u);
+	char arm[] = "processor\t: 0\nBogoMIPS\t: 50.00\n\n"; /* no apicid at all */
+	CHECK_EQ(sysinfo_parse_cpuinfo(arm, &c), -1);
+	char bad[] = "processor\t: 0\napicid\t\t: x\n";
+	CHECK_EQ(sysinfo_parse_cpuinfo(bad, &c), -1);
+	/* more CPUs than the block holds: the first CC_MAX_CPUS, the boot CPU known */
+	static char many[CC_MAX_CPUS * 2 * 40];
+	size_t at = 0;
+	for (unsigned i = 0; i < CC_MAX_CPUS * 2; i++)
+		at += (size_t)snprintf(many + at, sizeof(many) - at, "processor\t: %u\napicid\t\t: %u\n\n", i, 100 + i);
+	CHECK_EQ(sysinfo_parse_cpuinfo(many, &c), 0);
+	CHECK_EQ(c.nr, (uint32_t)CC_MAX_CPUS);
+	CHECK_EQ(c.boot_apic_id, 100u);
+	CHECK_EQ(c.apic_id[CC_MAX_CPUS - 1], 100u + CC_MAX_CPUS - 1);
+}
+
 int main(void)
 {
 	struct seen s = { 0, { 0 } };
@@ -169,5 +201,6 @@ int main(void)
 	CHECK_EQ(sysinfo_cpulist("0-", note, &s), -1);
 	CHECK_EQ(sysinfo_cpulist("0;1", note, &s), -1);
 	test_kcore_vmcoreinfo();
+	test_cpuinfo();
 	CHECK_DONE();
 }
