@@ -79,7 +79,7 @@ $(LZ4_USERS:%=$(B)/host/%.o): HOST_CFLAGS += $(LZ4_DEFS)
 $(LZ4_USERS:%=$(B)/payload/%.o) $(LZ4_USERS:%=$(B)/host/%.o): | $(LZ4_C)
 
 # ---- payload sources --------------------------------------------------------------------
-PAYLOAD_ASM := boot/head.asm boot/exceptions.asm
+PAYLOAD_ASM := boot/head.asm boot/exceptions.asm boot/aptramp.asm boot/nap.asm
 PAYLOAD_C   := $(wildcard capture/*.c) $(wildcard drivers/*.c) $(filter-out boot/layout.c,$(wildcard boot/*.c)) $(LZ4_C)
 PAYLOAD_OBJ := $(PAYLOAD_ASM:%.asm=$(B)/payload/%.o) $(PAYLOAD_C:%.c=$(B)/payload/%.o)
 
@@ -92,7 +92,7 @@ PAYLOAD_LDFLAGS := -static -nostdlib -z noexecstack -z max-page-size=4096 --no-w
 
 all: $(B)/capture.bin $(B)/capture.efi $(B)/capture.lst $(B)/capture.sym $(B)/check-pic.ok $(B)/check-free.ok $(B)/check-layers.ok host
 
-$(B)/gen/layout.inc: boot/layout.c include/crashcap/*.h
+$(B)/gen/layout.inc: boot/layout.c boot/aptramp.h include/crashcap/*.h
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(FREE_CFLAGS) -S -o $(B)/gen/layout.s $<
 	$(Q)sed -n 's/.*->\([A-Z0-9_]*\) \$$\{0,1\}\([-0-9]*\).*/%define \1 \2/p' $(B)/gen/layout.s > $@.tmp

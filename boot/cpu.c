@@ -8,6 +8,7 @@
 #include "boot/cpu.h"
 #include "boot/console.h"
 #include "boot/idt.h"
+#include "boot/smp.h"
 #include "boot/x86.h"
 #include "crashcap/status.h"
 
@@ -25,6 +26,11 @@ void idt_init(void)
 	idt_load(idt, EXC_VECTORS, exception_stubs, EXC_STUB_SIZE);
 }
 
+void idt_init_here(void)
+{
+	idt_use(idt, EXC_VECTORS);
+}
+
 static const char exc_names[EXC_VECTORS][6] = {
 	"#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM", "#DF", "#CSO",
 	"#TS", "#NP", "#SS", "#GP", "#PF", "#15", "#MF", "#AC", "#MC", "#XM",
@@ -40,9 +46,18 @@ void cpu_set_fatal(void (*fn)(uint32_t status)) { fatal = fn; }
 
 void cc_exception(struct exc_frame *f)
 {
+	if (smp_on_helper() && f->vector == VEC_NMI) { /* a helper's wake-up (boot/smp.h) */
+		smp_nmi(&f->rip);
+		return;
+	}
 	if (f->vector == VEC_NMI) {
 		cc_log("NMI ignored at rip %016lx", f->rip);
 		return;
+	}
+	if (smp_on_helper()) { /* the capture goes on without this CPU (capture/packq.c) */
+		cc_log("helper CPU: exception %lu at rip %016lx (image+%lx); this helper halts", f->vector, f->rip,
+		       f->rip - image_base());
+		cli_hlt_forever();
 	}
 	if (in_exception++) { /* fault while reporting: say the least, stop */
 		cc_log("second exception %lu while reporting the first; halted", f->vector);

@@ -17,6 +17,8 @@ _Static_assert(sizeof(struct exc_frame) == 22 * 8, "exc_frame must match boot/ex
 #define VEC_NMI       2
 
 void idt_init(void);
+/* Load the same IDT on another CPU (a helper, boot/smp.c). */
+void idt_init_here(void);
 /* What an exception report ends with: fn(CC_ERR_EXCEPTION), which must not
  * return (the payload passes cc_finish).  Without it: halt. */
 void cpu_set_fatal(void (*fn)(uint32_t status));

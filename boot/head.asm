@@ -212,19 +212,7 @@ common64:
 	lea rsp, [rel stack_top]              ; our own stack, in .bss
 
 	LOAD_GDT gdt                          ; our own GDT, CS and data segments
-	; x87 and SSE before any compiler-generated code: the crash path
-	; leaves CR4.OSFXSR clear, so the first SSE instruction would #UD.
-	mov rax, cr0
-	and rax, ~(CR0_EM | CR0_TS)
-	or rax, CR0_MP | CR0_NE
-	mov cr0, rax
-	mov rax, cr4
-	or rax, CR4_OSFXSR | CR4_OSXMMEXCPT
-	mov cr4, rax
-	fninit
-	push MXCSR_DEFAULT
-	ldmxcsr [rsp]
-	add rsp, 8
+	SSE_ON                                ; before any compiler-generated code
 
 	mov rdi, r12                          ; struct cc_params * or 0
 	mov rsi, r13                          ; multiboot info or 0

@@ -18,6 +18,11 @@ void idt_load(struct idt_gate *idt, unsigned n, const void *stubs, unsigned stub
 			.off_hi = (uint32_t)(a >> 32),
 		};
 	}
+	idt_use(idt, n);
+}
+
+void idt_use(struct idt_gate *idt, unsigned n)
+{
 	struct desc_ptr dp = { (uint16_t)(n * sizeof(*idt) - 1), (uint64_t)(uintptr_t)idt };
 	asm volatile("lidt %0" : : "m"(dp) : "memory");
 }

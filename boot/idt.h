@@ -28,5 +28,7 @@ struct desc_ptr {
  * IF is cleared on entry.  Then lidt.  The addresses are computed at run
  * time: no pointers in static data (position independence). */
 void idt_load(struct idt_gate *idt, unsigned n, const void *stubs, unsigned stub_size);
+/* lidt of a table idt_load filled (on another CPU). */
+void idt_use(struct idt_gate *idt, unsigned n);
 
 #endif

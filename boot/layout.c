@@ -3,6 +3,7 @@
  * or magic number by hand.  Compiled with -S only; the Makefile greps the
  * "->" markers out of the assembler text (the Linux asm-offsets trick). */
 #include <stddef.h>
+#include "boot/aptramp.h"
 #include "crashcap/bootparam.h"
 #include "crashcap/image.h"
 #include "crashcap/params.h"
@@ -31,4 +32,14 @@ void layout(void)
 	DEFINE(CC_COM1_PORT, CC_COM1_PORT);
 	DEFINE(CC_DEBUG_EXIT_BASE, CC_DEBUG_EXIT_BASE);
 	DEFINE(CC_ERR_EXCEPTION, CC_ERR_EXCEPTION);
+	DEFINE(APT_OFF_FAR32, APT_OFF_FAR32);
+	DEFINE(APT_OFF_FAR64, APT_OFF_FAR64);
+	DEFINE(APT_OFF_GDTR, APT_OFF_GDTR);
+	DEFINE(APT_OFF_CR3, APT_OFF_CR3);
+	DEFINE(APT_OFF_TICKET, APT_OFF_TICKET);
+	DEFINE(APT_OFF_ENTRY, APT_OFF_ENTRY);
+	DEFINE(APT_OFF_STACKS, APT_OFF_STACKS);
+	DEFINE(APT_OFF_GDT, APT_OFF_GDT);
+	DEFINE(APT_MAX_HELPERS, APT_MAX_HELPERS);
+	DEFINE(APT_BYTES, APT_BYTES);
 }
