@@ -1,6 +1,7 @@
 /* capture/lz4frame.c - see lz4frame.h.  Field names are the LZ4 frame
  * format's (doc/lz4_Frame_format.md in lz4's source, v1.6.4). */
 #include "capture/lz4frame.h"
+#include "capture/packq.h"
 #include "boot/string.h"
 #include "crashcap/dumpfmt.h"
 #include "crashcap/params.h"
@@ -35,6 +36,8 @@ _Static_assert(_Alignof(LZ4_stream_t) >= 8, "lz4's state wants 8-byte alignment"
 static uint8_t staging[LZ4F_BLOCK_BYTES];
 static uint8_t packed[LZ4F_BLOCK_BYTES];
 static LZ4_stream_t lz4_state;
+
+static void pack(void *state, struct packq_job *j);
 
 static void put_le32(uint8_t *p, uint32_t v)
 {
@@ -75,6 +78,21 @@ void lz4f_live_source(struct lz4f *f)
 	f->live_source = 1;
 }
 
+int lz4f_use_helpers(void *mem, uint64_t bytes, unsigned helpers)
+{
+	if (!packq_fit(bytes, helpers, LZ4F_BLOCK_BYTES, sizeof(LZ4_stream_t)))
+		return 0;
+	packq_init(mem, bytes, helpers, LZ4F_BLOCK_BYTES, sizeof(LZ4_stream_t), pack, &lz4_state, packed);
+	for (unsigned t = 0; t < helpers; t++)
+		LZ4_initStream(packq_helper_state(t), sizeof(LZ4_stream_t));
+	return 1;
+}
+
+void lz4f_helper(unsigned ticket)
+{
+	packq_helper_run(ticket);
+}
+
 int lz4f_begin(struct lz4f *f, uint64_t content_size, int compress)
 {
 	if (f->open && !f->status)
@@ -98,29 +116,83 @@ int lz4f_begin(struct lz4f *f, uint64_t content_size, int compress)
 	return out(f, h, sizeof(h));
 }
 
-/* One data block: size word, the data (compressed if that is shorter),
- * the block checksum of the data as stored. */
-static int block(struct lz4f *f, const uint8_t *src, uint32_t n)
+/* Pack one block with a CPU's own lz4 state: compressed if that is
+ * shorter, else stored; the block checksum of the data as stored.  Runs
+ * on helper CPUs too (capture/packq.h): it touches nothing but j, the
+ * state and the source. */
+static void pack(void *state, struct packq_job *j)
 {
-	const uint8_t *data = src;
-	xxh32_update(&f->content, src, n);
-	uint32_t size = n | BLOCK_UNCOMPRESSED;
-	if (f->compress == CC_COMPRESS_LZ4) {
+	const uint8_t *data = j->src;
+	uint32_t size = j->n | BLOCK_UNCOMPRESSED;
+	if (j->accel) {
 		/* Room for one byte less than the input: 0 means "not shorter". */
-		int c = LZ4_compress_fast_extState_fastReset(&lz4_state, (const char *)src, (char *)packed,
-							     (int)n, (int)n - 1,
-							     n < LZ4F_BLOCK_BYTES ? LZ4_ACCELERATION_SHORT : LZ4_ACCELERATION);
+		int c = LZ4_compress_fast_extState_fastReset(state, (const char *)j->src, (char *)j->packed, (int)j->n,
+							     (int)j->n - 1, j->accel);
 		if (c > 0) {
-			data = packed;
+			data = j->packed;
 			size = (uint32_t)c;
 		}
 	}
-	uint32_t len = size & ~BLOCK_UNCOMPRESSED;
+	j->data = data;
+	j->size_word = size;
+	j->checksum = xxh32(data, size & ~BLOCK_UNCOMPRESSED, 0);
+}
+
+/* Size word, data, block checksum. */
+static int emit_block(struct lz4f *f, const struct packq_job *j)
+{
 	f->blocks++;
-	f->blocks_stored += data == src;
-	out_le32(f, size);
-	out(f, data, len);
-	return out_le32(f, xxh32(data, len, 0));
+	f->blocks_stored += (j->size_word & BLOCK_UNCOMPRESSED) != 0;
+	out_le32(f, j->size_word);
+	out(f, j->data, j->size_word & ~BLOCK_UNCOMPRESSED);
+	return out_le32(f, j->checksum);
+}
+
+/* Emit the oldest block the helpers have, waiting for it (bounded). */
+static int emit_oldest(struct lz4f *f)
+{
+	struct packq_job *j = packq_oldest();
+	emit_block(f, j);
+	packq_done();
+	return f->status;
+}
+
+static int emit_pending(struct lz4f *f)
+{
+	while (packq_pending() && !f->status)
+		emit_oldest(f);
+	return f->status;
+}
+
+/* One data block of the frame.  With helper CPUs the block is handed to
+ * the ring (a copy of staged content: staging is refilled at once) and
+ * emitted when it comes back in order; else packed here. */
+static int block(struct lz4f *f, const uint8_t *src, uint32_t n)
+{
+	int accel = f->compress != CC_COMPRESS_LZ4 ? 0 : n < LZ4F_BLOCK_BYTES ? LZ4_ACCELERATION_SHORT : LZ4_ACCELERATION;
+	xxh32_update(&f->content, src, n);
+	if (accel && !f->live_source && packq_usable()) {
+		struct packq_job *j;
+		while (!(j = packq_free()) && packq_usable() && !f->status)
+			emit_oldest(f);
+		if (j && packq_usable() && !f->status) {
+			if (src == staging) {
+				memcpy(j->copy, src, n);
+				src = j->copy;
+			}
+			j->src = src;
+			j->n = n;
+			j->accel = accel;
+			packq_give(j);
+			return f->status;
+		}
+		/* a helper was given up: the rest is packed here, in order */
+		if (emit_pending(f))
+			return f->status;
+	}
+	struct packq_job j = { .src = src, .n = n, .accel = accel, .packed = packed };
+	pack(&lz4_state, &j);
+	return emit_block(f, &j);
 }
 
 int lz4f_put(struct lz4f *f, const void *src, uint64_t len)
@@ -170,6 +242,7 @@ int lz4f_end(struct lz4f *f)
 	if (f->staged)
 		block(f, staging, f->staged);
 	f->staged = 0;
+	emit_pending(f);
 	out_le32(f, ENDMARK);
 	out_le32(f, xxh32_digest(&f->content));
 	f->open = 0;

@@ -12,6 +12,7 @@
 #include "boot/string.h"
 #include "capture/bzboot.h"
 #include "capture/elf.h"
+#include "capture/helpers.h"
 #include "capture/dump.h"
 #include "capture/iommu.h"
 #include "capture/mbinfo.h"
@@ -63,6 +64,10 @@ static int check_contents(const struct cc_params *p)
 	if (p->nr_ranges > CC_MAX_RANGES || p->nr_note_bufs > CC_MAX_NOTE_BUFS) {
 		cc_log("parameter block: %u ranges, %u note buffers: over the limits %u, %u",
 		       p->nr_ranges, p->nr_note_bufs, CC_MAX_RANGES, CC_MAX_NOTE_BUFS);
+		return CC_ERR_PARAMS;
+	}
+	if (p->cpus.nr > CC_MAX_CPUS) {
+		cc_log("parameter block: %u CPUs: over the limit %u", p->cpus.nr, CC_MAX_CPUS);
 		return CC_ERR_PARAMS;
 	}
 	if (p->options & ~CC_OPT_KEEP_ZEROS) {
@@ -236,6 +241,10 @@ void cc_main(struct cc_params *params, uint32_t mbi, uint64_t bp)
 	if (st)
 		stop((uint32_t)st);
 
+	unsigned helpers = 0;
+	if (p->compress == CC_COMPRESS_LZ4)
+		helpers = helpers_start(p); /* they pack LZ4 blocks (docs/smp.md) */
 	st = dump_run(p, &bd);
+	helpers_stop(helpers);
 	cc_finish((uint32_t)st);
 }

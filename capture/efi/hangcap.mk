@@ -37,7 +37,7 @@ HANGCAP_OWN   := capture/efi/hangcap.c capture/efi/hangparams.c boot/efi/efiutil
 	boot/efi/timer.c drivers/efi/blockio.c
 HANGCAP_SHARED := capture/hangrec.c capture/crc32.c capture/dump.c capture/blkq.c capture/coremap.c \
 	capture/dumphdr.c capture/elfcore.c capture/notes.c capture/ostream.c capture/pagedump.c \
-	capture/pagefilter.c capture/ranges.c capture/stream.c capture/lz4frame.c capture/xxh32.c capture/kvtop.c \
+	capture/pagefilter.c capture/ranges.c capture/stream.c capture/lz4frame.c capture/packq.c capture/xxh32.c capture/kvtop.c \
 	drivers/rtc.c drivers/civil_time.c boot/clock.c boot/console.c boot/poll.c boot/format.c boot/string.c
 HANGCAP_SRC   := $(HANGCAP_OWN) $(HANGCAP_SHARED) $(LZ4_C)
 BOOTPROBE_SRC := tests/tools/efi/bootprobe.c boot/efi/efiutil.c
