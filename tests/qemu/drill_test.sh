@@ -21,8 +21,11 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 # kernel).  "--cpu N" with N = --smp - 1 pins the patterns and the crashing
 # task to the last CPU (taskset): the crash is taken on a CPU other than the
 # boot CPU; the drill checks the panic ran there and, through QEMU's
-# monitor, that only that CPU ran the payload while the others stayed
-# halted.  The scenarios and their checks: docs/drill.md, "Scenarios".
+# monitor, that only that CPU and the helper CPUs it started (to pack LZ4
+# blocks, never the boot CPU: docs/smp.md) ran while the rest stayed
+# halted, and that the helpers packed blocks.  pc-2cpu-boot crashes on the
+# boot CPU 0, so CPU 1 is a helper; pc-2cpu's crash on CPU 1 leaves none.
+# The scenarios and their checks: docs/drill.md, "Scenarios".
 #
 # Every case runs at the loader's defaults (dump level 31, LZ4): a filtered
 # dump must keep the kernel-memory pattern pages and leave out the
@@ -54,6 +57,7 @@ CASES=(
 	"ck2m-2cpu|--machine pc --smp 2 --cpu 1 --crashkernel 2M"
 	"q35-1cpu|--machine q35 --smp 1"
 	"pc-2cpu|--machine pc --smp 2 --cpu 1"
+	"pc-2cpu-boot|--machine pc --smp 2 --cpu 0"
 	"q35-2cpu|--machine q35 --smp 2 --cpu 1"
 	"virtio-4cpu-last|--machine pc --smp 4 --cpu 3"
 	"ahci-q35-1cpu|--disk ahci --machine q35 --smp 1"
