@@ -16,31 +16,9 @@
 #include "tests/unit/testdata.h"
 #define LZ4_STATIC_LINKING_ONLY
 #include "lz4.h"
-#include <stdarg.h>
-#include "boot/console.h"
-#include "boot/timer.h"
-
-/* The frame writer's helper ring (capture/packq.c) logs and waits with
- * the payload's console and clock; here they are the host's.  The bench
- * runs on one CPU, so the ring is never used. */
-void cc_log(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-static uint64_t host_us(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (uint64_t)t.tv_sec * 1000000 + (uint64_t)t.tv_nsec / 1000;
-}
-
-struct deadline deadline_us(uint64_t us) { return (struct deadline){ .end_tsc = host_us() + us }; }
-int deadline_passed(const struct deadline *d) { return host_us() >= d->end_tsc; }
+/* cc_log and the deadlines of the frame writer's helper ring
+ * (capture/packq.c): tests/unit/host_runtime.c.  The bench runs on one
+ * CPU, so the ring is never used. */
 
 static uint64_t out_total;
 static int count(void *ctx, const void *p, uint64_t len)

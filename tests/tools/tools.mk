@@ -39,6 +39,7 @@ HOST_TARGETS += $(B)/kdump-read
 # build/lz4-bench: the payload's LZ4 speed on this host (not a test; the
 # payload's own freestanding objects, run by hand: docs/lz4.md).
 LZ4_BENCH_OBJ := $(B)/host/tests/tools/lz4_bench.o $(B)/payload/capture/lz4frame.o $(B)/payload/capture/packq.o \
+	$(B)/host/tests/unit/host_runtime.o \
 	$(B)/payload/capture/xxh32.o $(B)/payload/$(LZ4_DIR)/lz4.o
 $(B)/host/tests/tools/lz4_bench.o: HOST_CFLAGS += $(LZ4_DEFS)
 $(B)/host/tests/tools/lz4_bench.o: | $(LZ4_C)

@@ -14,41 +14,17 @@
  * exactly what was put, and the helpers must have packed some blocks. */
 #include <pthread.h>
 #include <sched.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <time.h>
 #include <stdlib.h>
 #include <unistd.h>
 #include <lz4frame.h>
-#include "boot/console.h"
-#include "boot/timer.h"
 #include "capture/lz4frame.h"
 #include "capture/packq.h"
 #include "crashcap/dumpfmt.h"
 #include "crashcap/params.h"
 #include "crashcap/status.h"
 #include "tests/unit/check.h"
-
-/* ---- the ring's console and clock: the host's ---- */
-void cc_log(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-}
-
-static uint64_t host_us(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (uint64_t)t.tv_sec * 1000000 + (uint64_t)t.tv_nsec / 1000;
-}
-
-struct deadline deadline_us(uint64_t us) { return (struct deadline){ .end_tsc = host_us() + us }; }
-int deadline_passed(const struct deadline *d) { return host_us() >= d->end_tsc; }
 
 static int through_helpers; /* test_helpers runs the matrix */
 

@@ -5,40 +5,20 @@
  * into its own buffer, says so in one line, and the ring stays unusable,
  * while the late helper's writes reach nothing that is emitted. */
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include "boot/console.h"
 #include "boot/timer.h"
 #include "capture/packq.h"
 #include "tests/unit/check.h"
+#include "tests/unit/host_runtime.h"
 
 #define BLOCK 64u
 #define STATE 32u
 #define JOBS  200u
-
-static char last_log[256];
-void cc_log(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(last_log, sizeof(last_log), fmt, ap);
-	va_end(ap);
-	printf("log: %s\n", last_log);
-}
-
-static uint64_t host_us(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (uint64_t)t.tv_sec * 1000000 + (uint64_t)t.tv_nsec / 1000;
-}
-struct deadline deadline_us(uint64_t us) { return (struct deadline){ .end_tsc = host_us() + us }; }
-int deadline_passed(const struct deadline *d) { return host_us() >= d->end_tsc; }
 
 static uint8_t main_state[STATE], main_packed[BLOCK];
 static uint8_t src[JOBS][BLOCK];
@@ -120,7 +100,7 @@ static void test_ring(unsigned helpers, int stall)
 		CHECK_EQ(pthread_create(&t[i], NULL, helper, (void *)(uintptr_t)i), 0);
 	packq_set_helpers(helpers, NULL);
 	stall_job = stall ? 5 : UINT32_MAX;
-	last_log[0] = 0;
+	host_last_log[0] = 0;
 	uint64_t t0 = host_us();
 	unsigned rescued, bad = run(&rescued);
 	uint64_t ms = (host_us() - t0) / 1000;
@@ -133,19 +113,19 @@ static void test_ring(unsigned helpers, int stall)
 	for (unsigned i = 0; i < helpers; i++)
 		by += packq_packed_by((int)i);
 	if (!stall) {
-		CHECKF(packq_usable(), "%u helpers: the ring was given up (%s)", helpers, last_log);
+		CHECKF(packq_usable(), "%u helpers: the ring was given up (%s)", helpers, host_last_log);
 		CHECK_EQ(rescued, 0u);
 		CHECK_EQ(by, (uint64_t)JOBS);
 		return;
 	}
 	/* the stalled job was taken by a helper only if one got to it first;
 	 * the test stalls job 5 on a helper, so make sure one did */
-	if (!strstr(last_log, "not packed within")) {
+	if (!strstr(host_last_log, "not packed within")) {
 		CHECKF(packq_packed_by(-1) > 0, "stall: no line and no job packed by main");
 		printf("stall: no helper took job 5 this time (main packed it); nothing to give up\n");
 		return;
 	}
-	CHECKF(!packq_usable(), "stall: the ring is still usable after '%s'", last_log);
+	CHECKF(!packq_usable(), "stall: the ring is still usable after '%s'", host_last_log);
 	CHECKF(rescued >= 1, "stall: no job was emitted from main's own buffer");
 	CHECKF(ms >= PACKQ_WAIT_MS && ms < PACKQ_WAIT_MS + 1000, "stall: given up after %lu ms, want %u-%u",
 	       (unsigned long)ms, PACKQ_WAIT_MS, PACKQ_WAIT_MS + 1000);

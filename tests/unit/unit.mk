@@ -16,10 +16,10 @@ UNIT_DEPS_test_crc32   := capture/crc32.c
 UNIT_DEPS_test_loadopt := loader/loadopt.c
 UNIT_DEPS_test_xxh32   := capture/xxh32.c
 UNIT_LIBS_test_xxh32   := -lxxhash
-UNIT_DEPS_test_lz4frame := capture/lz4frame.c capture/packq.c capture/xxh32.c $(LZ4_C)
+UNIT_DEPS_test_lz4frame := capture/lz4frame.c capture/packq.c capture/xxh32.c tests/unit/host_runtime.c $(LZ4_C)
 UNIT_LIBS_test_lz4frame := -llz4 -lpthread
-# the helpers' ring with threads as helpers; the test defines the clock and cc_log
-UNIT_DEPS_test_packq    := capture/packq.c
+# the helpers' ring with threads as helpers, on the host's clock and stdout
+UNIT_DEPS_test_packq    := capture/packq.c tests/unit/host_runtime.c
 UNIT_LIBS_test_packq    := -lpthread
 UNIT_DEPS_test_ostream  := capture/ostream.c
 # blkq and the sink over a simulated disk; the test defines the clock
