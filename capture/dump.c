@@ -40,6 +40,18 @@ _Static_assert(sizeof(scratch.out) <= NOTE_BUF_BYTES, "the output ring takes no 
 static uint8_t hdr_block[CC_HDR_AREA] __attribute__((aligned(4096)));
 static struct cm_seg segs[COREMAP_MAX_SEGS]; /* the PT_LOADs */
 
+static struct {
+	void *mem;
+	uint32_t nbufs, bytes;
+} lent_ring; /* dump_use_ring's, else none */
+
+void dump_use_ring(void *ring, uint32_t nbufs, uint32_t buf_bytes)
+{
+	lent_ring.mem = ring;
+	lent_ring.nbufs = nbufs;
+	lent_ring.bytes = buf_bytes;
+}
+
 static struct dump_note extra_notes[DUMP_MAX_EXTRA_NOTES];
 static unsigned nr_extra_notes;
 
@@ -281,8 +293,14 @@ int dump_run(const struct cc_params *p, struct blkdev *bd)
 		cc_log("dumping %lu MiB in %u ranges (%u notes) to %s: level %u, %s, room for %lu bytes",
 		       h->ram_bytes >> 20, p->nr_ranges, n.count, bd->name, level,
 		       p->compress == CC_COMPRESS_LZ4 ? "lz4" : "stored", sink_capacity());
-		/* the notes are in head_buf now: scratch becomes the output ring */
-		st = pagedump_run(p, level, bd->sector_size, head_buf, head, scratch.out, OUT_BUFS, &end, pages_tick, &pr);
+		/* the notes are in head_buf now: scratch becomes the output ring,
+		 * unless a larger one was lent */
+		if (lent_ring.mem)
+			st = pagedump_run(p, level, bd->sector_size, head_buf, head, lent_ring.mem, lent_ring.nbufs,
+					  lent_ring.bytes, &end, pages_tick, &pr);
+		else
+			st = pagedump_run(p, level, bd->sector_size, head_buf, head, scratch.out, OUT_BUFS,
+					  OSTREAM_BUF_BYTES, &end, pages_tick, &pr);
 		total = ostream_bytes();
 	} else {
 		cc_log("dumping %lu MiB in %u ranges (%u notes) to %s, core file %lu bytes in %u PT_LOADs, room for %lu",

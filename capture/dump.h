@@ -28,4 +28,10 @@ struct dump_note {
 #define DUMP_MAX_EXTRA_NOTES 4
 void dump_set_extra_notes(const struct dump_note *notes, unsigned n);
 
+/* A larger output ring for the framed stream than the payload's own
+ * 3 x OSTREAM_BUF_BYTES (fewer, larger disk writes: each write costs the
+ * same fixed time, most of all under a hypervisor): nbufs buffers of
+ * buf_bytes at ring, which stay the dump's until dump_run returns. */
+void dump_use_ring(void *ring, uint32_t nbufs, uint32_t buf_bytes);
+
 #endif

@@ -7,10 +7,10 @@
 #include "crashcap/params.h"
 
 /* Start the crashed kernel's other CPUs (p->cpus, never the boot CPU)
- * to pack the LZ4 frames' blocks, with their stacks, lz4 states and the block ring in
- * RAM below 1 MiB that the purgatory backed up (the dump reads that
- * range from the copy, so nothing is lost).  The number started; 0 when
- * there is no such RAM, no CPU to start, or none came up (one line says
+ * to pack the LZ4 frames' blocks, with their start page, stacks, lz4
+ * states and the block ring in what is left of the purgatory's copy of
+ * low RAM (capture/lowmem.h, lowmem_init first).  The number started; 0
+ * when there is no room, no CPU to start, or none came up (one line says
  * which). */
 unsigned helpers_start(const struct cc_params *p);
 /* The frames are done: the helpers halt.  One line: who packed what. */

@@ -164,32 +164,28 @@ static int emit_pending(struct lz4f *f)
 	return f->status;
 }
 
-/* One data block of the frame.  With helper CPUs the block is handed to
- * the ring (a copy of staged content: staging is refilled at once) and
- * emitted when it comes back in order; else packed here. */
+/* One data block of the frame.  With helper CPUs a block read in place
+ * is handed to the ring and emitted when it comes back in order; a staged
+ * one (staging is refilled at once), and every block when there are no
+ * helpers, is packed here, after what the ring still holds. */
 static int block(struct lz4f *f, const uint8_t *src, uint32_t n)
 {
 	int accel = f->compress != CC_COMPRESS_LZ4 ? 0 : n < LZ4F_BLOCK_BYTES ? LZ4_ACCELERATION_SHORT : LZ4_ACCELERATION;
 	xxh32_update(&f->content, src, n);
-	if (accel && !f->live_source && packq_usable()) {
+	if (accel && !f->live_source && src != staging && packq_usable()) {
 		struct packq_job *j;
 		while (!(j = packq_free()) && packq_usable() && !f->status)
 			emit_oldest(f);
 		if (j && packq_usable() && !f->status) {
-			if (src == staging) {
-				memcpy(j->copy, src, n);
-				src = j->copy;
-			}
 			j->src = src;
 			j->n = n;
 			j->accel = accel;
 			packq_give(j);
 			return f->status;
 		}
-		/* a helper was given up: the rest is packed here, in order */
-		if (emit_pending(f))
-			return f->status;
 	}
+	if (emit_pending(f)) /* in order: what the ring holds goes first */
+		return f->status;
 	struct packq_job j = { .src = src, .n = n, .accel = accel, .packed = packed };
 	pack(&lz4_state, &j);
 	return emit_block(f, &j);

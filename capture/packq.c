@@ -44,7 +44,7 @@ unsigned packq_fit(uint64_t bytes, unsigned helpers, uint32_t block_bytes, uint3
 	uint64_t states = (uint64_t)helpers * state_bytes;
 	if (helpers >= PACKQ_SLOTS_MAX || bytes < states)
 		return 0;
-	uint64_t n = (bytes - states) / (2ull * block_bytes);
+	uint64_t n = (bytes - states) / block_bytes;
 	if (n > PACKQ_SLOTS_MAX)
 		n = PACKQ_SLOTS_MAX;
 	return n < 2 ? 0 : (unsigned)n;
@@ -67,8 +67,8 @@ void packq_init(void *mem, uint64_t bytes, unsigned helpers, uint32_t block_byte
 		q.helper_state[t] = m;
 	for (unsigned i = 0; i < n; i++) {
 		q.slot[i].state = SLOT_FREE;
-		q.slot[i].job = (struct packq_job){ .copy = m, .packed = m + block_bytes };
-		m += 2ull * block_bytes;
+		q.slot[i].job = (struct packq_job){ .packed = m };
+		m += block_bytes;
 	}
 	q.usable = 0; /* until packq_set_helpers */
 	__atomic_thread_fence(__ATOMIC_RELEASE);

@@ -20,10 +20,9 @@
 
 struct packq_job {
 	/* given */
-	const uint8_t *src;       /* the content: in place, or the slot's copy */
+	const uint8_t *src;       /* the content, in place: it must not change until packed */
 	uint32_t n;               /* bytes of content */
 	int accel;                /* lz4's acceleration for this block */
-	uint8_t *copy;            /* the slot's copy buffer (block_bytes), for staged content */
 	uint8_t *packed;          /* the slot's output buffer (block_bytes) */
 	/* results of pack() */
 	const uint8_t *data;      /* what to emit: packed, or src when stored */
@@ -49,8 +48,8 @@ struct packq_layout {
 	unsigned slots;           /* 2..PACKQ_SLOTS_MAX */
 	uint64_t bytes;           /* of the memory given to packq_init */
 };
-/* How many slots fit: each takes 2 * block_bytes; each helper also one
- * state of state_bytes.  0 when fewer than 2 slots fit. */
+/* How many slots fit: each takes block_bytes (its output); each helper
+ * also one state of state_bytes.  0 when fewer than 2 slots fit. */
 unsigned packq_fit(uint64_t bytes, unsigned helpers, uint32_t block_bytes, uint32_t state_bytes);
 /* Lay the ring and the helpers' states out in [mem, mem + bytes), as
  * packq_fit allows, and make the queue usable. */

@@ -135,8 +135,8 @@ static int put_chunk(const struct cc_mem_range *r, uint32_t ri, uint64_t paddr, 
 }
 
 int pagedump_run(const struct cc_params *p, uint32_t level, uint32_t sector_size, const void *head,
-		 uint64_t head_len, void *ring, uint32_t nbufs, struct cc_rec_end *end, pagedump_tick_fn tick,
-		 void *ctx)
+		 uint64_t head_len, void *ring, uint32_t nbufs, uint32_t buf_bytes, struct cc_rec_end *end,
+		 pagedump_tick_fn tick, void *ctx)
 {
 	memset(end, 0, sizeof(*end));
 	memset(&spent, 0, sizeof(spent));
@@ -145,7 +145,7 @@ int pagedump_run(const struct cc_params *p, uint32_t level, uint32_t sector_size
 	lz4f_init(&frame, emit, 0);
 	if (p->options & CC_OPT_ORIGIN_HANG)
 		lz4f_live_source(&frame); /* the firmware runs beside hangcap.efi */
-	int st = ostream_init(0, sector_size, ring, nbufs);
+	int st = ostream_init(0, sector_size, ring, nbufs, buf_bytes);
 
 	struct cc_rec_head rh = { CC_REC_HEAD, CC_FMT_VERSION, head_len };
 	struct cc_skip_hdr sh = { CC_SKIP_MAGIC, (uint32_t)(sizeof(rh) + head_len) };
@@ -190,5 +190,5 @@ void pagedump_report(void)
 		cc_log("frames: %lu MiB of kept pages in %lu ms (%lu MB/s, disk waits included)", spent.frame_bytes >> 20,
 		       spent.frame_us / 1000, spent.frame_bytes / (spent.frame_us + 1));
 	cc_log("output stream: %lu ms waiting for the disk to free a buffer (of %u KiB)", ostream_waited_us() / 1000,
-	       OSTREAM_BUF_BYTES >> 10);
+	       ostream_buf_bytes() >> 10);
 }

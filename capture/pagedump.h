@@ -48,11 +48,11 @@ uint32_t pagedump_loads(const struct cc_params *p, struct cm_seg *seg);
  * the counts, also after a failure (what was written until then).  CC_OK or
  * CC_ERR_*; running out of target room is not an error here: the sink
  * clips, the loop stops, and the caller sees sink_clipped().  ring,
- * nbufs: the output stream's buffers (ostream_init), lent for the run;
- * head must not lie in them. */
+ * nbufs, buf_bytes: the output stream's buffers (ostream_init), lent for
+ * the run; head must not lie in them. */
 int pagedump_run(const struct cc_params *p, uint32_t level, uint32_t sector_size, const void *head,
-		 uint64_t head_len, void *ring, uint32_t nbufs, struct cc_rec_end *end, pagedump_tick_fn tick,
-		 void *ctx);
+		 uint64_t head_len, void *ring, uint32_t nbufs, uint32_t buf_bytes, struct cc_rec_end *end,
+		 pagedump_tick_fn tick, void *ctx);
 
 /* Log the last run's rates: struct pages classified per second, and the
  * frame writer's MB/s (console lines "page filter: ..." and "frames: ..."). */

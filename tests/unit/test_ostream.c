@@ -14,9 +14,12 @@
 #define DISK_BYTES (1u << 20)
 static uint8_t disk[DISK_BYTES];
 
-/* The ring the stream is lent: 3 buffers, as capture/dump.c lends. */
+/* The ring the stream is lent: 3 buffers, as capture/dump.c lends, of
+ * OSTREAM_BUF_BYTES (the payload's own) or BIG_BUF (capture/main.c's in
+ * low RAM). */
 #define OSTREAM_BUFS 3
-static uint8_t ring[OSTREAM_BUFS][OSTREAM_BUF_BYTES] __attribute__((aligned(4096)));
+#define BIG_BUF (4 * OSTREAM_BUF_BYTES)
+static uint8_t ring[OSTREAM_BUFS][BIG_BUF] __attribute__((aligned(4096)));
 
 /* boot/timer.h: ostream times its waits; the test has no clock. */
 uint64_t timer_now_us(void) { return 0; }
@@ -75,13 +78,14 @@ static void reset(void)
 	wait_status = CC_OK;
 }
 
-static void one_stream(uint64_t start, uint32_t ssize, size_t total, size_t piece)
+static void one_stream(uint64_t start, uint32_t ssize, size_t total, size_t piece, uint32_t buf)
 {
 	static uint8_t src[DISK_BYTES];
 	for (size_t i = 0; i < total; i++)
 		src[i] = (uint8_t)(i * 131 + i / 4096 + 1);
 	reset();
-	CHECK_EQ(ostream_init(start, ssize, ring, OSTREAM_BUFS), CC_OK);
+	CHECK_EQ(ostream_init(start, ssize, ring, OSTREAM_BUFS, buf), CC_OK);
+	CHECK_EQ(ostream_buf_bytes(), buf);
 	for (size_t off = 0; off < total; off += piece)
 		CHECK_EQ(ostream_put(src + off, total - off < piece ? total - off : piece), CC_OK);
 	CHECK_EQ(ostream_bytes(), total);
@@ -96,7 +100,7 @@ static void one_stream(uint64_t start, uint32_t ssize, size_t total, size_t piec
 	if (start)
 		CHECK_EQ(disk[start - 1], 0xaa);
 	CHECK_EQ(emitted_end, total ? start + padded : 0);
-	CHECK_EQ(nemits, (total + OSTREAM_BUF_BYTES - 1) / OSTREAM_BUF_BYTES);
+	CHECK_EQ(nemits, (total + buf - 1) / buf);
 	CHECK_EQ(bad_emits, 0);
 	CHECK_EQ(bad_waits, 0);
 }
@@ -108,21 +112,24 @@ int main(void)
 					 OSTREAM_BUFS * OSTREAM_BUF_BYTES * 5 + 1000, 700000 };
 	for (unsigned p = 0; p < sizeof(pieces) / sizeof(pieces[0]); p++)
 		for (unsigned t = 0; t < sizeof(totals) / sizeof(totals[0]); t++) {
-			one_stream(0, 512, totals[t], pieces[p]);
-			one_stream(8192, 4096, totals[t], pieces[p]);
+			one_stream(0, 512, totals[t], pieces[p], OSTREAM_BUF_BYTES);
+			one_stream(8192, 4096, totals[t], pieces[p], OSTREAM_BUF_BYTES);
+			one_stream(8192, 4096, totals[t], pieces[p], BIG_BUF);
 		}
 
 	/* bad setup */
-	CHECK_EQ(ostream_init(100, 512, ring, OSTREAM_BUFS), CC_ERR_PARAMS);
+	CHECK_EQ(ostream_init(100, 512, ring, OSTREAM_BUFS, OSTREAM_BUF_BYTES), CC_ERR_PARAMS);
+	CHECK_EQ(ostream_init(0, 512, ring, OSTREAM_BUFS, OSTREAM_BUF_BYTES + 4096), CC_ERR_PARAMS); /* not whole 32 KiB */
+	CHECK_EQ(ostream_init(0, 512, ring, OSTREAM_BUFS, 0), CC_ERR_PARAMS);
 	CHECK_EQ(ostream_put("x", 1), CC_ERR_PARAMS);
-	CHECK_EQ(ostream_init(0, 0, ring, OSTREAM_BUFS), CC_ERR_PARAMS);
-	CHECK_EQ(ostream_init(0, 3000, ring, OSTREAM_BUFS), CC_ERR_PARAMS);
-	CHECK_EQ(ostream_init(0, 512, ring, 1), CC_ERR_PARAMS);            /* one buffer: no overlap */
-	CHECK_EQ(ostream_init(0, 512, ring[0] + 512, 2), CC_ERR_PARAMS);  /* not 4 KiB aligned */
+	CHECK_EQ(ostream_init(0, 0, ring, OSTREAM_BUFS, OSTREAM_BUF_BYTES), CC_ERR_PARAMS);
+	CHECK_EQ(ostream_init(0, 3000, ring, OSTREAM_BUFS, OSTREAM_BUF_BYTES), CC_ERR_PARAMS);
+	CHECK_EQ(ostream_init(0, 512, ring, 1, OSTREAM_BUF_BYTES), CC_ERR_PARAMS);            /* one buffer: no overlap */
+	CHECK_EQ(ostream_init(0, 512, ring[0] + 512, 2, OSTREAM_BUF_BYTES), CC_ERR_PARAMS);  /* not 4 KiB aligned */
 
 	/* nothing after finish */
 	reset();
-	CHECK_EQ(ostream_init(0, 512, ring, OSTREAM_BUFS), CC_OK);
+	CHECK_EQ(ostream_init(0, 512, ring, OSTREAM_BUFS, OSTREAM_BUF_BYTES), CC_OK);
 	CHECK_EQ(ostream_put("abc", 3), CC_OK);
 	CHECK_EQ(ostream_finish(), CC_OK);
 	CHECK_EQ(ostream_put("d", 1), CC_ERR_PARAMS);
@@ -130,7 +137,7 @@ int main(void)
 	/* a failed wait stops the stream, and it stays stopped */
 	static uint8_t big[OSTREAM_BUFS * OSTREAM_BUF_BYTES * 2];
 	reset();
-	CHECK_EQ(ostream_init(0, 512, ring, OSTREAM_BUFS), CC_OK);
+	CHECK_EQ(ostream_init(0, 512, ring, OSTREAM_BUFS, OSTREAM_BUF_BYTES), CC_OK);
 	wait_status = CC_ERR_TIMEOUT;
 	CHECK_EQ(ostream_put(big, sizeof(big)), CC_ERR_TIMEOUT);
 	CHECK_EQ(nemits, OSTREAM_BUFS); /* the ring filled once, then no reuse */
