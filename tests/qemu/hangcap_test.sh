@@ -61,6 +61,14 @@
 #              boot goes on.  Then a new QEMU on the same variables with the
 #              unsigned hangcap.efi in its place: the firmware refuses it
 #              (no hangcap line) and the boot option is reached after it.
+#   wedged     a firmware call that does not return: as watchdog's guest
+#              (hangdrill-init's bench mode, one step: arm, the watchdog's
+#              reset), but QEMU throttles the target's writes to 1 KiB/s, so
+#              one WriteBlocks of 32 KiB lasts 32 s, past its bound (15 s +
+#              1 s per MB: drivers/efi/blockio.h).  The firmware's watchdog,
+#              armed around each call, must reset the machine inside the
+#              call; the next boot is normal (hangcap.efi: no record) and the
+#              target says the dump is in progress, not complete.
 #
 # Every wait is bounded (tests/qemu/qemu-lib.sh phases); the ESPs are GPT
 # disk images made with sgdisk and mtools (no loop mounts), the variables a
@@ -76,8 +84,8 @@ HANGCAP_GOAL_US=50000 # issue 11: under 50 ms from its start to the return
 case=${1:-} keep=0
 [ "${2:-}" = --keep ] && keep=1
 case $case in
-bootorder|sysprep|linux|install|watchdog|secureboot) ;;
-*) echo "usage: tests/qemu/hangcap_test.sh bootorder|sysprep|linux|install|watchdog|secureboot [--keep]" >&2; exit 2 ;;
+bootorder|sysprep|linux|install|watchdog|secureboot|wedged) ;;
+*) echo "usage: tests/qemu/hangcap_test.sh bootorder|sysprep|linux|install|watchdog|secureboot|wedged [--keep]" >&2; exit 2 ;;
 esac
 for f in "$OVMF_CODE" "$OVMF_VARS" "$B/hangcap.efi" "$B/bootprobe.efi"; do
 	[ -e "$f" ] || { echo "FAIL - $f missing (scripts/deps.sh installs ovmf and gnu-efi; make hangcap)"; exit 1; }
@@ -176,6 +184,44 @@ hangdrill.benchsectors=$SB_SECTORS hangdrill.image=/lib/crashcap/capture.efi" "$
 		cp "$RUN/signed.log" "$RUN/console.log"
 		QS_EXPIRED=$SIGNED_EXPIRED QS_RC=$SIGNED_RC
 	fi
+elif [ $case = wedged ]; then
+	. "$ROOT/tests/qemu/kernel.sh"
+	hc_watchdog_guest || exit 1
+	QEMU_EXTRA=$HC_WATCHDOG
+	stage1_sysprep
+	W_SECTORS=$(( 640 * 2048 )) W_BPS=1024
+	esp_linux console=ttyS0 crashkernel=16M panic=0 hangdrill.bench=hdef hangdrill.benchsectors=$W_SECTORS
+	truncate -s $((W_SECTORS * 512)) "$RUN/target.img"
+	truncate -s 1M "$RUN/state.img"
+	QS_SHOW='hangcap:|hdguest:'
+	QS_PHASES=("hangcap: hang record invalid@@180@@hangcap.efi on the junk variable"
+		"hdguest: boot 1@@300@@Linux boot 1 (UEFI shell, startup.nsh)"
+		"hdguest: bench step hdef: armed@@180@@crashcap load on the throttled target (a 4 KiB header at $W_BPS B/s)"
+		"hangcap: each Block I/O call is bounded@@180@@the watchdog's reset and hangcap.efi finding the target"
+		"hangcap: no hang record@@120@@the firmware's watchdog to reset the machine inside a wedged WriteBlocks"
+		"hdguest: bench result hdef @@300@@Linux boot 2 and the target's status"
+		"hdguest: powering off@@60@@boot 2's power off")
+	QEMU_MEM=512M qemu_args "$RUN/a.img" "$RUN/target.img,throttling.bps-write=$W_BPS" "$RUN/state.img"
+	qs_run "$RUN" 1200 "$QEMU" "${QARGS[@]}"
+	[ -z "$QS_EXPIRED" ] && ok "every phase within its bound" || fail "timed out waiting for $QS_EXPIRED"
+	check "QEMU ended by boot 2's power off, exit 0 (was $QS_RC)" test "$QS_RC" = 0
+	g() { sed 's/\x1b\[[0-9;?=]*[a-zA-Z]//g' "$RUN/console.log" | tr -d '\r' | grep -a "$@"; }
+	check "hangcap: RAM survived, capturing" g -q '^hangcap: hang record valid; .*RAM survived; capturing'
+	check "hangcap: says each call is bounded: 15 s + 1 s per 1 MB (17 s for 1024 KiB)" \
+		g -q '^hangcap: each Block I/O call is bounded by the firmware.s watchdog: 15 s + 1 s per 1 MB (17 s for 1024 KiB); '
+	check "hangcap: the capture never ended (the machine reset inside a call)" bash -c "! grep -aq 'hangcap: hang capture ended' '$RUN/console.log'"
+	# the reset came from the watchdog: at least the bound after the dump started, well before a 32 s call ended
+	t_dump=$(qs_stamp "$RUN" 'hangcap: dumping ') t_next=$(qs_stamp "$RUN" 'hangcap: no hang record')
+	gap=$( [ -n "$t_dump" ] && [ -n "$t_next" ] && qs_elapsed "$t_dump" "$t_next")
+	check "the reset came ${gap:-?} s after the dump started: not before the 16 s bound of a 32 KiB call, and the next boot is normal (no record)" \
+		awk -v g="${gap:-0}" 'BEGIN { exit !(g >= 16 && g < 120) }'
+	check "boot 2: the target says the dump is in progress (interrupted), not complete, a hang capture" \
+		g -q '^hdguest: bench result hdef state=dump_in_progress data=[0-9]* ram=[0-9]* elapsed_ms=[0-9]* origin=hang_capture level=31 status='
+	"$B/crashcap" status "$RUN/target.img" >"$RUN/status.txt" 2>&1
+	check "host: crashcap status of the target: dump in progress (or interrupted)" grep -q '^state  *dump in progress (or interrupted)$' "$RUN/status.txt"
+	{ g '^hangcap:\|^hdguest:'; cat "$RUN/status.txt"; } | sed 's/^/  | /'
+	[ $FAILS = 0 ] && echo "hangcap/$case: passed" || echo "hangcap/$case: $FAILS checks failed"
+	exit $((FAILS > 0))
 elif [ $case = install ]; then
 	. "$ROOT/tests/qemu/kernel.sh"
 	kernel_fetch --driver CONFIG_VIRTIO_PCI:virtio_pci --driver CONFIG_VIRTIO_BLK:virtio_blk \
