@@ -55,6 +55,7 @@ qemu_args() { # qemu_args DISK... -> QARGS (bootindex in the order given); QEMU_
 stage1_sysprep() {
 	make_esp "$RUN/a.img" "$B/bootprobe.efi:/EFI/BOOT/BOOTX64.EFI" "$B/hangcap.efi:/EFI/crashcap/hangcap.efi" ||
 		{ echo "FAIL - making the ESP"; exit 1; }
+	# shellcheck disable=SC2034  # qs_run's
 	QS_PHASES=("bootprobe: installed@@180@@stage 1: bootprobe installing SysPrep0000")
 	qemu_args "$RUN/a.img"
 	qs_run "$RUN" 240 "$QEMU" "${QARGS[@]}" -no-reboot
@@ -78,6 +79,7 @@ esp_linux() {
 # and patterns; HC_WATCHDOG: the QEMU arguments of its watchdog, for
 # QEMU_EXTRA in every stage (SysPrep0000's device path names the ESP's PCI
 # slot, so the devices must not move).  Needs tests/qemu/kernel.sh.
+# shellcheck disable=SC2034  # for the caller
 HC_WATCHDOG="-device i6300esb,addr=0x10 -action watchdog=reset"
 hc_watchdog_guest() {
 	KERNEL_META_PACKAGE=linux-image-amd64 kernel_fetch --driver CONFIG_VIRTIO_PCI:virtio_pci \
