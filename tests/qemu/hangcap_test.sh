@@ -376,11 +376,19 @@ if [ $case = linux ]; then
 	# level 23 keeps them) and the pipe pages (kernel memory, by content).
 	# RAM the firmware owned when hangcap ran (save's "firmware:" lines, the
 	# dump's note) may hold anything: every page outside it must be exact.
-	in_fw() { # in_fw ADDR: inside one of $fw's "lo hi" (hex, inclusive)
+	# So may OVMF's SEC decompression area, written at every start before any
+	# memory map exists and free in the map hangcap reads: the LZMA output at
+	# the DXEFV's base + 1 MiB (0xa00000), 128 + PEIFV (0xe0000) + 16 + DXEFV
+	# (0xc00000) bytes, then 64 KiB of scratch at the next MiB
+	# (OvmfPkg/DecomprScratchEnd.fdf.inc; OVMF_CODE_4M.fd of Debian's 2022.11).
+	# Past the DXEFV's own range (BootServicesData 0x900000-0x14fffff):
+	OVMF_SEC_AREA="1500000 170ffff"
+	in_fw() { # in_fw ADDR: inside one of $fw's "lo hi" or OVMF_SEC_AREA (hex, inclusive)
 		local lo hi
 		while read -r lo hi; do
 			[ -n "$lo" ] && (( $1 >= 0x$lo && $1 <= 0x$hi )) && return 0
-		done <<<"$fw"
+		done <<<"$fw
+$OVMF_SEC_AREA"
 		return 1
 	}
 	check_patterns() {
@@ -407,7 +415,7 @@ if [ $case = linux ]; then
 			fi
 		done
 		check "the guest said where its $PIPES anonymous pattern pages are (${#pat[@]} CCPAT lines)" test "${#pat[@]}" = "$PIPES"
-		check "anonymous pattern pages outside the firmware's ranges: $good_out of $outside at their physical addresses, byte for byte (${bad:-none wrong}); $good_in of $inside inside them intact" \
+		check "anonymous pattern pages outside the firmware's ranges and OVMF's SEC area: $good_out of $outside at their physical addresses, byte for byte (${bad:-none wrong}); $good_in of $inside inside them intact" \
 			test "$outside" -gt 0 -a "$good_out" = "$outside"
 		"$B/vmcore-probe" "$RUN/vmcore" --find "$SEED:$PIPES" >"$RUN/find.txt" 2>&1
 		read -r _ _ _ _ pn _ _ _ pd _ <"$RUN/find.txt"
