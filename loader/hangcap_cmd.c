@@ -33,6 +33,16 @@
 #define IMAGE_MAX    (16u << 20)
 #define EFIBOOTMGR_SECONDS 60
 #define MSDOS_MAGIC  0x4d44 /* statfs f_type of FAT (linux/magic.h MSDOS_SUPER_MAGIC) */
+#define SECURE_BOOT_FILE "SecureBoot-" GLOBAL_GUID /* UEFI 2.10 3.3: 1 byte, 1 = Secure Boot on */
+/* PE32+ (PE/COFF 8.3, "Optional Header Data Directories"): from the optional
+ * header's start, NumberOfRvaAndSizes at 108, the directories at 112, 8 bytes
+ * each; number 4 is the Certificate Table (a file offset and a size), whose
+ * entries are WIN_CERTIFICATE: dwLength, wRevision, wCertificateType
+ * (2: WIN_CERT_TYPE_PKCS_SIGNED_DATA, an Authenticode signature) */
+#define PE32P_NUM_DIRS   108
+#define PE32P_DIRS       112
+#define PE_DIR_SECURITY  4
+#define WIN_CERT_TYPE_PKCS_SIGNED_DATA 2
 
 struct args {
 	const char *esp;   /* --esp DIR, or NULL: /boot/efi, else /efi */
@@ -330,6 +340,39 @@ static int copy_image(const char *esp, const uint8_t *b, size_t len)
 	return 0;
 }
 
+/* Does the PE32+ image b (len bytes, read_image checked its headers) carry
+ * an Authenticode signature: a Certificate Table inside the file whose first
+ * entry is PKCS signed data?  Whether its key is in db is the firmware's to
+ * say, at every boot. */
+static int signed_image(const uint8_t *b, size_t len)
+{
+	size_t opt = (size_t)le32(b + 0x3c) + 24;
+	size_t dir = opt + PE32P_DIRS + PE_DIR_SECURITY * 8;
+	if (dir + 8 > len || le32(b + opt + PE32P_NUM_DIRS) <= PE_DIR_SECURITY)
+		return 0;
+	uint32_t off = le32(b + dir), size = le32(b + dir + 4);
+	if (!size || size < 8 || off > len || size > len - off)
+		return 0;
+	uint32_t cert_len = le32(b + off);
+	return cert_len >= 8 && cert_len <= size && le16(b + off + 6) == WIN_CERT_TYPE_PKCS_SIGNED_DATA;
+}
+
+/* Secure Boot on: 1; off or not said (no variable): 0; unreadable: -1. */
+static int secure_boot(const char *root)
+{
+	uint8_t v[2];
+	uint32_t attrs;
+	char why[300];
+	ssize_t n = efivar_read(root, SECURE_BOOT_FILE, &attrs, v, sizeof(v), why, sizeof(why));
+	if (n == -2)
+		return 0;
+	if (n != 1) {
+		warnx("hangcap: the SecureBoot variable: %s", n < 0 ? why : "not 1 byte long");
+		return -1;
+	}
+	return v[0] == 1;
+}
+
 static int install(const struct args *a)
 {
 	char image[PATH_MAX], esp[PATH_MAX], disk[PATH_MAX], why[400];
@@ -349,6 +392,21 @@ static int install(const struct args *a)
 		warnx("hangcap: %s: hangcap.efi needs UEFI", why);
 		goto out;
 	}
+	/* The firmware skips an image it does not trust without a word on most
+	 * machines (OVMF prints nothing for a SysPrep option): hangs would go
+	 * uncaptured unnoticed, so an unsigned image is refused here. */
+	int sb = secure_boot(a->root);
+	if (sb < 0)
+		goto out;
+	if (sb && !signed_image(b, len)) {
+		warnx("hangcap: Secure Boot is on and %s carries no signature: the firmware would refuse it at every "
+		      "boot, without a word; sign it with a key in db (sbsign; docs/secure-boot.md) and give the signed "
+		      "copy with --image", image);
+		goto out;
+	}
+	if (sb)
+		printf("crashcap: Secure Boot is on; %s is signed (the firmware checks the signature against db at every "
+		       "boot)\n", image);
 	if (find_esp(a, esp, sizeof(esp), 0) < 0 || esp_device(esp, disk, sizeof(disk), &part) < 0)
 		goto out;
 	int n = find_options(a->root, nums, 16);

@@ -102,8 +102,10 @@ static const char usage_hangcap[] =
 	"      and make it the SysPrep option \"crashcap hangcap\" first in\n"
 	"      SysPrepOrder with efibootmgr: the firmware then starts it at every\n"
 	"      boot, before the operating system (docs/hangcap.md).  An option of\n"
-	"      that name made before is replaced.  remove: delete the option, its\n"
-	"      SysPrepOrder entry and the file.\n";
+	"      that name made before is replaced.  Under Secure Boot an image\n"
+	"      without a signature is refused (the firmware would skip it at every\n"
+	"      boot without a word).  remove: delete the option, its SysPrepOrder\n"
+	"      entry and the file.\n";
 
 static const char usage_config[] =
 	"  crashcap config [--config FILE] [--has-target]\n"

@@ -12,6 +12,13 @@
 #define PAGE 4096u
 #define PROBE_BYTES 8192u /* the header read of blockio_find: sectors up to 4 KiB, IoAlign up to 4 KiB */
 
+/* The bound of one firmware call (BLOCKIO_CALL_BOUND_S, BLOCKIO_FLOOR_BPS in
+ * blockio.h), kept by the firmware's watchdog (UEFI 2.10 7.5.1,
+ * SetWatchdogTimer: Timeout in seconds, 0 disables it; codes up to 0xFFFF
+ * are the firmware's). */
+#define WATCHDOG_CODE 0x4343484eull /* "CCHN" */
+static CHAR16 watchdog_why[] = L"crashcap hangcap: a Block I/O call did not return";
+
 struct bio_state {
 	EFI_BLOCK_IO *bio;
 	UINT32 media_id;
@@ -29,6 +36,28 @@ static uint8_t probe[PROBE_BYTES] __attribute__((aligned(PAGE)));
 static const char *op_name(uint32_t op)
 {
 	return op == BLK_OP_WRITE ? "WriteBlocks" : op == BLK_OP_READ ? "ReadBlocks" : "FlushBlocks";
+}
+
+static int watchdog_ok = 1; /* 0 once SetWatchdogTimer failed: said once, calls unbounded */
+
+uint64_t blockio_call_bound_s(uint64_t bytes)
+{
+	return BLOCKIO_CALL_BOUND_S + (bytes + BLOCKIO_FLOOR_BPS - 1) / BLOCKIO_FLOOR_BPS;
+}
+
+/* Arm the firmware's watchdog for a call of bytes bytes (bytes = ~0: off).
+ * A call that never returns then resets the machine; off again after it,
+ * so that the capture's own work between calls is never bounded by it. */
+static void bound_call(uint64_t bytes)
+{
+	if (!watchdog_ok)
+		return;
+	uint64_t s = bytes == ~0ull ? 0 : blockio_call_bound_s(bytes);
+	EFI_STATUS st = BS->SetWatchdogTimer(s, WATCHDOG_CODE, s ? sizeof(watchdog_why) : 0, s ? watchdog_why : NULL);
+	if (EFI_ERROR(st)) {
+		watchdog_ok = 0;
+		cc_log("Block I/O: SetWatchdogTimer: firmware status %lx: the firmware's calls are not bounded", (uint64_t)st);
+	}
 }
 
 static int misaligned(const struct bio_state *b, uint64_t phys)
@@ -51,6 +80,7 @@ static int bio_submit(struct blkdev *d, unsigned s, const struct blk_req *r)
 			memcpy(b->bounce, buf, r->bytes);
 		buf = b->bounce;
 	}
+	bound_call(r->op == BLK_OP_FLUSH ? 0 : r->bytes);
 	if (r->op == BLK_OP_WRITE) {
 		uint64_t t0 = timer_now_us();
 		st = b->bio->WriteBlocks(b->bio, b->media_id, r->lba, r->bytes, buf);
@@ -61,6 +91,7 @@ static int bio_submit(struct blkdev *d, unsigned s, const struct blk_req *r)
 		st = b->bio->ReadBlocks(b->bio, b->media_id, r->lba, r->bytes, buf);
 	else
 		st = b->bio->FlushBlocks(b->bio);
+	bound_call(~0ull);
 	if (EFI_ERROR(st))
 		cc_log("%s: %s of %lu bytes at sector %lu: firmware status %lx", d->name, op_name(r->op), r->bytes, r->lba,
 		       (uint64_t)st);
@@ -88,7 +119,9 @@ static int bio_reset(struct blkdev *d, int why)
 	struct bio_state *b = d->drv;
 	(void)why;
 	b->done = 0; /* nothing is in flight after a synchronous call */
+	bound_call(0);
 	EFI_STATUS st = b->bio->Reset(b->bio, FALSE);
+	bound_call(~0ull);
 	if (EFI_ERROR(st)) {
 		cc_log("%s: Reset: firmware status %lx", d->name, (uint64_t)st);
 		return -1;
@@ -154,7 +187,9 @@ int blockio_find(uint32_t sector_size, uint64_t lba, uint32_t hdr_bytes, blockio
 		uint32_t bs = bio->Media->BlockSize;
 		uint64_t n = (hdr_bytes + bs - 1) / bs * bs;
 		memset(probe, 0, n);
+		bound_call(n);
 		st = bio->ReadBlocks(bio, bio->Media->MediaId, lba, n, probe);
+		bound_call(~0ull);
 		if (EFI_ERROR(st)) {
 			path_text(handles[i], where, sizeof(where));
 			cc_log("Block I/O: %s: ReadBlocks of %lu bytes at sector %lu: firmware status %lx", where, n, lba,
@@ -208,6 +243,11 @@ int blockio_find(uint32_t sector_size, uint64_t lba, uint32_t hdr_bytes, blockio
 	bd->reset = bio_reset;
 	cc_log("target: Block I/O %s, %lu sectors of %u bytes, IoAlign %u%s", where, bd->sectors, bd->sector_size,
 	       state.align, bio->Media->WriteCaching ? ", write cache" : "");
+	if (watchdog_ok)
+		cc_log("each Block I/O call is bounded by the firmware's watchdog: %u s + 1 s per %u MB (%lu s for %u KiB); "
+		       "a call that does not return resets the machine, and the next boot is normal (no record)",
+		       BLOCKIO_CALL_BOUND_S, BLOCKIO_FLOOR_BPS / 1000000u, blockio_call_bound_s(BLOCKIO_MAX_BYTES),
+		       BLOCKIO_MAX_BYTES >> 10);
 	return CC_OK;
 }
 

@@ -10,15 +10,24 @@
  *
  * Requests run synchronously inside submit (ReadBlocks, WriteBlocks,
  * FlushBlocks), one slot; reap hands back the result.  A firmware call
- * cannot be interrupted: blkq's deadline is checked only after the call
- * returns (docs/hangcap.md, "Bounds").  Every firmware error is one
- * console line. */
+ * cannot be interrupted, and blkq's deadline is checked only after the call
+ * returns, so the firmware's watchdog bounds each call (Reset and the
+ * search's header reads too): armed before it for blockio_call_bound_s of
+ * its bytes, off after it.  A call that does not return in that time
+ * resets the machine (docs/hangcap.md, "Bounds").  Every firmware error is
+ * one console line. */
 #ifndef DRIVERS_EFI_BLOCKIO_H
 #define DRIVERS_EFI_BLOCKIO_H
 #include <stdint.h>
 #include "drivers/blkdev.h"
 
 #define BLOCKIO_MAX_BYTES (1u << 20) /* per request; also the bounce buffer's size */
+#define BLOCKIO_CALL_BOUND_S 15u     /* a firmware call's bound: blkq's per-request deadline, */
+#define BLOCKIO_FLOOR_BPS 1000000u   /* plus its bytes at this floor rate (1 MB/s) */
+
+/* Seconds a firmware call moving bytes bytes may take before the watchdog
+ * resets the machine (a flush or Reset: bytes 0). */
+uint64_t blockio_call_bound_s(uint64_t bytes);
 
 /* 1 if area (len bytes read at the window's first sector) is the target. */
 typedef int blockio_match_fn(const void *area, uint32_t len, void *ctx);

@@ -61,6 +61,32 @@ if [ -e "$ROOT/build/hangcap.efi" ]; then
 	run "$CRASHCAP" hangcap install --image "$ROOT/build/hangcap.efi" --root fake --esp "$W/nodir"
 	check "--esp that does not exist: one line" \
 		eval 'failed_one_line && err_has "hangcap: the EFI system partition $W/nodir: No such file or directory"'
+	# Secure Boot on (the SecureBoot variable, attributes BS|RT, value 1): the unsigned
+	# image is refused before the ESP; a signed one (a throwaway key: only its
+	# presence is checked, the firmware checks db) goes on to the ESP step
+	printf '\x06\x00\x00\x00\x01' >"$VARS/SecureBoot-$GLOBAL"
+	run "$CRASHCAP" hangcap install --image "$ROOT/build/hangcap.efi" --root fake
+	check "Secure Boot on, an unsigned image: refused before the ESP, one line" \
+		eval 'failed_one_line && err_has "hangcap: Secure Boot is on and $ROOT/build/hangcap.efi carries no signature: the firmware would refuse it at every boot, without a word; sign it with a key in db (sbsign; docs/secure-boot.md) and give the signed copy with --image"'
+	if command -v sbsign >/dev/null && openssl req -new -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=hangcap-test \
+		-keyout t.key -out t.pem >/dev/null 2>&1 && sbsign --key t.key --cert t.pem --output signed.efi "$ROOT/build/hangcap.efi" >/dev/null 2>&1; then
+		run "$CRASHCAP" hangcap install --image signed.efi --root fake
+		check "Secure Boot on, a signed image: accepted (says so), then the ESP step" \
+			eval 'failed_one_line && grep -q "^crashcap: Secure Boot is on; signed.efi is signed (the firmware checks the signature against db at every boot)$" out && err_has "hangcap: no EFI system partition"'
+		# the Certificate Table's entry made a WIN_CERT_TYPE 1 (X.509): no Authenticode signature
+		pe=$(od -An -t u4 -j 60 -N 4 signed.efi | tr -d ' ')
+		off=$(od -An -t u4 -j $((pe + 24 + 112 + 32)) -N 4 signed.efi | tr -d ' ')
+		cp signed.efi type1.efi && printf '\x01' | dd of=type1.efi bs=1 seek=$((off + 6)) conv=notrunc status=none
+		run "$CRASHCAP" hangcap install --image type1.efi --root fake
+		check "Secure Boot on, a certificate table without Authenticode: refused" eval 'failed_one_line && err_has "type1.efi carries no signature"'
+	else
+		fail "sbsign or openssl missing (scripts/deps.sh: sbsigntool, openssl): the signed case did not run"
+	fi
+	printf '\x06\x00\x00\x00\x00' >"$VARS/SecureBoot-$GLOBAL"
+	run "$CRASHCAP" hangcap install --image "$ROOT/build/hangcap.efi" --root fake
+	check "Secure Boot off: the unsigned image goes on to the ESP step" \
+		eval 'failed_one_line && err_has "hangcap: no EFI system partition" && ! grep -q "Secure Boot" out err'
+	rm -f "$VARS/SecureBoot-$GLOBAL" t.key t.pem signed.efi type1.efi
 	mkdir esp
 	run "$CRASHCAP" hangcap install --image "$ROOT/build/hangcap.efi" --esp "$W/esp"
 	check "on this host (no UEFI) the real run stops at UEFI before touching the ESP" \

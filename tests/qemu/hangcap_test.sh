@@ -53,6 +53,22 @@
 #              From the host: `crashcap status` and `crashcap save` of the
 #              target, vmcore-dmesg finds the marker, vmcore-probe the pipe
 #              pages (and, at level 31, none of the anonymous ones).
+#   secureboot the sysprep case under Secure Boot (tests/qemu/secboot.sh:
+#              OVMF_CODE_4M.secboot.fd with SMM, the snakeoil-enrolled
+#              variables): hangcap.efi and bootprobe.efi signed with the
+#              snakeoil key (cached in build/cache/secboot).  Boots 1-3 as
+#              sysprep's: the signed hangcap.efi runs as SysPrep0000 and the
+#              boot goes on.  Then a new QEMU on the same variables with the
+#              unsigned hangcap.efi in its place: the firmware refuses it
+#              (no hangcap line) and the boot option is reached after it.
+#   wedged     a firmware call that does not return: as watchdog's guest
+#              (hangdrill-init's bench mode, one step: arm, the watchdog's
+#              reset), but QEMU throttles the target's writes to 1 KiB/s, so
+#              one WriteBlocks of 32 KiB lasts 32 s, past its bound (15 s +
+#              1 s per MB: drivers/efi/blockio.h).  The firmware's watchdog,
+#              armed around each call, must reset the machine inside the
+#              call; the next boot is normal (hangcap.efi: no record) and the
+#              target says the dump is in progress, not complete.
 #
 # Every wait is bounded (tests/qemu/qemu-lib.sh phases); the ESPs are GPT
 # disk images made with sgdisk and mtools (no loop mounts), the variables a
@@ -61,16 +77,15 @@ set -u
 LC_ALL=C
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/qemu-lib.sh"
+. "$(dirname "$0")/hangcap-lib.sh"
 
-OVMF_CODE=/usr/share/OVMF/OVMF_CODE_4M.fd
-OVMF_VARS=/usr/share/OVMF/OVMF_VARS_4M.fd
 HANGCAP_GOAL_US=50000 # issue 11: under 50 ms from its start to the return
 
 case=${1:-} keep=0
 [ "${2:-}" = --keep ] && keep=1
 case $case in
-bootorder|sysprep|linux|install|watchdog) ;;
-*) echo "usage: tests/qemu/hangcap_test.sh bootorder|sysprep|linux|install|watchdog [--keep]" >&2; exit 2 ;;
+bootorder|sysprep|linux|install|watchdog|secureboot|wedged) ;;
+*) echo "usage: tests/qemu/hangcap_test.sh bootorder|sysprep|linux|install|watchdog|secureboot|wedged [--keep]" >&2; exit 2 ;;
 esac
 for f in "$OVMF_CODE" "$OVMF_VARS" "$B/hangcap.efi" "$B/bootprobe.efi"; do
 	[ -e "$f" ] || { echo "FAIL - $f missing (scripts/deps.sh installs ovmf and gnu-efi; make hangcap)"; exit 1; }
@@ -82,59 +97,7 @@ done
 RUN=$(mktemp -d "$B/hangcap-$case.XXXXXX")
 [ $keep = 1 ] || trap 'rm -rf "$RUN"' EXIT
 
-# make_esp IMAGE SRC:DEST... - a 48 MiB GPT disk, one 40 MiB EFI system
-# partition at 1 MiB with a FAT16 file system, the files copied in.
-make_esp() {
-	local img=$1 f d
-	shift
-	truncate -s 48M "$img" &&
-		sgdisk -n 1:2048:+40M -t 1:ef00 "$img" >/dev/null &&
-		mformat -i "$img@@1M" -T 81920 -h 64 -s 32 -v ESP :: || return 1
-	for fd in "$@"; do
-		f=${fd%%:*} d=${fd#*:}
-		mmd -D s -i "$img@@1M" ::/EFI "::$(dirname "$d")" 2>/dev/null
-		mcopy -i "$img@@1M" "$f" "::$d" || return 1
-	done
-}
-
-qemu_args() { # qemu_args DISK... -> QARGS (bootindex in the order given); QEMU_EXTRA: more arguments
-	local i=0
-	QARGS=(-machine q35 -accel tcg -m ${QEMU_MEM:-256M} -display none -serial stdio -monitor none ${QEMU_EXTRA:-}
-		-drive "if=pflash,format=raw,unit=0,readonly=on,file=$OVMF_CODE"
-		-drive "if=pflash,format=raw,unit=1,file=$RUN/vars.fd")
-	for d in "$@"; do
-		QARGS+=(-drive "if=none,id=d$i,format=raw,file=$d" -device "virtio-blk-pci,drive=d$i,bootindex=$i")
-		i=$((i + 1))
-	done
-}
-
-# stage1_sysprep: an ESP with bootprobe.efi as BOOTX64.EFI and hangcap.efi;
-# one boot in which bootprobe installs hangcap as SysPrep0000 and writes a
-# junk CrashcapHang, then resets (-no-reboot: QEMU ends).  Its console is
-# kept as stage1.log.  QEMU_EXTRA must be what the later stages use: the
-# option's device path names the ESP's PCI slot.
-stage1_sysprep() {
-	make_esp "$RUN/a.img" "$B/bootprobe.efi:/EFI/BOOT/BOOTX64.EFI" "$B/hangcap.efi:/EFI/crashcap/hangcap.efi" ||
-		{ echo "FAIL - making the ESP"; exit 1; }
-	QS_PHASES=("bootprobe: installed@@180@@stage 1: bootprobe installing SysPrep0000")
-	qemu_args "$RUN/a.img"
-	qs_run "$RUN" 240 "$QEMU" "${QARGS[@]}" -no-reboot
-	cp "$RUN/console.log" "$RUN/stage1.log"
-	grep -aq 'bootprobe: installed' "$RUN/stage1.log" || { echo "FAIL - stage 1: SysPrep0000 not installed"; exit 1; }
-}
-
-# esp_linux CMDLINE...: the ESP then boots Linux through the UEFI shell's
-# startup.nsh (BOOTX64.EFI removed, so the disk's own option fails), with
-# $KERNEL_IMAGE, $RUN/initrd.img and the kernel command line given.
-esp_linux() {
-	printf 'fs0:\r\n\\vmlinuz.efi initrd=\\initrd.img %s\r\n' "$*" >"$RUN/startup.nsh"
-	mdel -i "$RUN/a.img@@1M" ::/EFI/BOOT/BOOTX64.EFI &&
-		mcopy -i "$RUN/a.img@@1M" "$KERNEL_IMAGE" ::/vmlinuz.efi &&
-		mcopy -i "$RUN/a.img@@1M" "$RUN/initrd.img" ::/initrd.img &&
-		mcopy -i "$RUN/a.img@@1M" "$RUN/startup.nsh" ::/startup.nsh || { echo "FAIL - filling the ESP"; exit 1; }
-}
-
-cp "$OVMF_VARS" "$RUN/vars.fd" || exit 1
+hc_vars || exit 1
 QS_SHOW='hangcap:|bootprobe:|BdsDxe: (loading|starting|failed)'
 if [ $case = bootorder ]; then
 	make_esp "$RUN/a.img" "$B/hangcap.efi:/EFI/BOOT/BOOTX64.EFI" &&
@@ -145,8 +108,36 @@ if [ $case = bootorder ]; then
 		"bootprobe: @@10@@$MENU_WAIT")
 	qemu_args "$RUN/a.img" "$RUN/b.img"
 	qs_run "$RUN" 300 "$QEMU" "${QARGS[@]}"
-elif [ $case = sysprep ]; then
-	make_esp "$RUN/a.img" "$B/bootprobe.efi:/EFI/BOOT/BOOTX64.EFI" "$B/hangcap.efi:/EFI/crashcap/hangcap.efi" ||
+elif [ $case = sysprep ] || [ $case = secureboot ]; then
+	HC_EFI=$B/hangcap.efi PROBE_EFI=$B/bootprobe.efi
+	if [ $case = secureboot ]; then
+		. "$ROOT/tests/qemu/secboot.sh"
+		secboot_tools || { echo "FAIL - Secure Boot tools missing (above)"; exit 1; }
+		OVMF_CODE=$SECBOOT_CODE OVMF_VARS=$SECBOOT_VARS QEMU_MACHINE=q35,smm=on
+		QEMU_EXTRA="-global driver=cfi.pflash01,property=secure,value=on"
+		hc_vars || exit 1
+		# the snakeoil-signed copies, cached by what they are made of
+		SIGNED=$SECBOOT_CACHE/hangcap-$(cat "$B/hangcap.efi" "$B/bootprobe.efi" "$B/capture.efi" "$SECBOOT_CERT" | sha256sum | cut -c1-16)
+		if [ ! -f "$SIGNED/.complete" ]; then
+			mkdir -p "$SIGNED" && { [ -n "$SECBOOT_KEY" ] || secboot_key "$RUN"; } &&
+				secboot_sign "$B/hangcap.efi" "$SIGNED/hangcap.efi" && secboot_sign "$B/bootprobe.efi" "$SIGNED/bootprobe.efi" &&
+				secboot_sign "$B/capture.efi" "$SIGNED/capture.efi" ||
+				{ secboot_forget_key; echo "FAIL - signing hangcap.efi, bootprobe.efi and capture.efi with the snakeoil key"; exit 1; }
+			touch "$SIGNED/.complete"
+		fi
+		# the Linux guest (the watchdog drill's) with the signed capture.efi (kexec_file_load
+		# under lockdown), its kernel signed too (cached: secboot.sh)
+		. "$ROOT/tests/qemu/kernel.sh"
+		hc_watchdog_guest --file "$SIGNED/capture.efi:/lib/crashcap/capture.efi" || exit 1
+		secboot_kernel "$KERNEL_IMAGE" "$RUN" || { secboot_forget_key; echo "FAIL - signing the kernel with the snakeoil key"; exit 1; }
+		secboot_forget_key
+		HC_EFI=$SIGNED/hangcap.efi PROBE_EFI=$SIGNED/bootprobe.efi
+		check "hangcap.efi signed with the snakeoil key (sbverify against db's certificate)" \
+			sbverify --cert "$SECBOOT_CERT" "$HC_EFI"
+		check "the built hangcap.efi carries no signature (sbverify --list)" \
+			bash -c "! sbverify --list '$B/hangcap.efi' 2>/dev/null | grep -q '^signature [0-9]'"
+	fi
+	make_esp "$RUN/a.img" "$PROBE_EFI:/EFI/BOOT/BOOTX64.EFI" "$HC_EFI:/EFI/crashcap/hangcap.efi" ||
 		{ echo "FAIL - making the ESP"; exit 1; }
 	QS_PHASES=("bootprobe: installed@@180@@boot 1: bootprobe installing SysPrep0000"
 		"hangcap: hang record invalid@@180@@boot 2: hangcap.efi as SysPrep0000, the record invalid"
@@ -155,6 +146,82 @@ elif [ $case = sysprep ]; then
 		"bootprobe: reached@@60@@boot 3: the boot option after the SysPrep application")
 	qemu_args "$RUN/a.img"
 	qs_run "$RUN" 600 "$QEMU" "${QARGS[@]}"
+	if [ $case = secureboot ]; then
+		SIGNED_EXPIRED=$QS_EXPIRED SIGNED_RC=$QS_RC
+		cp "$RUN/console.log" "$RUN/signed.log"
+		# the same variables (SysPrep0000 installed), the unsigned image in its place
+		mcopy -o -i "$RUN/a.img@@1M" "$B/hangcap.efi" ::/EFI/crashcap/hangcap.efi || { echo "FAIL - replacing hangcap.efi"; exit 1; }
+		QS_PHASES=("bootprobe: reached@@180@@the boot option, after the firmware refused the unsigned SysPrep0000")
+		qs_run "$RUN" 300 "$QEMU" "${QARGS[@]}"
+		cp "$RUN/console.log" "$RUN/unsigned.log"
+		cp "$RUN/signed.log" "$RUN/console.log"
+		UNSIGNED_EXPIRED=$QS_EXPIRED UNSIGNED_RC=$QS_RC
+		# a capture under Secure Boot: the signed hangcap.efi back, the ESP boots the
+		# snakeoil-signed kernel; it arms (the signed capture.efi), the watchdog resets
+		mcopy -o -i "$RUN/a.img@@1M" "$HC_EFI" ::/EFI/crashcap/hangcap.efi || { echo "FAIL - restoring hangcap.efi"; exit 1; }
+		SB_SECTORS=$(( 640 * 2048 ))
+		# OVMF refuses its own UEFI shell under Secure Boot (Security Violation), so no
+		# startup.nsh: the disk's option starts a signed unified image (the drill's way)
+		secboot_uki "$SECBOOT_KERNEL_SIGNED" "$RUN/initrd.img" "console=ttyS0 crashkernel=16M panic=0 hangdrill.bench=hdef \
+hangdrill.benchsectors=$SB_SECTORS hangdrill.image=/lib/crashcap/capture.efi" "$RUN/uki.unsigned.efi" &&
+			secboot_key "$RUN" && secboot_sign "$RUN/uki.unsigned.efi" "$RUN/uki.efi" &&
+			mcopy -o -i "$RUN/a.img@@1M" "$RUN/uki.efi" ::/EFI/BOOT/BOOTX64.EFI ||
+			{ secboot_forget_key; echo "FAIL - the signed unified image on the ESP"; exit 1; }
+		secboot_forget_key
+		rm -f "$RUN/uki.unsigned.efi"
+		truncate -s $((SB_SECTORS * 512)) "$RUN/target.img"
+		truncate -s 1M "$RUN/state.img"
+		QS_SHOW='hangcap:|hdguest:|Secure boot|locked down'
+		QS_PHASES=("hdguest: boot 1@@300@@Linux boot 1 (the signed unified image, \\EFI\\BOOT\\BOOTX64.EFI)"
+			"hdguest: bench step hdef: armed@@120@@crashcap load --image (signed capture.efi) with the hang record"
+			"hangcap: hang capture ended@@300@@the watchdog's reset and hangcap.efi's capture"
+			"hdguest: bench result hdef @@300@@Linux boot 2 and the target's status"
+			"hdguest: powering off@@60@@boot 2's power off")
+		QEMU_MEM=512M QEMU_EXTRA="$QEMU_EXTRA $HC_WATCHDOG" qemu_args "$RUN/a.img" "$RUN/target.img" "$RUN/state.img"
+		qs_run "$RUN" 900 "$QEMU" "${QARGS[@]}"
+		cp "$RUN/console.log" "$RUN/capture.log"
+		CAPTURE_EXPIRED=$QS_EXPIRED CAPTURE_RC=$QS_RC
+		cp "$RUN/signed.log" "$RUN/console.log"
+		QS_EXPIRED=$SIGNED_EXPIRED QS_RC=$SIGNED_RC
+	fi
+elif [ $case = wedged ]; then
+	. "$ROOT/tests/qemu/kernel.sh"
+	hc_watchdog_guest || exit 1
+	QEMU_EXTRA=$HC_WATCHDOG
+	stage1_sysprep
+	W_SECTORS=$(( 640 * 2048 )) W_BPS=1024
+	esp_linux console=ttyS0 crashkernel=16M panic=0 hangdrill.bench=hdef hangdrill.benchsectors=$W_SECTORS
+	truncate -s $((W_SECTORS * 512)) "$RUN/target.img"
+	truncate -s 1M "$RUN/state.img"
+	QS_SHOW='hangcap:|hdguest:'
+	QS_PHASES=("hangcap: hang record invalid@@180@@hangcap.efi on the junk variable"
+		"hdguest: boot 1@@300@@Linux boot 1 (UEFI shell, startup.nsh)"
+		"hdguest: bench step hdef: armed@@180@@crashcap load on the throttled target (a 4 KiB header at $W_BPS B/s)"
+		"hangcap: each Block I/O call is bounded@@180@@the watchdog's reset and hangcap.efi finding the target"
+		"hangcap: no hang record@@120@@the firmware's watchdog to reset the machine inside a wedged WriteBlocks"
+		"hdguest: bench result hdef @@300@@Linux boot 2 and the target's status"
+		"hdguest: powering off@@60@@boot 2's power off")
+	QEMU_MEM=512M qemu_args "$RUN/a.img" "$RUN/target.img,throttling.bps-write=$W_BPS" "$RUN/state.img"
+	qs_run "$RUN" 1200 "$QEMU" "${QARGS[@]}"
+	[ -z "$QS_EXPIRED" ] && ok "every phase within its bound" || fail "timed out waiting for $QS_EXPIRED"
+	check "QEMU ended by boot 2's power off, exit 0 (was $QS_RC)" test "$QS_RC" = 0
+	g() { sed 's/\x1b\[[0-9;?=]*[a-zA-Z]//g' "$RUN/console.log" | tr -d '\r' | grep -a "$@"; }
+	check "hangcap: RAM survived, capturing" g -q '^hangcap: hang record valid; .*RAM survived; capturing'
+	check "hangcap: says each call is bounded: 15 s + 1 s per 1 MB (17 s for 1024 KiB)" \
+		g -q '^hangcap: each Block I/O call is bounded by the firmware.s watchdog: 15 s + 1 s per 1 MB (17 s for 1024 KiB); '
+	check "hangcap: the capture never ended (the machine reset inside a call)" bash -c "! grep -aq 'hangcap: hang capture ended' '$RUN/console.log'"
+	# the reset came from the watchdog: at least the bound after the dump started, well before a 32 s call ended
+	t_dump=$(qs_stamp "$RUN" 'hangcap: dumping ') t_next=$(qs_stamp "$RUN" 'hangcap: no hang record')
+	gap=$( [ -n "$t_dump" ] && [ -n "$t_next" ] && qs_elapsed "$t_dump" "$t_next")
+	check "the reset came ${gap:-?} s after the dump started: not before the 16 s bound of a 32 KiB call, and the next boot is normal (no record)" \
+		awk -v g="${gap:-0}" 'BEGIN { exit !(g >= 16 && g < 120) }'
+	check "boot 2: the target says the dump is in progress (interrupted), not complete, a hang capture" \
+		g -q '^hdguest: bench result hdef state=dump_in_progress data=[0-9]* ram=[0-9]* elapsed_ms=[0-9]* origin=hang_capture level=31 status='
+	"$B/crashcap" status "$RUN/target.img" >"$RUN/status.txt" 2>&1
+	check "host: crashcap status of the target: dump in progress (or interrupted)" grep -q '^state  *dump in progress (or interrupted)$' "$RUN/status.txt"
+	{ g '^hangcap:\|^hdguest:'; cat "$RUN/status.txt"; } | sed 's/^/  | /'
+	[ $FAILS = 0 ] && echo "hangcap/$case: passed" || echo "hangcap/$case: $FAILS checks failed"
+	exit $((FAILS > 0))
 elif [ $case = install ]; then
 	. "$ROOT/tests/qemu/kernel.sh"
 	kernel_fetch --driver CONFIG_VIRTIO_PCI:virtio_pci --driver CONFIG_VIRTIO_BLK:virtio_blk \
@@ -183,13 +250,9 @@ elif [ $case = watchdog ]; then
 		[ -x "$f" ] || { echo "FAIL - $f missing (make all)"; exit 1; }
 	done
 	command -v vmcore-dmesg >/dev/null || { echo "FAIL - vmcore-dmesg missing (scripts/deps.sh: kexec-tools)"; exit 1; }
-	KERNEL_META_PACKAGE=linux-image-amd64 kernel_fetch --driver CONFIG_VIRTIO_PCI:virtio_pci \
-		--driver CONFIG_VIRTIO_BLK:virtio_blk --driver CONFIG_EFIVAR_FS:efivarfs \
-		--driver CONFIG_I6300ESB_WDT:i6300esb || { echo "FAIL - no kernel (tests/qemu/kernel.sh)"; exit 1; }
-	"$ROOT/tests/qemu/initramfs.sh" --out "$RUN/initrd.img" --modules "$KERNEL_MODULES" \
-		--patterns "$B/qemu/patterns" --init "$ROOT/tests/qemu/hangdrill-init" || { echo "FAIL - initramfs"; exit 1; }
+	hc_watchdog_guest || exit 1
 	# the watchdog in every stage: SysPrep0000's device path names the ESP's PCI slot
-	QEMU_EXTRA="-device i6300esb,addr=0x10 -action watchdog=reset"
+	QEMU_EXTRA=$HC_WATCHDOG
 	stage1_sysprep
 	SEED=$((RANDOM * 32768 + RANDOM + 1)) PIPE_SEED=$((RANDOM * 32768 + RANDOM + 2)) PAGES=64 WDT=4
 	esp_linux console=ttyS0 crashkernel=16M panic=0 hangdrill.seed=$SEED hangdrill.pipeseed=$PIPE_SEED \
@@ -313,11 +376,19 @@ if [ $case = linux ]; then
 	# level 23 keeps them) and the pipe pages (kernel memory, by content).
 	# RAM the firmware owned when hangcap ran (save's "firmware:" lines, the
 	# dump's note) may hold anything: every page outside it must be exact.
-	in_fw() { # in_fw ADDR: inside one of $fw's "lo hi" (hex, inclusive)
+	# So may OVMF's SEC decompression area, written at every start before any
+	# memory map exists and free in the map hangcap reads: the LZMA output at
+	# the DXEFV's base + 1 MiB (0xa00000), 128 + PEIFV (0xe0000) + 16 + DXEFV
+	# (0xc00000) bytes, then 64 KiB of scratch at the next MiB
+	# (OvmfPkg/DecomprScratchEnd.fdf.inc; OVMF_CODE_4M.fd of Debian's 2022.11).
+	# Past the DXEFV's own range (BootServicesData 0x900000-0x14fffff):
+	OVMF_SEC_AREA="1500000 170ffff"
+	in_fw() { # in_fw ADDR: inside one of $fw's "lo hi" or OVMF_SEC_AREA (hex, inclusive)
 		local lo hi
 		while read -r lo hi; do
 			[ -n "$lo" ] && (( $1 >= 0x$lo && $1 <= 0x$hi )) && return 0
-		done <<<"$fw"
+		done <<<"$fw
+$OVMF_SEC_AREA"
 		return 1
 	}
 	check_patterns() {
@@ -344,7 +415,7 @@ if [ $case = linux ]; then
 			fi
 		done
 		check "the guest said where its $PIPES anonymous pattern pages are (${#pat[@]} CCPAT lines)" test "${#pat[@]}" = "$PIPES"
-		check "anonymous pattern pages outside the firmware's ranges: $good_out of $outside at their physical addresses, byte for byte (${bad:-none wrong}); $good_in of $inside inside them intact" \
+		check "anonymous pattern pages outside the firmware's ranges and OVMF's SEC area: $good_out of $outside at their physical addresses, byte for byte (${bad:-none wrong}); $good_in of $inside inside them intact" \
 			test "$outside" -gt 0 -a "$good_out" = "$outside"
 		"$B/vmcore-probe" "$RUN/vmcore" --find "$SEED:$PIPES" >"$RUN/find.txt" 2>&1
 		read -r _ _ _ _ pn _ _ _ pd _ <"$RUN/find.txt"
@@ -472,8 +543,45 @@ else
 		grep -aq 'hangcap: hang record invalid (no magic, 0): nothing captured, left in place' "$LOG"
 	check "hangcap ran before the boot option in each boot after the install (2 lines before 2 bootprobe lines)" \
 		test "$(clean | grep -a -o '^\(hangcap\|bootprobe\):' | sed -n '2,5p' | tr '\n' ' ')" = "hangcap: bootprobe: hangcap: bootprobe: "
-	check "boot 3: the boot option started after the SysPrep application" \
-		grep -aq 'bootprobe: reached as boot option Boot[0-9A-F]* after the SysPrep application' "$LOG"
+	sb=0
+	[ $case = secureboot ] && sb=1
+	check "boot 3: the boot option started after the SysPrep application, SecureBoot $sb" \
+		grep -aq "bootprobe: reached as boot option Boot[0-9A-F]* after the SysPrep application; SecureBoot $sb\$" "$LOG"
+fi
+if [ $case = secureboot ]; then
+	u() { sed 's/\x1b\[[0-9;?=]*[a-zA-Z]//g' "$RUN/unsigned.log" | tr -d '\r' | grep -a "$@"; }
+	[ -z "$UNSIGNED_EXPIRED" ] && ok "unsigned: every phase within its bound" || fail "unsigned: timed out waiting for $UNSIGNED_EXPIRED"
+	check "unsigned: QEMU powered off (bootprobe's shutdown), exit 0 (was $UNSIGNED_RC)" test "$UNSIGNED_RC" = 0
+	check "unsigned: the firmware did not start the unsigned hangcap.efi (no hangcap line)" bash -c "! grep -aq 'hangcap:' '$RUN/unsigned.log'"
+	check "unsigned: the boot option was reached after the SysPrep entry, SecureBoot 1" \
+		u -q 'bootprobe: reached as boot option Boot[0-9A-F]* after the SysPrep application; SecureBoot 1$'
+	echo "  unsigned run, the firmware's lines before the boot option:"
+	u 'BdsDxe\|Security\|Access\|Denied\|SysPrep\|bootprobe:\|hangcap:' | sed 's/^/  | /'
+	k() { sed 's/\x1b\[[0-9;?=]*[a-zA-Z]//g' "$RUN/capture.log" | tr -d '\r' | grep -a "$@"; }
+	[ -z "$CAPTURE_EXPIRED" ] && ok "capture: every phase within its bound" || fail "capture: timed out waiting for $CAPTURE_EXPIRED"
+	check "capture: QEMU ended by boot 2's power off, exit 0 (was $CAPTURE_RC)" test "$CAPTURE_RC" = 0
+	check "capture: the signed kernel booted under Secure Boot, locked down" \
+		bash -c "grep -aq 'secureboot: Secure boot enabled' '$RUN/capture.log' && grep -aq 'Kernel is locked down from EFI Secure Boot' '$RUN/capture.log'"
+	check "capture: crashcap load used kexec_file_load (the signed capture.efi) and wrote the record" \
+		bash -c "grep -aq '^hdguest: load: syscall  *kexec_file_load' '$RUN/capture.log' && grep -aq '^hdguest: load: hang  *record written' '$RUN/capture.log'"
+	check "capture: the signed hangcap.efi found RAM survived the watchdog's reset and captured, ok" \
+		test "$(k -c '^hangcap: hang record valid; .*RAM survived; capturing\|^hangcap: hang capture ended: ok (0)$')" = 2
+	check "capture: boot 2 reads the header: dump complete, hang capture, level 31" \
+		k -q '^hdguest: bench result hdef state=dump_complete data=[1-9][0-9]* ram=[1-9][0-9]* elapsed_ms=[0-9]* origin=hang_capture level=31 status=ok_(0)$'
+	"$B/crashcap" save "$RUN/target.img" -o "$RUN/vmcore" >"$RUN/save.txt" 2>&1
+	check "capture: crashcap save of the target on the host, exit 0 ($(tail -n1 "$RUN/save.txt"))" test -s "$RUN/vmcore"
+	"$(command -v vmcore-dmesg || echo /usr/sbin/vmcore-dmesg)" "$RUN/vmcore" 2>/dev/null | grep -a 'secureboot: Secure boot enabled\|locked down from EFI' >"$RUN/dmesg.sb"
+	# kexec_file_load stages no copy of VMCOREINFO: the record names the kernel's own
+	# page, which OVMF takes in some warm resets (docs/hangcap.md); read the log when
+	# hangcap found that page intact
+	vci=$(k '^hangcap: canary [0-7] (vmcoreinfo, ' | head -n1)
+	if [[ $vci == *" matches; Conventional memory there" ]]; then
+		check "capture: vmcore-dmesg of the dump shows the Secure Boot kernel's own lines ($(head -n1 "$RUN/dmesg.sb" | sed 's/^\[ *[0-9.]*\] //'))" \
+			test "$(wc -l <"$RUN/dmesg.sb")" = 2
+	else
+		ok "capture: vmcore-dmesg not asked: the kernel's VMCOREINFO page did not survive (${vci#hangcap: })"
+	fi
+	rm -f "$RUN/vmcore" "$RUN/target.img"
 fi
 clean | grep -a 'hangcap:\|bootprobe:' | sed 's/^/  | /'
 [ $FAILS = 0 ] && echo "hangcap/$case: passed" || echo "hangcap/$case: $FAILS checks failed"

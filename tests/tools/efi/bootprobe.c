@@ -12,7 +12,9 @@
  *   - SysPrepOrder exists and CrashcapHang too: deletes CrashcapHang
  *     (hangcap.efi must have said it is invalid) and resets;
  *   - SysPrepOrder exists, no CrashcapHang: reached after the SysPrep
- *     application; says so and powers off. */
+ *     application; says so and powers off.
+ * The two "reached" lines end with the SecureBoot variable's value (0, 1,
+ * or "none"): the Secure Boot case checks that the firmware enforced it. */
 #include <efi.h>
 #include <efilib.h>
 
@@ -69,6 +71,26 @@ static EFI_STATUS install(EFI_HANDLE device)
 	return RT->SetVariable((CHAR16 *)L"" CC_HANG_VAR_NAME, &hang_guid, CC_HANG_VAR_ATTRS, sizeof(junk), (void *)junk);
 }
 
+/* secure_boot: the SecureBoot variable (UEFI 3.3), 0 or 1, or -1 without it */
+static int secure_boot(void)
+{
+	UINT8 v = 0;
+	UINTN size = sizeof(v);
+	UINT32 attrs;
+	if (EFI_ERROR(RT->GetVariable((CHAR16 *)L"SecureBoot", &EfiGlobalVariable, &attrs, &size, &v)) || size != 1)
+		return -1;
+	return v;
+}
+
+static void say_secure_boot(void)
+{
+	int sb = secure_boot();
+	if (sb < 0)
+		Print(L"; SecureBoot none\n");
+	else
+		Print(L"; SecureBoot %d\n", sb);
+}
+
 EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 {
 	EFI_LOADED_IMAGE *li;
@@ -88,7 +110,8 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 		f->Close(f);
 
 	if (!has_hangcap) {
-		Print(L"bootprobe: reached as boot option Boot%04x after hangcap.efi\n", current);
+		Print(L"bootprobe: reached as boot option Boot%04x after hangcap.efi", current);
+		say_secure_boot();
 		finish(EfiResetShutdown);
 	}
 	if (!var_exists((CHAR16 *)L"SysPrepOrder", &EfiGlobalVariable)) {
@@ -105,7 +128,8 @@ EFI_STATUS efi_main(EFI_HANDLE image, EFI_SYSTEM_TABLE *systab)
 		Print(L"bootprobe: deleted CrashcapHang (%r); reset\n", st);
 		finish(EfiResetCold);
 	}
-	Print(L"bootprobe: reached as boot option Boot%04x after the SysPrep application\n", current);
+	Print(L"bootprobe: reached as boot option Boot%04x after the SysPrep application", current);
+	say_secure_boot();
 	finish(EfiResetShutdown);
 	return EFI_SUCCESS;
 }
