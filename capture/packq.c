@@ -31,6 +31,13 @@ static struct {
 	uint32_t doorbell[PACKQ_SLOTS_MAX]; /* helper t: there may be work */
 } q;
 
+/* A look at the slots again, without PAUSE: under a hypervisor a PAUSE
+ * loop exits to it (QEMU's TCG takes its global lock at every PAUSE, the
+ * lock its disk emulation needs; KVM's pause-loop exiting does the same
+ * by design), and the waits here are short and bounded (PACKQ_SPINS,
+ * PACKQ_WAIT_MS). */
+static void look_again(void) { __asm__ volatile("" ::: "memory"); }
+
 static uint32_t load_state(struct slot *s) { return __atomic_load_n(&s->state, __ATOMIC_ACQUIRE); }
 static void store_state(struct slot *s, uint32_t v) { __atomic_store_n(&s->state, v, __ATOMIC_RELEASE); }
 static int take(struct slot *s)
@@ -167,7 +174,7 @@ struct packq_job *packq_oldest(void)
 		if (!q.usable || deadline_passed(&d)) /* given up, or a helper is stuck with it */
 			return give_up(s, PACKQ_WAIT_MS);
 		if (!main_packs_one())
-			cpu_pause();
+			look_again();
 	}
 }
 
@@ -202,7 +209,7 @@ void packq_helper_run(unsigned ticket)
 		}
 		if (did || !q.ops.nap || ++empty < PACKQ_SPINS) {
 			if (!did)
-				cpu_pause();
+				look_again();
 			else
 				empty = 0;
 			continue;

@@ -42,7 +42,7 @@ struct packq_ops {
 	void (*nap)(const volatile uint32_t *doorbell);
 	void (*wake)(unsigned ticket);
 };
-#define PACKQ_SPINS 20000 /* empty looks (each a PAUSE) before a helper naps */
+#define PACKQ_SPINS 20000 /* empty looks at the slots before a helper naps */
 
 struct packq_layout {
 	unsigned slots;           /* 2..PACKQ_SLOTS_MAX */
