@@ -33,11 +33,6 @@ static void exception_ends_capture(uint32_t status) { cc_finish(status); }
 void cc_main(struct cc_params *params, uint32_t mbi, uint64_t bp) __attribute__((noreturn));
 
 static struct cc_params direct_params; /* the block, on the direct-boot and kexec_file paths */
-/* The framed stream's output ring in low RAM, when there is some
- * (lowmem.h): 3 disk writes of 128 KiB in place of 3 of 32 KiB.  Under
- * TCG a write costs about 100 us whatever its size (benchmark.md). */
-#define LOW_RING_BUFS  3
-#define LOW_RING_BYTES (128u * 1024)
 static struct bz_boot bz;              /* what boot_params said (kexec_file path) */
 static char bz_cmdline[CC_BZ_CMDLINE_SIZE + 1];
 
@@ -252,10 +247,11 @@ void cc_main(struct cc_params *params, uint32_t mbi, uint64_t bp)
 	 * then helper CPUs that pack LZ4 blocks (smp.md). */
 	unsigned helpers = 0;
 	if ((p->dump_level || p->compress != CC_COMPRESS_NONE) && lowmem_init(p)) {
-		void *ring = lowmem_take((uint64_t)LOW_RING_BUFS * LOW_RING_BYTES);
+		void *ring = lowmem_take((uint64_t)DUMP_RING_BUFS * DUMP_RING_BYTES);
 		if (ring) {
-			dump_use_ring(ring, LOW_RING_BUFS, LOW_RING_BYTES);
-			cc_log("output ring: %u x %u KiB in the purgatory's copy of low RAM", LOW_RING_BUFS, LOW_RING_BYTES >> 10);
+			dump_use_ring(ring, DUMP_RING_BUFS, DUMP_RING_BYTES);
+			cc_log("output ring: %u x %u KiB in the purgatory's copy of low RAM", DUMP_RING_BUFS,
+			       DUMP_RING_BYTES >> 10);
 		}
 		if (p->compress == CC_COMPRESS_LZ4)
 			helpers = helpers_start(p);

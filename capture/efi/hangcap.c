@@ -22,6 +22,7 @@
 #include "capture/dump.h"
 #include "capture/dumphdr.h"
 #include "capture/efi/hangparams.h"
+#include "capture/ostream.h"
 #include "boot/format.h"
 #include "capture/hangrec.h"
 #include "crashcap/dumpfmt.h"
@@ -257,9 +258,23 @@ static void capture(const struct cc_hang_record *r, UINT32 attrs)
 		       "disks looked at): nothing captured", u[0], u[1], u[2], u[3], u[14], u[15], scan.handles, scan.disks);
 		return;
 	}
+	/* The larger output ring, from the firmware: allocated before the
+	 * memory map is read for the notes, so its pages are among the
+	 * firmware's ranges the dump names (they held the crashed kernel's
+	 * RAM until now). */
+	EFI_PHYSICAL_ADDRESS ring = 0;
+	UINTN ring_pages = EFI_SIZE_TO_PAGES((UINTN)DUMP_RING_BUFS * DUMP_RING_BYTES);
+	st = BS->AllocatePages(AllocateAnyPages, EfiLoaderData, ring_pages, &ring);
+	if (!EFI_ERROR(st))
+		dump_use_ring((void *)(UINTN)ring, DUMP_RING_BUFS, DUMP_RING_BYTES);
+	else
+		cc_log("no %u KiB from the firmware for the output ring (status %lx): 3 x %u KiB", DUMP_RING_BUFS *
+		       (DUMP_RING_BYTES >> 10), (uint64_t)st, OSTREAM_BUF_BYTES >> 10);
 	hang_notes(&params);
 	rc = dump_run(&params, &bd);
 	blockio_release();
+	if (ring)
+		BS->FreePages(ring, ring_pages);
 	cc_log("hang capture ended: %s (%u)", cc_status_name((uint32_t)rc), (uint32_t)rc);
 }
 
