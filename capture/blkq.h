@@ -11,6 +11,7 @@
 #define BLKQ_TRIES          4      /* first attempt + 3 retries */
 #define BLKQ_TIMEOUT_MS     15000  /* per request */
 #define BLKQ_FLUSH_EVERY    (64ull << 20) /* bytes of writes between early flushes */
+#define BLKQ_FLUSH_EVERY_FRAMED (16ull << 20) /* the same for the framed stream, tens of MB: its last flush is most of what is left at the end */
 
 /* Sets the window in device sectors.  The window must lie on the device. */
 int blkq_init(struct blkdev *d, uint64_t lba_start, uint64_t lba_count);
@@ -28,8 +29,9 @@ int blkq_flush(void);
  * blkq_write starts a flush (without waiting for it) after every
  * BLKQ_FLUSH_EVERY bytes of writes, so that the cache is written out while
  * the dump goes on rather than all in blkq_flush.  No guarantee rests on
- * them.  The interval can be changed after blkq_init (tests); the count is
- * of those started since blkq_init. */
+ * them.  The interval can be changed after blkq_init (the framed stream
+ * uses BLKQ_FLUSH_EVERY_FRAMED; tests); the count is of those started
+ * since blkq_init. */
 void blkq_set_flush_every(uint64_t bytes);
 unsigned blkq_early_flushes(void);
 /* Bytes of writes known complete, counted from window sector 0 as one
