@@ -128,6 +128,10 @@ make_root() {
 		echo "${NOTES[$i]}" >"$d/sys/devices/system/cpu/cpu$i/crash_notes"
 		echo 368 >"$d/sys/devices/system/cpu/cpu$i/crash_notes_size"
 	done
+	for i in 0 1 2; do # APIC IDs 0, 2, 4: as on a machine with SMT off
+		printf 'processor\t: %d\nvendor_id\t: GenuineIntel\napicid\t\t: %d\ninitial apicid\t: %d\n\n' \
+			"$i" $((2 * i)) $((2 * i))
+	done >"$d/proc/cpuinfo"
 	echo "0x000000007f71c000 1024" >"$d/sys/kernel/vmcoreinfo"
 	echo "[none] integrity confidentiality" >"$d/sys/kernel/security/lockdown"
 	echo 0 >"$d/sys/kernel/kexec_crash_loaded"
@@ -284,7 +288,10 @@ check "patch block: serial port 0x3f8" [ "$(hex16 $((PI + 0x160)))" = 03f8 ]
 
 # The parameter block.
 check "params: magic, version, size" \
-	[ "$(hex64 $Q) $(hex32 $((Q + 8))) $(hex32 $((Q + 12)))" = "534d415241504343 00000005 000022d0" ]
+	[ "$(hex64 $Q) $(hex32 $((Q + 8))) $(hex32 $((Q + 12)))" = "534d415241504343 00000006 000023d8" ]
+check "params: cpus from /proc/cpuinfo: 3 CPUs, the boot CPU's APIC ID 0, IDs 0 2 4, the rest zero" \
+	[ "$(hex32 $((Q + 0x22d0))) $(hex32 $((Q + 0x22d4))) $(hex32 $((Q + 0x22d8))) $(hex32 $((Q + 0x22dc))) $(hex32 $((Q + 0x22e0))) $(bytes $((Q + 0x22e4)) 244)" = \
+	  "00000003 00000000 00000000 00000002 00000004 $(printf '%0488d' 0)" ]
 check "params: target_id none (a virtio-blk stand-in has no identity to check)" \
 	[ "$(bytes $((Q + 0x22a0)) 48)" = "$(printf '%096d' 0)" ]
 check "params: options 0, dump_level 31, compress lz4 (1), reserved 0 (the defaults)" \
@@ -423,6 +430,15 @@ check "--dump-level 1 --compress none: summary" \
 	grep -q "^format *filtered pages in LZ4 frames, stored uncompressed (--compress none)" out
 check "--dump-level 1: the level line names zero pages" grep -q "^level *1: leave out zero pages$" out
 
+# Without /proc/cpuinfo's APIC IDs (another architecture's, or none): one
+# note, and no CPU for the payload to start (docs/smp.md).
+cp -r sys nocpus && printf 'processor\t: 0\nBogoMIPS\t: 50.00\n\n' >nocpus/proc/cpuinfo
+load nocpus nocpus.dry disk.img
+D=nocpus.dry Q=$(seg_field params offset)
+check "without APIC IDs in /proc/cpuinfo: exits 0, one note naming it" \
+	eval '[ "$rc" -eq 0 ] && [ "$(wc -l <err)" -eq 1 ] && grep -q "no local APIC IDs in nocpus/proc/cpuinfo: the payload packs LZ4 blocks on its own CPU only" err'
+check "without APIC IDs: params.cpus all zero" [ "$(bytes $((Q + 0x22d0)) 264)" = "$(printf '%0528d' 0)" ]
+
 ZERO_MM=$(printf '0%.0s' {1..512})   # 256 zero bytes in hex
 cp -r sys nokcore && rm nokcore/proc/kcore
 load nokcore nokcore.dry disk.img
@@ -534,7 +550,7 @@ load sys f.dry disk.img --syscall file --action poweroff
 check "--syscall file: exit 0, nothing on stderr" [ "$rc" -eq 0 ] && check "...stderr empty" [ ! -s err ]
 check "--syscall file: the summary says so" grep -q "^syscall *kexec_file_load (--syscall file)$" out
 check "--syscall file: the summary names the built-in capture.efi and the empty command line" \
-	grep -q '^image *built-in capture.efi, .*initrd: the parameter block, 8912 bytes; command line ""$' out
+	grep -q '^image *built-in capture.efi, .*initrd: the parameter block, 9176 bytes; command line ""$' out
 load sys n.dry disk.img
 check "not locked down, no option: kexec_load, and why" grep -q "^syscall *kexec_load: the kernel is not locked down$" out
 D=f.dry
@@ -545,8 +561,8 @@ check "file head: syscall and command line lines" \
 check "file: the image segment is build/capture.efi, byte for byte" \
 	cmp -s <(tail -c +$(($(seg_field image offset) + 1)) "$D" | head -c $(($(seg_field image bufsz)))) "$EFI"
 Q=$(seg_field initrd offset)
-check "file: the initrd is a parameter block of 0x22d0 bytes" \
-	[ "$(seg_field initrd bufsz) $(hex64 $Q) $(hex32 $((Q + 8)))" = "0x22d0 534d415241504343 00000005" ]
+check "file: the initrd is a parameter block of 0x23d8 bytes" \
+	[ "$(seg_field initrd bufsz) $(hex64 $Q) $(hex32 $((Q + 8)))" = "0x23d8 534d415241504343 00000006" ]
 check "file: its region is the whole crash region (the kernel places the image)" \
 	[ "$(hex64 $((Q + 0x10))) $(hex64 $((Q + 0x18)))" = "$(h16 $CRASH_START) $(h16 $((CRASH_END - CRASH_START)))" ]
 check "file: no ranges, no note buffers, no VMCOREINFO (the kernel's ELF header has them)" \
