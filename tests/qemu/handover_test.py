@@ -233,6 +233,9 @@ def make_tree(d, c, ram, low):
     open(os.path.join(cpu, "possible"), "w").write("0\n")
     open(os.path.join(cpu, "cpu0/crash_notes"), "w").write("%x\n" % c["notes"])
     open(os.path.join(cpu, "cpu0/crash_notes_size"), "w").write("%d\n" % CRASH_NOTES_SIZE)
+    # the guest's one CPU, as Linux lists it (the payload has no other to start: docs/smp.md)
+    open(os.path.join(d, "proc/cpuinfo"), "w").write("processor\t: 0\nvendor_id\t: AuthenticAMD\napicid\t\t: 0\n"
+                                                      "initial apicid\t: 0\n\n")
     open(os.path.join(d, "sys/kernel/vmcoreinfo"), "w").write("%x %x\n" % (c["vmcoreinfo"], VMCOREINFO_SIZE))
     open(os.path.join(d, "sys/kernel/security/lockdown"), "w").write("[none] integrity confidentiality\n")
     open(os.path.join(d, "sys/kernel/kexec_crash_loaded"), "w").write("0\n")
