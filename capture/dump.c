@@ -296,12 +296,10 @@ int dump_run(const struct cc_params *p, struct blkdev *bd)
 		blkq_set_flush_every(BLKQ_FLUSH_EVERY_FRAMED); /* 57 MB at 6 GiB: one final flush of it all was ~45 ms */
 		/* the notes are in head_buf now: scratch becomes the output ring,
 		 * unless a larger one was lent */
-		if (lent_ring.mem)
-			st = pagedump_run(p, level, bd->sector_size, head_buf, head, lent_ring.mem, lent_ring.nbufs,
-					  lent_ring.bytes, &end, pages_tick, &pr);
-		else
-			st = pagedump_run(p, level, bd->sector_size, head_buf, head, scratch.out, OUT_BUFS,
-					  OSTREAM_BUF_BYTES, &end, pages_tick, &pr);
+		int lent = lent_ring.mem != 0;
+		st = pagedump_run(p, level, bd->sector_size, head_buf, head, lent ? lent_ring.mem : (void *)scratch.out,
+				  lent ? lent_ring.nbufs : OUT_BUFS, lent ? lent_ring.bytes : OSTREAM_BUF_BYTES, &end,
+				  pages_tick, &pr);
 		total = ostream_bytes();
 	} else {
 		cc_log("dumping %lu MiB in %u ranges (%u notes) to %s, core file %lu bytes in %u PT_LOADs, room for %lu",

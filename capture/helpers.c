@@ -11,7 +11,7 @@
 
 static void __attribute__((noreturn)) helper(unsigned ticket)
 {
-	lz4f_helper(ticket);
+	packq_helper_run(ticket);
 	cli_hlt_forever();
 }
 

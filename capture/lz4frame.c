@@ -88,10 +88,6 @@ int lz4f_use_helpers(void *mem, uint64_t bytes, unsigned helpers)
 	return 1;
 }
 
-void lz4f_helper(unsigned ticket)
-{
-	packq_helper_run(ticket);
-}
 
 int lz4f_begin(struct lz4f *f, uint64_t content_size, int compress)
 {

@@ -73,11 +73,10 @@ void lz4f_live_source(struct lz4f *f);
 /* Let helper CPUs pack the blocks of every frame whose source is not
  * live (capture/packq.h, docs/smp.md), with the ring and their lz4
  * states in [mem, mem + bytes), which stays theirs.  Each helper then
- * runs lz4f_helper(ticket), which returns after packq_stop; until
+ * runs packq_helper_run(ticket), which returns after packq_stop; until
  * packq_set_helpers says how many started, nothing uses the ring.  1 if
  * the ring fits, else 0: the frames are packed on this CPU alone. */
 int lz4f_use_helpers(void *mem, uint64_t bytes, unsigned helpers);
-void lz4f_helper(unsigned ticket);
 /* Emit the frame header.  compress: CC_COMPRESS_LZ4 or CC_COMPRESS_NONE. */
 int lz4f_begin(struct lz4f *f, uint64_t content_size, int compress);
 /* Take len bytes of content from src (any alignment, any length). */

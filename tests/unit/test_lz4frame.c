@@ -361,7 +361,7 @@ static void test_live_source(int live)
 
 static void *helper_thread(void *arg)
 {
-	lz4f_helper((unsigned)(uintptr_t)arg);
+	packq_helper_run((unsigned)(uintptr_t)arg);
 	return NULL;
 }
 
